@@ -1,0 +1,11 @@
+//! Bookshelf: a book catalogue that lives entirely in the browser.
+//!
+//! The plain-Rust core (`book`, `query`) builds and is tested natively; the repository on
+//! IndexedDB (`store`) and the interface (`ui`) exist only for `wasm32`.
+
+pub mod book;
+pub mod query;
+
+pub mod store;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,15 @@
+//! The repository: the only code that talks to IndexedDB.
+
+pub mod error;
+pub mod record;
+
+#[cfg(target_arch = "wasm32")]
+mod codec;
+#[cfg(target_arch = "wasm32")]
+mod repository;
+#[cfg(target_arch = "wasm32")]
+pub mod schema;
+
+pub use error::{Result, StoreError};
+#[cfg(target_arch = "wasm32")]
+pub use repository::*;

@@ -1,0 +1,105 @@
+//! The shape a book has inside IndexedDB: its fields plus the folded keys the indexes sort by.
+
+use serde::{Deserialize, Serialize};
+
+use crate::book::{Book, BookId, NewBook};
+use crate::query::fold;
+
+/// A stored book. `id` is absent until the store's key generator assigns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    /// The primary key; `None` lets IndexedDB assign the next one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<BookId>,
+    /// The title as the person wrote it.
+    pub title: String,
+    /// The author as the person wrote it.
+    pub author: String,
+    /// The genre as the person wrote it.
+    #[serde(default)]
+    pub genre: String,
+    /// `fold(title)`: what the title index sorts by.
+    #[serde(default)]
+    pub title_key: String,
+    /// `fold(author)`: what the author index sorts by.
+    #[serde(default)]
+    pub author_key: String,
+    /// `fold(genre)`: what the genre index sorts by.
+    #[serde(default)]
+    pub genre_key: String,
+}
+
+impl Record {
+    /// The record of a book that has no id yet.
+    pub fn from_new(book: &NewBook) -> Self {
+        Self::build(None, &book.title, &book.author, &book.genre)
+    }
+
+    /// The record of a stored book.
+    pub fn from_book(book: &Book) -> Self {
+        Self::build(Some(book.id), &book.title, &book.author, &book.genre)
+    }
+
+    fn build(id: Option<BookId>, title: &str, author: &str, genre: &str) -> Self {
+        Self {
+            id,
+            title: title.to_owned(),
+            author: author.to_owned(),
+            genre: genre.to_owned(),
+            title_key: fold(title),
+            author_key: fold(author),
+            genre_key: fold(genre),
+        }
+    }
+
+    /// The same record with its sort keys computed afresh (used by upgrades).
+    pub fn rekeyed(self) -> Self {
+        Self::build(self.id, &self.title, &self.author, &self.genre)
+    }
+
+    /// The book this record holds, or `None` for a record that never got an id.
+    pub fn into_book(self) -> Option<Book> {
+        Some(Book {
+            id: self.id?,
+            title: self.title,
+            author: self.author,
+            genre: self.genre,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_carry_folded_keys_and_round_trip_to_books() {
+        let book = NewBook::new("Émile", "ZOLA", "").with_id(3);
+        let record = Record::from_book(&book);
+        assert_eq!(record.title_key, "emile");
+        assert_eq!(record.author_key, "zola");
+        assert_eq!(record.clone().into_book(), Some(book));
+        assert_eq!(
+            Record::from_new(&NewBook::new("a", "b", "c")).into_book(),
+            None
+        );
+    }
+
+    #[test]
+    fn a_version_one_record_is_rekeyed() {
+        let old = Record {
+            id: Some(1),
+            title: "Ça".into(),
+            author: "Bé".into(),
+            genre: String::new(),
+            title_key: String::new(),
+            author_key: String::new(),
+            genre_key: String::new(),
+        };
+        let new = old.rekeyed();
+        assert_eq!(
+            (new.title_key.as_str(), new.author_key.as_str()),
+            ("ca", "be")
+        );
+    }
+}

@@ -1,0 +1,106 @@
+//! The database's name, versions, stores and indexes, and the upgrade from every older version.
+//!
+//! Structure is declared per version (rexie creates what is missing and drops what is not
+//! declared); data that must change with a version is rewritten by [`migrate`] in one transaction
+//! right after opening, and the version it reached is kept in the `meta` store, so an upgrade that
+//! is interrupted simply runs again.
+
+use rexie::{Index, KeyRange, ObjectStore, Rexie, RexieBuilder, TransactionMode};
+use wasm_bindgen::JsValue;
+
+use super::codec::{from_js, to_js};
+use super::error::Result;
+use super::record::Record;
+use super::repository::{browser_error, finish};
+
+/// The database name the app uses.
+pub const DATABASE_NAME: &str = "bookshelf";
+/// The schema version this build writes.
+pub const VERSION: u32 = 2;
+/// The object store of books, keyed by an auto-incremented `id`.
+pub const BOOKS: &str = "books";
+/// The object store of bookkeeping values (`data_version`).
+pub const META: &str = "meta";
+/// The index of books by folded title, then id.
+pub const BY_TITLE: &str = "by_title";
+/// The index of books by folded author, then id.
+pub const BY_AUTHOR: &str = "by_author";
+/// The index of books by folded genre, then id.
+pub const BY_GENRE: &str = "by_genre";
+
+const DATA_VERSION_KEY: &str = "data_version";
+const MIGRATION_BATCH: u32 = 5_000;
+
+/// The database as version `version` declares it.
+///
+/// 1. the original store: `books` with an auto-incremented `id`, no indexes;
+/// 2. folded sort keys in every record, an index per column ending with the id (so that a page
+///    can start right after the last row of the previous one), and the `meta` store.
+pub fn builder(name: &str, version: u32) -> RexieBuilder {
+    let books = ObjectStore::new(BOOKS).key_path("id").auto_increment(true);
+    let builder = Rexie::builder(name).version(version);
+    if version < 2 {
+        return builder.add_object_store(books);
+    }
+    builder
+        .add_object_store(
+            books
+                .add_index(Index::new_array(BY_TITLE, ["title_key", "id"]))
+                .add_index(Index::new_array(BY_AUTHOR, ["author_key", "id"]))
+                .add_index(Index::new_array(BY_GENRE, ["genre_key", "id"])),
+        )
+        .add_object_store(ObjectStore::new(META))
+}
+
+/// Brings the data up to [`VERSION`]: one transaction, all or nothing, only IndexedDB awaits.
+pub(crate) async fn migrate(database: &Rexie) -> Result<()> {
+    let operation = "upgrade the stored books";
+    let fail = |error| browser_error(operation, error);
+    let transaction = database
+        .transaction(&[BOOKS, META], TransactionMode::ReadWrite)
+        .map_err(fail)?;
+    let meta = transaction.store(META).map_err(fail)?;
+    let key = JsValue::from_str(DATA_VERSION_KEY);
+    let reached = meta
+        .get(key.clone())
+        .await
+        .map_err(fail)?
+        .and_then(|value| value.as_f64())
+        .unwrap_or(1.0);
+    if reached >= f64::from(VERSION) {
+        return Ok(());
+    }
+    // Version 1 records have no sort keys: add them, a batch at a time, in this one transaction.
+    let books = transaction.store(BOOKS).map_err(fail)?;
+    let mut after: Option<JsValue> = None;
+    loop {
+        let range = match &after {
+            Some(last) => {
+                Some(KeyRange::lower_bound(last, Some(true)).map_err(|e| fail(e.into()))?)
+            }
+            None => None,
+        };
+        let batch = books
+            .get_all(range, Some(MIGRATION_BATCH))
+            .await
+            .map_err(fail)?;
+        let Some(last) = batch.last() else { break };
+        let last_id = from_js::<Record>(last.clone(), operation)?.id;
+        let mut rekeyed = Vec::with_capacity(batch.len());
+        for value in batch {
+            rekeyed.push((
+                to_js(&from_js::<Record>(value, operation)?.rekeyed(), operation)?,
+                None,
+            ));
+        }
+        books.put_all(rekeyed.into_iter()).await.map_err(fail)?;
+        after = last_id.map(|id| JsValue::from_f64(id as f64));
+        if after.is_none() {
+            break;
+        }
+    }
+    meta.put(&JsValue::from(VERSION), Some(&key))
+        .await
+        .map_err(fail)?;
+    finish(transaction, operation).await
+}

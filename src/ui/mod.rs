@@ -1,0 +1,5 @@
+//! The interface: Leptos components, one file per visible part.
+
+mod app;
+
+pub use app::App;

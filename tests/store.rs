@@ -1,0 +1,306 @@
+//! The repository against real IndexedDB in headless Chromium: every operation, its failures,
+//! concurrency, reopening and upgrading. Each test starts from a freshly deleted database.
+#![cfg(target_arch = "wasm32")]
+
+use bookshelf::book::{BookPatch, NewBook};
+use bookshelf::store::schema::{self, BOOKS, BY_TITLE};
+use bookshelf::store::{BookRepository, OpenOptions, PageRequest, StoreError};
+use futures::future::join_all;
+use rexie::{Rexie, TransactionMode};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn fresh(name: &str) -> BookRepository {
+    let _ = Rexie::delete(name).await;
+    match BookRepository::open(name).await {
+        Ok(repository) => repository,
+        Err(error) => panic!("open {name}: {error}"),
+    }
+}
+
+fn book(title: &str) -> NewBook {
+    NewBook::new(title, "An Author", "A Genre")
+}
+
+#[wasm_bindgen_test]
+async fn create_get_list_update_delete_round_trip() {
+    let repository = fresh("round_trip").await;
+    let hobbit = repository
+        .create(NewBook::new(" The Hobbit ", "J,R,R Tolkien", "Fantasy"))
+        .await
+        .unwrap();
+    assert_eq!(hobbit.title, "The Hobbit", "stored trimmed");
+    let orwell = repository
+        .create(NewBook::new("1987", "George Orwell", "Dystopian Fiction"))
+        .await
+        .unwrap();
+    assert_ne!(hobbit.id, orwell.id);
+
+    assert_eq!(
+        repository.get(hobbit.id).await.unwrap(),
+        Some(hobbit.clone())
+    );
+    let all = repository
+        .list(PageRequest {
+            after: None,
+            limit: 10,
+        })
+        .await
+        .unwrap();
+    assert_eq!(all, vec![hobbit.clone(), orwell.clone()]);
+    assert_eq!(repository.count().await.unwrap(), 2);
+
+    let patch = BookPatch {
+        title: Some("1984".into()),
+        ..BookPatch::default()
+    };
+    let updated = repository.update(orwell.id, patch).await.unwrap();
+    assert_eq!(updated.title, "1984");
+    assert_eq!(
+        updated.author, "George Orwell",
+        "fields not in the patch are kept"
+    );
+    assert_eq!(repository.get(orwell.id).await.unwrap(), Some(updated));
+
+    let deleted = repository.delete(hobbit.id).await.unwrap();
+    assert_eq!(deleted, hobbit);
+    assert_eq!(repository.get(hobbit.id).await.unwrap(), None);
+    assert_eq!(repository.count().await.unwrap(), 1);
+    repository.close();
+}
+
+#[wasm_bindgen_test]
+async fn update_and_delete_of_a_missing_id_are_errors() {
+    let repository = fresh("missing").await;
+    let patch = BookPatch {
+        genre: Some("x".into()),
+        ..BookPatch::default()
+    };
+    assert_eq!(
+        repository.update(404, patch).await,
+        Err(StoreError::NotFound(404))
+    );
+    assert_eq!(repository.delete(404).await, Err(StoreError::NotFound(404)));
+    assert_eq!(repository.get(404).await, Ok(None));
+    repository.close();
+}
+
+#[wasm_bindgen_test]
+async fn invalid_books_and_patches_write_nothing() {
+    let repository = fresh("invalid").await;
+    let refused = repository.create(NewBook::new("  ", "Someone", "")).await;
+    assert!(
+        matches!(refused, Err(StoreError::Invalid(_))),
+        "{refused:?}"
+    );
+    let kept = repository.create(book("Kept")).await.unwrap();
+    let bad = BookPatch {
+        author: Some("a\u{0}b".into()),
+        ..BookPatch::default()
+    };
+    assert!(matches!(
+        repository.update(kept.id, bad).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(repository.get(kept.id).await.unwrap(), Some(kept));
+    assert_eq!(repository.count().await.unwrap(), 1);
+    repository.close();
+}
+
+#[wasm_bindgen_test]
+async fn create_many_is_all_or_nothing() {
+    let repository = fresh("create_many").await;
+    let mut batch: Vec<NewBook> = (0..100).map(|i| book(&format!("Book {i}"))).collect();
+    batch[57].title = "\u{7}".into();
+    let refused = repository.create_many(batch.clone()).await;
+    assert!(
+        matches!(refused, Err(StoreError::InvalidBook { position: 57, .. })),
+        "{refused:?}"
+    );
+    assert_eq!(repository.count().await.unwrap(), 0, "nothing written");
+
+    batch[57].title = "Book 57".into();
+    let created = repository.create_many(batch).await.unwrap();
+    assert_eq!(created.len(), 100);
+    assert_eq!(repository.count().await.unwrap(), 100);
+    for stored in [&created[0], &created[57], &created[99]] {
+        assert_eq!(
+            repository.get(stored.id).await.unwrap().as_ref(),
+            Some(stored)
+        );
+    }
+    repository.close();
+}
+
+#[wasm_bindgen_test]
+async fn restoring_an_id_in_use_is_refused_and_changes_nothing() {
+    // A refusal the store itself makes (a key that exists) aborts the transaction and says so.
+    let repository = fresh("restore").await;
+    let first = repository.create(book("First")).await.unwrap();
+    repository.delete(first.id).await.unwrap();
+    repository.restore(first.clone()).await.unwrap();
+    let again = repository.restore(first.clone()).await;
+    assert!(
+        matches!(again, Err(StoreError::Constraint { .. })),
+        "{again:?}"
+    );
+    assert_eq!(repository.count().await.unwrap(), 1);
+    repository.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_thousand_concurrent_creates_respect_the_limit() {
+    let name = "concurrent";
+    let _ = Rexie::delete(name).await;
+    let options = OpenOptions {
+        max_in_flight: 50,
+        ..OpenOptions::default()
+    };
+    let repository = BookRepository::open_with(name, options).await.unwrap();
+    let calls = (0..1000).map(|i| repository.create(book(&format!("Concurrent {i}"))));
+    let results = join_all(calls).await;
+    let mut ids: Vec<u64> = results.into_iter().map(|r| r.unwrap().id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 1000, "1000 distinct ids");
+    assert_eq!(repository.count().await.unwrap(), 1000);
+    assert!(
+        repository.peak_in_flight() <= 50,
+        "peak {}",
+        repository.peak_in_flight()
+    );
+    assert!(repository.peak_in_flight() > 1, "calls did overlap");
+    repository.close();
+}
+
+#[wasm_bindgen_test]
+async fn pages_walk_every_book_once() {
+    let repository = fresh("pages").await;
+    let created = repository
+        .create_many((0..250).map(|i| book(&format!("Page {i}"))).collect())
+        .await
+        .unwrap();
+    let mut pages = repository.pages(40);
+    let mut seen = Vec::new();
+    let mut page_count = 0;
+    while let Some(page) = pages.next_page().await.unwrap() {
+        assert!(page.len() <= 40);
+        page_count += 1;
+        seen.extend(page);
+    }
+    assert_eq!(page_count, 7);
+    assert_eq!(seen, created);
+    repository.close();
+}
+
+#[wasm_bindgen_test]
+async fn closing_and_reopening_keeps_the_data() {
+    let repository = fresh("reopen").await;
+    let stored = repository.create(book("Persistent")).await.unwrap();
+    repository.close();
+    assert_eq!(repository.get(stored.id).await, Err(StoreError::Closed));
+    let reopened = BookRepository::open("reopen").await.unwrap();
+    assert_eq!(reopened.get(stored.id).await.unwrap(), Some(stored));
+    reopened.clear().await.unwrap();
+    assert_eq!(reopened.count().await.unwrap(), 0);
+    reopened.close();
+}
+
+#[wasm_bindgen_test]
+async fn an_upgrade_from_version_one_keeps_every_record() {
+    let name = "upgrade_v1";
+    let _ = Rexie::delete(name).await;
+    let old = schema::builder(name, 1).build().await.unwrap();
+    let transaction = old
+        .transaction(&[BOOKS], TransactionMode::ReadWrite)
+        .unwrap();
+    let store = transaction.store(BOOKS).unwrap();
+    for (title, author) in [("Émile", "Zola"), ("apple", "Bee"), ("Zebra", "Émile Ajar")] {
+        let record = js_sys::Object::new();
+        js_sys::Reflect::set(&record, &"title".into(), &title.into()).unwrap();
+        js_sys::Reflect::set(&record, &"author".into(), &author.into()).unwrap();
+        js_sys::Reflect::set(&record, &"genre".into(), &"".into()).unwrap();
+        store.add(&record, None).await.unwrap();
+    }
+    transaction.done().await.unwrap();
+    old.close();
+
+    let repository = BookRepository::open(name).await.unwrap();
+    assert_eq!(repository.count().await.unwrap(), 3);
+    let titles: Vec<String> = repository
+        .list(PageRequest {
+            after: None,
+            limit: 10,
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|b| b.title)
+        .collect();
+    assert_eq!(titles, ["Émile", "apple", "Zebra"]);
+    repository.close();
+
+    // The new index sorts the old records case- and accent-insensitively.
+    let database = schema::builder(name, schema::VERSION)
+        .build()
+        .await
+        .unwrap();
+    let transaction = database
+        .transaction(&[BOOKS], TransactionMode::ReadOnly)
+        .unwrap();
+    let index = transaction.store(BOOKS).unwrap().index(BY_TITLE).unwrap();
+    let sorted: Vec<String> = index
+        .get_all(None, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| {
+            js_sys::Reflect::get(&v, &"title".into())
+                .unwrap()
+                .as_string()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(sorted, ["apple", "Émile", "Zebra"]);
+    database.close();
+}
+
+#[wasm_bindgen_test]
+async fn any_text_round_trips_exactly() {
+    let repository = fresh("unicode").await;
+    let texts = [
+        "שלום עולם — עברית",
+        "مرحبا بالعالم",
+        "📚🐉 emoji 👩‍👩‍👧",
+        "<script>alert('x')</script> & &amp; \"quotes\"",
+        "Zwölf Boxkämpfer jagen Viktor",
+        "村上春樹",
+        "e\u{301} combining",
+    ];
+    for text in texts {
+        let stored = repository
+            .create(NewBook::new(text, text, text))
+            .await
+            .unwrap();
+        let read = repository.get(stored.id).await.unwrap().unwrap();
+        assert_eq!(read.title, text);
+        assert_eq!(read.author, text);
+        assert_eq!(read.genre, text);
+    }
+    repository.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_second_connection_upgrading_closes_the_first() {
+    let repository = fresh("version_change").await;
+    repository.create(book("Before")).await.unwrap();
+    // A "newer app" opens a higher version: the old connection closes instead of blocking it.
+    let newer = schema::builder("version_change", schema::VERSION + 1)
+        .build()
+        .await
+        .unwrap();
+    newer.close();
+    let after = repository.count().await;
+    assert_eq!(after, Err(StoreError::ClosedElsewhere), "{after:?}");
+}
