@@ -16,7 +16,7 @@ pub const MAX_AUTHOR_CHARS: usize = 300;
 pub const MAX_GENRE_CHARS: usize = 200;
 
 /// A stored book.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Book {
     /// Assigned by the store; never reused.
     pub id: BookId,

@@ -5,6 +5,7 @@
 
 pub mod book;
 pub mod query;
+pub mod route;
 
 pub mod store;
 #[cfg(target_arch = "wasm32")]

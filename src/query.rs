@@ -24,9 +24,24 @@ pub fn fold(text: &str) -> String {
     key
 }
 
+/// "1 book", "3 books": the count as a person reads it.
+pub fn count_label(count: u64) -> String {
+    match count {
+        1 => "1 book".to_owned(),
+        n => format!("{n} books"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_read_naturally() {
+        assert_eq!(count_label(0), "0 books");
+        assert_eq!(count_label(1), "1 book");
+        assert_eq!(count_label(3), "3 books");
+    }
 
     #[test]
     fn fold_ignores_case_accents_and_extra_spaces() {

@@ -1,13 +1,78 @@
-//! The App: opens the repository and lays out the page.
+//! The App: opens the repository, provides the shared handles, and shows the page for the route.
+
+use std::rc::Rc;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::book_page::{BookPage, UnknownPage};
+use super::context::Catalogue;
+use super::form::AddBookForm;
+use super::notices::{NoticeList, Notices};
+use super::router::use_route;
+use super::table::BookTable;
+use crate::route::Route;
+use crate::store::schema::DATABASE_NAME;
+use crate::store::{BookRepository, OpenOptions};
+
+/// Where opening the catalogue stands.
+#[derive(Clone)]
+enum Storage {
+    Opening,
+    Blocked(String),
+    Ready(BookRepository),
+    Failed(String),
+}
 
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
+    provide_context(Notices::default());
+    let storage = RwSignal::new_local(Storage::Opening);
+    spawn_local(async move {
+        let on_blocked = Rc::new(move |error: crate::store::StoreError| {
+            storage.try_set(Storage::Blocked(error.to_string()));
+        });
+        let options = OpenOptions {
+            on_blocked: Some(on_blocked),
+            ..OpenOptions::default()
+        };
+        let opened = match BookRepository::open_with(DATABASE_NAME, options).await {
+            Ok(repository) => Storage::Ready(repository),
+            Err(error) => Storage::Failed(error.to_string()),
+        };
+        storage.try_set(opened);
+    });
+
+    let main = move || match storage.get() {
+        Storage::Opening => view! { <p class="muted">"Opening your catalogue…"</p> }.into_any(),
+        Storage::Blocked(message) | Storage::Failed(message) => {
+            view! { <p role="alert" class="notice notice-error">{message}</p> }.into_any()
+        }
+        Storage::Ready(repository) => view! { <Ready repository /> }.into_any(),
+    };
     view! {
-        <main>
+        <header class="site-header">
             <h1>"Bookshelf"</h1>
-        </main>
+            <p class="tagline">"Your books, kept in this browser."</p>
+        </header>
+        <main id="main">{main}</main>
+        <NoticeList />
+    }
+}
+
+/// The app once storage is open: provides the catalogue and follows the route.
+#[component]
+fn Ready(repository: BookRepository) -> impl IntoView {
+    provide_context(Catalogue::new(repository));
+    let route = use_route();
+    move || match route.get() {
+        Route::Catalogue => view! {
+            <AddBookForm />
+            <BookTable />
+        }
+        .into_any(),
+        Route::Book(id) => view! { <BookPage id /> }.into_any(),
+        Route::Unknown => view! { <UnknownPage /> }.into_any(),
     }
 }

@@ -1,5 +1,14 @@
-//! The interface: Leptos components, one file per visible part.
+//! The interface: Leptos components, one file per visible part, and the small hash router.
+//! Nothing here touches IndexedDB: components ask the repository through [`context::Catalogue`].
 
 mod app;
+mod book_page;
+pub mod context;
+mod edit;
+mod fields;
+mod form;
+pub mod notices;
+mod router;
+mod table;
 
 pub use app::App;

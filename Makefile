@@ -1,0 +1,34 @@
+# Bookshelf: `make serve` builds and serves the app; `make test` runs every test.
+# Both install whatever is missing first (scripts/setup.sh), so a fresh Debian machine needs nothing else.
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+PORT ?= 8080
+
+.PHONY: setup serve build test test-native test-browser test-e2e lint bench
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	trunk build --release
+
+serve: build
+	@echo "Bookshelf on http://127.0.0.1:$(PORT)/"
+	node scripts/serve.mjs dist $(PORT)
+
+lint: setup
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+test-native: setup
+	cargo test
+
+test-browser: setup
+	cargo test --target wasm32-unknown-unknown
+
+test-e2e: build
+	node --test --test-concurrency=1 e2e/
+
+test: lint test-native test-browser test-e2e

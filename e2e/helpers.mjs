@@ -1,0 +1,284 @@
+// Shared harness for the end-to-end tests (not a test file itself: the runner picks up *.test.mjs).
+//
+// Each test file calls `useApp()` once: it starts the static server on dist/ (random port) and one
+// Chromium for the whole file. Each test then gets a fresh browser context (so a fresh, empty
+// IndexedDB) through `appTest(name, async (app) => { ... })`, which opens the app, waits until it is
+// ready, records every page error, console error and JS dialog, asserts at the end that there were
+// none, and saves a screenshot to artifacts/ when the test fails.
+//
+// Environment overrides: BOOKSHELF_DIST (the directory to serve, default <repo>/dist),
+// CHROMIUM_PATH (default /usr/bin/chromium), E2E_TIMEOUT_MS (default wait, 10000).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../scripts/serve.mjs';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const DIST = path.resolve(REPO_ROOT, process.env.BOOKSHELF_DIST || 'dist');
+export const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
+export const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS) || 10_000;
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+mkdirSync(ARTIFACTS, { recursive: true });
+
+/** Launches Debian's Chromium, headless. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--headless=new',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/**
+ * Polls `fn` until it returns without throwing (and does not return `false`), then returns its
+ * value. Put `assert` calls inside: on timeout the last assertion error is thrown, so the failure
+ * says what was expected and what was there.
+ */
+export async function waitFor(fn, { timeout = TIMEOUT, interval = 50, message } = {}) {
+  const deadline = Date.now() + timeout;
+  let lastError;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value !== false) return value;
+      lastError = new Error(message || 'waitFor: condition still false');
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() >= deadline) {
+      if (message && lastError && lastError.message !== message) {
+        lastError.message = `${message}: ${lastError.message}`;
+      }
+      throw lastError;
+    }
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+/** Asserts that `condition` stays true for `duration` ms (for "nothing happens" checks). */
+export async function staysTrue(fn, { duration = 500, interval = 50, message } = {}) {
+  const deadline = Date.now() + duration;
+  while (Date.now() < deadline) {
+    assert.ok(await fn(), message || 'condition became false');
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page queries (by role and label, per the UI contract).
+
+/** The "Add a book" form. */
+export const addForm = (page) => page.getByRole('form', { name: 'Add a book' });
+
+/** A labelled field, exactly ("Title", "Author", "Genre"), inside `scope` (form or dialog). */
+export const field = (scope, label) => scope.getByLabel(label, { exact: true });
+
+/** The catalogue table. */
+export const table = (page) => page.getByRole('table');
+
+/** The body rows of the table (rows holding cells, so not the header row). */
+export const bookRows = (page) =>
+  table(page).getByRole('row').filter({ has: page.getByRole('cell') });
+
+/** The row whose Title cell is exactly `title`. */
+export const rowFor = (page, title) =>
+  bookRows(page).filter({ has: page.getByRole('cell', { name: title, exact: true }) });
+
+/** The book count (role status, id book-count). */
+export const bookCount = (page) => page.getByRole('status').and(page.locator('#book-count'));
+
+/** The empty-state text. */
+export const emptyState = (page) => page.getByText('No books yet');
+
+/** The text of the cells of every body row, keyed by the column headers (ID, Title, ...). */
+export async function readTable(page) {
+  const headers = (await table(page).getByRole('columnheader').allTextContents()).map((s) => s.trim());
+  const rows = await bookRows(page).evaluateAll((trs) =>
+    trs.map((tr) => [...tr.children].map((cell) => cell.textContent.trim())),
+  );
+  return rows.map((cells) => Object.fromEntries(headers.map((h, i) => [h, cells[i]])));
+}
+
+/** Waits until the book count reads exactly `text` (e.g. "3 books"). */
+export async function expectCount(page, text) {
+  await waitFor(async () => {
+    assert.equal(((await bookCount(page).textContent({ timeout: 1000 })) || '').trim(), text);
+  }, { message: `book count should read "${text}"` });
+}
+
+/** Waits until the table shows exactly `n` body rows. */
+export async function expectRows(page, n) {
+  await waitFor(async () => assert.equal(await bookRows(page).count(), n), {
+    message: `table should have ${n} book rows`,
+  });
+}
+
+/** The text of every element an input's aria-describedby points at, joined. */
+export async function describedByText(input) {
+  return input.evaluate((el) =>
+    (el.getAttribute('aria-describedby') || '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((id) => document.getElementById(id)?.textContent?.trim() ?? '')
+      .join(' '),
+  );
+}
+
+/** Waits until `input` is marked invalid and its description matches `pattern`; returns the text. */
+export async function expectFieldError(input, pattern) {
+  return waitFor(async () => {
+    assert.equal(await input.getAttribute('aria-invalid'), 'true', 'field should have aria-invalid="true"');
+    const text = await describedByText(input);
+    assert.match(text, pattern, 'aria-describedby should point at the error message');
+    return text;
+  }, { message: `field error ${pattern}` });
+}
+
+/** Is `locator` the focused element? */
+export const isFocused = (locator) => locator.evaluate((el) => el === document.activeElement);
+
+/**
+ * Fills the add form and submits it, by clicking "Add book" or (how = 'enter') pressing Enter in
+ * the last field. Does not wait for the result.
+ */
+export async function fillAndSubmit(page, { title = '', author = '', genre = '' }, how = 'click') {
+  const form = addForm(page);
+  await field(form, 'Title').fill(title);
+  await field(form, 'Author').fill(author);
+  await field(form, 'Genre').fill(genre);
+  if (how === 'enter') await field(form, 'Genre').press('Enter');
+  else await form.getByRole('button', { name: 'Add book', exact: true }).click();
+}
+
+/** Adds a book through the form and waits until its row is shown and the form is reset. */
+export async function addBook(page, book, how = 'click') {
+  await fillAndSubmit(page, book, how);
+  await rowFor(page, book.title).waitFor({ state: 'visible' });
+  const title = field(addForm(page), 'Title');
+  await waitFor(async () => {
+    assert.equal(await title.inputValue(), '', 'Title should be emptied after adding');
+    assert.ok(await isFocused(title), 'Title should be focused after adding');
+  }, { message: `after adding "${book.title}"` });
+}
+
+/** Waits for the heading and the list (the table or the empty state). */
+export async function waitForList(page) {
+  await page.getByRole('heading', { name: 'Bookshelf', level: 1, exact: true }).waitFor({ state: 'visible' });
+  await table(page).or(emptyState(page)).first().waitFor({ state: 'visible' });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lifecycle.
+
+/**
+ * Opens the app in a fresh context. `hash` (e.g. "#/books/1") opens a route directly; then only
+ * the h1 is awaited, otherwise the list too.
+ */
+export async function openApp(browser, baseUrl, { hash = '' } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(TIMEOUT);
+  const page = await context.newPage();
+  const errors = [];
+  const dialogs = [];
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  const notes = [];
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const loc = msg.location();
+    const line = `console.error: ${msg.text()}${loc?.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`;
+    // Headless Chromium asks for /favicon.ico on its own, and its 404 lands in the console. That
+    // is about the site's icon, not the app's behaviour: noted (printed as a test diagnostic),
+    // not failed. Every other console error fails the test.
+    if (/\/favicon\.ico$/.test(loc?.url || '')) notes.push(line);
+    else errors.push(line);
+  });
+  page.on('crash', () => errors.push('page crashed'));
+  page.on('dialog', (dialog) => {
+    dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    dialog.dismiss().catch(() => {});
+  });
+  const url = baseUrl + hash;
+  await page.goto(url);
+  if (!hash || hash === '#/' || hash === '#') await waitForList(page);
+  else await page.getByRole('heading', { name: 'Bookshelf', level: 1, exact: true }).waitFor({ state: 'visible' });
+  return {
+    context,
+    page,
+    errors,
+    dialogs,
+    notes,
+    baseUrl,
+    /** Reloads and waits for the list again. */
+    async reload() {
+      await page.reload();
+      await waitForList(page);
+    },
+    /** Goes to a route of the app (hash navigation, one history entry). */
+    async go(routeHash) {
+      await page.goto(baseUrl + routeHash);
+    },
+    assertClean() {
+      assert.deepEqual(errors, [], 'no page errors or console errors expected');
+      assert.deepEqual(dialogs, [], 'no alert/confirm/prompt dialogs expected');
+    },
+    close: () => context.close(),
+  };
+}
+
+/**
+ * Call once at the top of a test file: starts the server on dist/ and Chromium for the file, and
+ * returns `appTest(name, fn, { hash })`, which runs `fn(app, t)` in a fresh context.
+ */
+export function useApp() {
+  let server;
+  let browser;
+  before(async () => {
+    if (!existsSync(path.join(DIST, 'index.html'))) {
+      throw new Error(`${DIST}/index.html is missing: build the app first (make build, or trunk build --release)`);
+    }
+    server = await startServer({ dir: DIST });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  return function appTest(name, fn, { hash, timeout = 120_000 } = {}) {
+    test(name, { timeout }, async (t) => {
+      let app;
+      try {
+        app = await openApp(browser, server.url, { hash });
+        await fn(app, t);
+        app.assertClean();
+      } catch (err) {
+        if (app) {
+          const file = path.join(ARTIFACTS, `failure-${slug(name)}.png`);
+          await app.page.screenshot({ path: file, fullPage: true }).catch(() => {});
+          t.diagnostic(`screenshot: ${path.relative(REPO_ROOT, file)}`);
+          for (const line of app.errors) t.diagnostic(`page/console error: ${line}`);
+          for (const line of app.dialogs) t.diagnostic(`dialog: ${line}`);
+        }
+        throw err;
+      } finally {
+        for (const line of app?.notes ?? []) t.diagnostic(`note (not a failure): ${line}`);
+        await app?.close().catch(() => {});
+      }
+    });
+  };
+}
+
+const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);

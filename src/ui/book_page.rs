@@ -1,0 +1,58 @@
+//! One book's page (`#/books/<id>`): its title as a heading and every field; or "Book not found".
+
+use leptos::prelude::*;
+
+use super::context::Catalogue;
+use crate::book::BookId;
+use crate::route::Route;
+
+/// The page of the book with this id.
+#[component]
+pub fn BookPage(id: BookId) -> impl IntoView {
+    let catalogue = expect_context::<Catalogue>();
+    let book = LocalResource::new(move || {
+        catalogue.track();
+        let repository = catalogue.repository();
+        async move { Some(repository?.get(id).await) }
+    });
+    let content = move || match book.get().flatten() {
+        None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+        Some(Err(error)) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
+        Some(Ok(None)) => view! {
+            <h2>"Book not found"</h2>
+            <p>{format!("There is no book with id {id}. It may have been deleted.")}</p>
+        }
+        .into_any(),
+        Some(Ok(Some(book))) => view! {
+            <h2>{book.title.clone()}</h2>
+            <dl class="book-fields">
+                <dt>"ID"</dt>
+                <dd>{book.id}</dd>
+                <dt>"Title"</dt>
+                <dd>{book.title}</dd>
+                <dt>"Author"</dt>
+                <dd>{book.author}</dd>
+                <dt>"Genre"</dt>
+                <dd>{if book.genre.is_empty() { "—".to_owned() } else { book.genre }}</dd>
+            </dl>
+        }
+        .into_any(),
+    };
+    view! {
+        <article class="book-page">
+            <p><a href=Route::Catalogue.href()>"← All books"</a></p>
+            {content}
+        </article>
+    }
+}
+
+/// A hash that names no page.
+#[component]
+pub fn UnknownPage() -> impl IntoView {
+    view! {
+        <article class="book-page">
+            <h2>"Page not found"</h2>
+            <p><a href=Route::Catalogue.href()>"All books"</a></p>
+        </article>
+    }
+}

@@ -1,0 +1,102 @@
+//! The edit dialog: a native modal `<dialog>` with the book's fields, Save and Cancel; Escape cancels.
+
+use leptos::ev::SubmitEvent;
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::context::Catalogue;
+use super::fields::{BookFields, FieldValues};
+use super::notices::Notices;
+use crate::book::{Book, BookPatch};
+use crate::store::StoreError;
+
+/// The patch that turns `book` into what was typed: only the fields that differ.
+fn patch_between(book: &Book, values: &FieldValues) -> BookPatch {
+    let typed = values.book();
+    let changed = |new: String, old: &str| (new != old).then_some(new);
+    BookPatch {
+        title: changed(typed.title, &book.title),
+        author: changed(typed.author, &book.author),
+        genre: changed(typed.genre, &book.genre),
+    }
+}
+
+/// Edits `book`; calls `on_close` when the dialog closes (saved, cancelled or Escape).
+#[component]
+pub fn EditDialog(book: Book, on_close: Callback<()>) -> impl IntoView {
+    let catalogue = expect_context::<Catalogue>();
+    let notices = expect_context::<Notices>();
+    let values = FieldValues::new(&book.to_new());
+    let dialog_ref = NodeRef::<html::Dialog>::new();
+    let title_ref = NodeRef::<html::Input>::new();
+    let saving = RwSignal::new(false);
+    let heading = format!("Edit {}", book.title);
+
+    Effect::new(move |_| {
+        if let Some(dialog) = dialog_ref.get() {
+            if !dialog.open() {
+                let _ = dialog.show_modal();
+            }
+            if let Some(input) = title_ref.get_untracked() {
+                let _ = input.focus();
+            }
+        }
+    });
+    let close = move || {
+        if let Some(dialog) = dialog_ref.get_untracked() {
+            dialog.close();
+        }
+    };
+
+    let id = book.id;
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if saving.get_untracked() {
+            return;
+        }
+        let patch = patch_between(&book, &values);
+        if let Err(error) = book.patched(&patch) {
+            values.errors.set(vec![error]);
+            return;
+        }
+        if patch.is_empty() {
+            close();
+            return;
+        }
+        let Some(repository) = catalogue.repository() else {
+            return;
+        };
+        saving.set(true);
+        spawn_local(async move {
+            match repository.update(id, patch).await {
+                Ok(_) => {
+                    catalogue.changed();
+                    close();
+                }
+                Err(StoreError::Invalid(error)) => values.errors.set(vec![error]),
+                Err(error) => {
+                    notices.error(error.to_string());
+                    if matches!(error, StoreError::NotFound(_)) {
+                        catalogue.changed();
+                        close();
+                    }
+                }
+            }
+            saving.try_set(false);
+        });
+    };
+
+    view! {
+        <dialog node_ref=dialog_ref aria-labelledby="edit-heading" on:close=move |_| on_close.run(())>
+            <form novalidate on:submit=submit>
+                <h2 id="edit-heading">{heading}</h2>
+                <BookFields values prefix="edit" title_ref />
+                <div class="actions">
+                    <button type="submit" class="primary">"Save"</button>
+                    <button type="button" on:click=move |_| close()>"Cancel"</button>
+                </div>
+            </form>
+        </dialog>
+    }
+}

@@ -1,0 +1,150 @@
+//! Notices: storage errors (role="alert", kept until dismissed) and short confirmations with an
+//! optional Undo (role="status", gone after a few seconds).
+
+use gloo_timers::callback::Timeout;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::context::Catalogue;
+use crate::book::Book;
+
+/// How long a confirmation (and its Undo) stays on screen.
+pub const UNDO_MILLIS: u32 = 8_000;
+
+/// What a notice is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// Something failed; stays until dismissed.
+    Error,
+    /// Something happened; fades after [`UNDO_MILLIS`].
+    Info,
+}
+
+/// One message on screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    id: u64,
+    kind: NoticeKind,
+    text: String,
+    undo: Option<Book>,
+}
+
+/// The notices on screen; `Copy`, shared through context.
+#[derive(Clone, Copy)]
+pub struct Notices {
+    list: RwSignal<Vec<Notice>>,
+    next_id: StoredValue<u64>,
+}
+
+impl Default for Notices {
+    fn default() -> Self {
+        Self {
+            list: RwSignal::new(Vec::new()),
+            next_id: StoredValue::new(0),
+        }
+    }
+}
+
+impl Notices {
+    /// Shows an error until the person dismisses it.
+    pub fn error(&self, text: impl Into<String>) {
+        self.push(NoticeKind::Error, text.into(), None);
+    }
+
+    /// Shows a confirmation for a few seconds; with `undo`, offers to restore that deleted book.
+    pub fn info(&self, text: impl Into<String>, undo: Option<Book>) {
+        let id = self.push(NoticeKind::Info, text.into(), undo);
+        let notices = *self;
+        Timeout::new(UNDO_MILLIS, move || notices.dismiss(id)).forget();
+    }
+
+    /// Removes a notice.
+    pub fn dismiss(&self, id: u64) {
+        self.list
+            .try_update(|list| list.retain(|notice| notice.id != id));
+    }
+
+    fn push(&self, kind: NoticeKind, text: String, undo: Option<Book>) -> u64 {
+        let id = self.next_id.try_get_value().unwrap_or_default();
+        self.next_id.try_set_value(id + 1);
+        self.list.try_update(|list| {
+            // The same error twice in a row is said once.
+            list.retain(|notice| !(notice.kind == kind && notice.text == text && undo.is_none()));
+            list.push(Notice {
+                id,
+                kind,
+                text,
+                undo,
+            });
+        });
+        id
+    }
+}
+
+/// The notice area: errors as alerts, confirmations as status messages.
+#[component]
+pub fn NoticeList() -> impl IntoView {
+    let notices = expect_context::<Notices>();
+    let of_kind = move |kind| {
+        move || {
+            notices
+                .list
+                .get()
+                .into_iter()
+                .filter(|notice| notice.kind == kind)
+                .map(|notice| view! { <NoticeView notice /> })
+                .collect_view()
+        }
+    };
+    view! {
+        <section class="notices" aria-label="Notices">
+            <div role="alert">{of_kind(NoticeKind::Error)}</div>
+            <div role="status">{of_kind(NoticeKind::Info)}</div>
+        </section>
+    }
+}
+
+#[component]
+fn NoticeView(notice: Notice) -> impl IntoView {
+    let notices = expect_context::<Notices>();
+    let catalogue = use_context::<Catalogue>();
+    let Notice {
+        id,
+        kind,
+        text,
+        undo,
+    } = notice;
+    let undo_button = undo.zip(catalogue).map(|(book, catalogue)| {
+        let restore = move |_| {
+            notices.dismiss(id);
+            let Some(repository) = catalogue.repository() else {
+                return;
+            };
+            let book = book.clone();
+            spawn_local(async move {
+                let title = book.title.clone();
+                match repository.restore(book).await {
+                    Ok(_) => {
+                        catalogue.changed();
+                        notices.info(format!("Restored “{title}”."), None);
+                    }
+                    Err(error) => notices.error(error.to_string()),
+                }
+            });
+        };
+        view! { <button type="button" on:click=restore>"Undo"</button> }
+    });
+    let class = match kind {
+        NoticeKind::Error => "notice notice-error",
+        NoticeKind::Info => "notice",
+    };
+    view! {
+        <p class=class>
+            <span>{text}</span>
+            {undo_button}
+            <button type="button" class="quiet" aria-label="Dismiss" on:click=move |_| notices.dismiss(id)>
+                "×"
+            </button>
+        </p>
+    }
+}
