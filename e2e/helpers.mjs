@@ -100,6 +100,12 @@ export const rowFor = (page, title) =>
 /** The book count (role status, id book-count). */
 export const bookCount = (page) => page.getByRole('status').and(page.locator('#book-count'));
 
+/**
+ * The link back to the list. Matched as a substring: the contract names it "All books", and a
+ * decoration around it (an arrow) should not fail the test.
+ */
+export const allBooksLink = (page) => page.getByRole('link', { name: 'All books' });
+
 /** The empty-state text. */
 export const emptyState = (page) => page.getByText('No books yet');
 

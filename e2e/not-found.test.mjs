@@ -2,7 +2,7 @@
 // page and the list.
 
 import assert from 'node:assert/strict';
-import { useApp, table, emptyState, addBook, expectRows, waitForList, waitFor } from './helpers.mjs';
+import { useApp, allBooksLink, table, emptyState, addBook, expectRows, waitForList, waitFor } from './helpers.mjs';
 
 const appTest = useApp();
 
@@ -12,7 +12,7 @@ appTest('an unknown id shows "Book not found" and a working link back', async ({
   await heading(page, 'Book not found').waitFor({ state: 'visible' });
   assert.equal(await table(page).count(), 0, 'no table on the not-found page');
 
-  const back = page.getByRole('link', { name: 'All books', exact: true });
+  const back = allBooksLink(page);
   assert.match(await back.getAttribute('href'), /#\/$/);
   await back.click();
   await waitForList(page);
@@ -40,7 +40,7 @@ appTest('back and forward between #/books/1 and the list', async ({ page, go }) 
   await waitFor(() => assert.match(page.url(), /#\/books\/1$/));
 
   // The title link in the table leads to the same page; "All books" leads back.
-  await page.getByRole('link', { name: 'All books', exact: true }).click();
+  await allBooksLink(page).click();
   await table(page).waitFor({ state: 'visible' });
   await page.getByRole('link', { name: 'The Hobbit', exact: true }).click();
   await heading(page, 'The Hobbit', 2).waitFor({ state: 'visible' });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  useApp, ARTIFACTS, addForm, field, table, bookRows, rowFor, emptyState, readTable,
+  useApp, ARTIFACTS, allBooksLink, addForm, field, table, bookRows, rowFor, emptyState, readTable,
   expectCount, expectRows, addBook, waitFor, waitForList,
 } from './helpers.mjs';
 
@@ -63,7 +63,7 @@ appTest('add, view, edit, delete and persist the three original books', async ({
     assert.deepEqual(terms, ['ID', 'Title', 'Author', 'Genre'], 'the <dl> terms');
     assert.deepEqual(defs, ['1', 'The Hobbit', 'J,R,R Tolkien', 'Fantasy'], 'the <dl> values');
   });
-  const allBooks = page.getByRole('link', { name: 'All books', exact: true });
+  const allBooks = allBooksLink(page);
   assert.match(await allBooks.getAttribute('href'), /#\/$/);
 
   // Back to the table.

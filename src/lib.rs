@@ -6,6 +6,7 @@
 pub mod book;
 pub mod query;
 pub mod route;
+pub mod search;
 
 pub mod store;
 #[cfg(target_arch = "wasm32")]

@@ -4,12 +4,20 @@ pub mod error;
 pub mod record;
 
 #[cfg(target_arch = "wasm32")]
+mod chunks;
+#[cfg(target_arch = "wasm32")]
 mod codec;
+#[cfg(target_arch = "wasm32")]
+mod read;
 #[cfg(target_arch = "wasm32")]
 mod repository;
 #[cfg(target_arch = "wasm32")]
 pub mod schema;
+#[cfg(target_arch = "wasm32")]
+mod transaction;
 
 pub use error::{Result, StoreError};
 #[cfg(target_arch = "wasm32")]
 pub use repository::*;
+#[cfg(target_arch = "wasm32")]
+pub use transaction::storage_estimate;

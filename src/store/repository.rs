@@ -8,18 +8,22 @@ use std::rc::Rc;
 use async_lock::{Semaphore, SemaphoreGuard};
 use futures::future::{select, Either};
 use gloo_timers::future::TimeoutFuture;
-use rexie::{KeyRange, Rexie, Transaction, TransactionMode, TransactionResult};
-use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::JsFuture;
+use rexie::{Rexie, Store, Transaction, TransactionMode};
 
+use super::chunks;
 use super::codec::{from_js, id_of, key, to_js};
 use super::error::{Result, StoreError};
 use super::record::Record;
-use super::schema::{self, BOOKS};
+use super::schema::{self, BOOKS, SEARCH};
+use super::transaction::{browser_error, describe, settle};
 use crate::book::{Book, BookId, BookPatch, NewBook};
+use crate::search::SearchIndex;
 
 /// How many repository calls may run at once unless told otherwise (the original design's 50).
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 50;
+
+/// How many books a bulk write issues between progress reports.
+const PROGRESS_STEP: usize = 5_000;
 
 /// How a repository is opened.
 #[derive(Clone)]
@@ -45,19 +49,21 @@ impl Default for OpenOptions {
 /// The catalogue's storage. Cheap to clone: clones share one connection and one limit.
 #[derive(Clone)]
 pub struct BookRepository {
-    inner: Rc<Inner>,
+    pub(super) inner: Rc<Inner>,
 }
 
-struct Inner {
+pub(super) struct Inner {
     name: String,
     database: RefCell<Option<Rexie>>,
     permits: Semaphore,
     in_flight: Cell<usize>,
     peak_in_flight: Cell<usize>,
+    /// The search index in memory, loaded at the first search and kept in step with writes.
+    pub(super) search: RefCell<Option<SearchIndex>>,
 }
 
 /// A running call: holds a permit and counts itself in flight until dropped.
-struct Slot<'a> {
+pub(super) struct Slot<'a> {
     _permit: SemaphoreGuard<'a>,
     inner: &'a Inner,
 }
@@ -135,6 +141,7 @@ impl BookRepository {
                 permits: Semaphore::new(options.max_in_flight.max(1)),
                 in_flight: Cell::new(0),
                 peak_in_flight: Cell::new(0),
+                search: RefCell::new(None),
             }),
         })
     }
@@ -151,63 +158,73 @@ impl BookRepository {
 
     /// Stores a new book and returns it with its id.
     pub async fn create(&self, book: NewBook) -> Result<Book> {
-        const OPERATION: &str = "add the book";
-        let book = book.validated()?;
-        let value = to_js(&Record::from_new(&book), OPERATION)?;
-        let _slot = self.slot().await;
-        let transaction = self.transaction(TransactionMode::ReadWrite, OPERATION)?;
-        let store = books(&transaction, OPERATION)?;
-        let stored_key = store
-            .add(&value, None)
+        let mut created = self
+            .create_many(vec![book])
             .await
-            .map_err(|error| browser_error(OPERATION, error))?;
-        finish(transaction, OPERATION).await?;
-        Ok(book.with_id(id_of(&stored_key, OPERATION)?))
+            .map_err(|error| match error {
+                StoreError::InvalidBook { error, .. } => StoreError::Invalid(error),
+                other => other,
+            })?;
+        created.pop().ok_or(StoreError::Other {
+            operation: "add the book",
+            detail: "the store returned no book".into(),
+        })
     }
 
     /// Stores every book in one transaction: all of them, or (on any error) none.
-    pub async fn create_many(&self, books_to_add: Vec<NewBook>) -> Result<Vec<Book>> {
+    pub async fn create_many(&self, books: Vec<NewBook>) -> Result<Vec<Book>> {
+        self.create_many_with_progress(books, |_, _| {}).await
+    }
+
+    /// Like [`create_many`](Self::create_many), calling `progress(done, total)` as the write goes on.
+    pub async fn create_many_with_progress(
+        &self,
+        books: Vec<NewBook>,
+        progress: impl Fn(usize, usize),
+    ) -> Result<Vec<Book>> {
         const OPERATION: &str = "add the books";
-        let mut valid = Vec::with_capacity(books_to_add.len());
-        for (position, book) in books_to_add.iter().enumerate() {
-            valid.push(
-                book.validated()
-                    .map_err(|error| StoreError::InvalidBook { position, error })?,
-            );
+        let mut valid = Vec::with_capacity(books.len());
+        for (position, book) in books.iter().enumerate() {
+            let book = book
+                .validated()
+                .map_err(|error| StoreError::InvalidBook { position, error })?;
+            valid.push(book);
         }
         if valid.is_empty() {
             return Ok(Vec::new());
         }
+        // Everything that is not an IndexedDB request happens before the transaction opens.
         let mut values = Vec::with_capacity(valid.len());
         for book in &valid {
-            values.push((to_js(&Record::from_new(book), OPERATION)?, None));
+            values.push(to_js(&Record::from_new(book), OPERATION)?);
         }
         let _slot = self.slot().await;
-        let transaction = self.transaction(TransactionMode::ReadWrite, OPERATION)?;
-        let store = books(&transaction, OPERATION)?;
-        // Every add is issued before awaiting (rexie awaits only the last): the fast pattern.
-        // Generated keys within one transaction are consecutive, so the last one gives them all.
-        let count = values.len() as BookId;
-        let mut requests = values.into_iter();
-        let last = requests.next_back();
-        store
-            .add_all(requests)
+        let transaction = self.write_transaction(OPERATION)?;
+        let outcome = add_all(&transaction, values, &progress)
             .await
-            .map_err(|error| browser_error(OPERATION, error))?;
-        let last_key = match last {
-            Some((value, _)) => store
-                .add(&value, None)
-                .await
-                .map_err(|error| browser_error(OPERATION, error))?,
-            None => return Ok(Vec::new()),
+            .and_then(|last| {
+                // Generated keys within one transaction are consecutive: the last gives them all.
+                let first = id_of(&last, OPERATION)? + 1 - valid.len() as BookId;
+                Ok(valid
+                    .into_iter()
+                    .zip(first..)
+                    .map(|(book, id)| book.with_id(id))
+                    .collect::<Vec<Book>>())
+            });
+        let outcome = match outcome {
+            Ok(created) => {
+                let indexed = match search_store(&transaction, OPERATION) {
+                    Ok(store) => chunks::upsert_all(&store, &created, OPERATION).await,
+                    Err(error) => Err(error),
+                };
+                indexed.map(|()| created)
+            }
+            Err(error) => Err(error),
         };
-        finish(transaction, OPERATION).await?;
-        let first = id_of(&last_key, OPERATION)? + 1 - count;
-        Ok(valid
-            .into_iter()
-            .zip(first..)
-            .map(|(book, id)| book.with_id(id))
-            .collect())
+        let created = settle(transaction, outcome, OPERATION).await?;
+        self.remember(|index| created.iter().for_each(|book| index.upsert(book)));
+        progress(created.len(), created.len());
+        Ok(created)
     }
 
     /// Puts a deleted book back with its own id (undo). Fails if that id is in use again.
@@ -216,12 +233,18 @@ impl BookRepository {
         let checked = book.to_new().validated()?.with_id(book.id);
         let value = to_js(&Record::from_book(&checked), OPERATION)?;
         let _slot = self.slot().await;
-        let transaction = self.transaction(TransactionMode::ReadWrite, OPERATION)?;
-        books(&transaction, OPERATION)?
-            .add(&value, None)
-            .await
-            .map_err(|error| browser_error(OPERATION, error))?;
-        finish(transaction, OPERATION).await?;
+        let transaction = self.write_transaction(OPERATION)?;
+        let outcome = async {
+            books_store(&transaction, OPERATION)?
+                .add(&value, None)
+                .await
+                .map_err(|error| browser_error(OPERATION, error))?;
+            let search = search_store(&transaction, OPERATION)?;
+            chunks::upsert_all(&search, std::slice::from_ref(&checked), OPERATION).await
+        }
+        .await;
+        settle(transaction, outcome, OPERATION).await?;
+        self.remember(|index| index.upsert(&checked));
         Ok(checked)
     }
 
@@ -229,15 +252,9 @@ impl BookRepository {
     pub async fn get(&self, id: BookId) -> Result<Option<Book>> {
         const OPERATION: &str = "read the book";
         let _slot = self.slot().await;
-        let transaction = self.transaction(TransactionMode::ReadOnly, OPERATION)?;
-        let value = books(&transaction, OPERATION)?
-            .get(key(id))
-            .await
-            .map_err(|error| browser_error(OPERATION, error))?;
-        match value {
-            Some(value) => Ok(from_js::<Record>(value, OPERATION)?.into_book()),
-            None => Ok(None),
-        }
+        let transaction = self.transaction(&[BOOKS], TransactionMode::ReadOnly, OPERATION)?;
+        let store = books_store(&transaction, OPERATION)?;
+        read_book(&store, id, OPERATION).await
     }
 
     /// One page of books in id order.
@@ -245,26 +262,18 @@ impl BookRepository {
         const OPERATION: &str = "list the books";
         let range = match request.after {
             Some(after) => Some(
-                KeyRange::lower_bound(&key(after), Some(true))
+                rexie::KeyRange::lower_bound(&key(after), Some(true))
                     .map_err(|error| browser_error(OPERATION, error.into()))?,
             ),
             None => None,
         };
         let _slot = self.slot().await;
-        let transaction = self.transaction(TransactionMode::ReadOnly, OPERATION)?;
-        let values = books(&transaction, OPERATION)?
+        let transaction = self.transaction(&[BOOKS], TransactionMode::ReadOnly, OPERATION)?;
+        let values = books_store(&transaction, OPERATION)?
             .get_all(range, Some(request.limit.max(1)))
             .await
             .map_err(|error| browser_error(OPERATION, error))?;
-        drop(transaction);
-        values
-            .into_iter()
-            .filter_map(|value| {
-                from_js::<Record>(value, OPERATION)
-                    .map(Record::into_book)
-                    .transpose()
-            })
-            .collect()
+        values_to_books(values, OPERATION)
     }
 
     /// Every book in id order, `page_size` at a time (the original streamed listing).
@@ -282,8 +291,8 @@ impl BookRepository {
     pub async fn count(&self) -> Result<u64> {
         const OPERATION: &str = "count the books";
         let _slot = self.slot().await;
-        let transaction = self.transaction(TransactionMode::ReadOnly, OPERATION)?;
-        let count = books(&transaction, OPERATION)?
+        let transaction = self.transaction(&[BOOKS], TransactionMode::ReadOnly, OPERATION)?;
+        let count = books_store(&transaction, OPERATION)?
             .count(None)
             .await
             .map_err(|error| browser_error(OPERATION, error))?;
@@ -294,25 +303,27 @@ impl BookRepository {
     pub async fn update(&self, id: BookId, patch: BookPatch) -> Result<Book> {
         const OPERATION: &str = "save the book";
         let _slot = self.slot().await;
-        let transaction = self.transaction(TransactionMode::ReadWrite, OPERATION)?;
-        let store = books(&transaction, OPERATION)?;
-        let current = store
-            .get(key(id))
-            .await
-            .map_err(|error| browser_error(OPERATION, error))?
-            .map(|value| from_js::<Record>(value, OPERATION))
-            .transpose()?
-            .and_then(Record::into_book)
-            .ok_or(StoreError::NotFound(id))?;
-        let updated = current.patched(&patch).map_err(StoreError::from)?;
-        if updated != current {
-            let value = to_js(&Record::from_book(&updated), OPERATION)?;
-            store
-                .put(&value, None)
-                .await
-                .map_err(|error| browser_error(OPERATION, error))?;
+        let transaction = self.write_transaction(OPERATION)?;
+        let outcome = async {
+            let store = books_store(&transaction, OPERATION)?;
+            let current = read_book(&store, id, OPERATION)
+                .await?
+                .ok_or(StoreError::NotFound(id))?;
+            let updated = current.patched(&patch)?;
+            if updated != current {
+                let value = to_js(&Record::from_book(&updated), OPERATION)?;
+                store
+                    .put(&value, None)
+                    .await
+                    .map_err(|error| browser_error(OPERATION, error))?;
+                let search = search_store(&transaction, OPERATION)?;
+                chunks::upsert_all(&search, std::slice::from_ref(&updated), OPERATION).await?;
+            }
+            Ok(updated)
         }
-        finish(transaction, OPERATION).await?;
+        .await;
+        let updated = settle(transaction, outcome, OPERATION).await?;
+        self.remember(|index| index.upsert(&updated));
         Ok(updated)
     }
 
@@ -320,34 +331,45 @@ impl BookRepository {
     pub async fn delete(&self, id: BookId) -> Result<Book> {
         const OPERATION: &str = "delete the book";
         let _slot = self.slot().await;
-        let transaction = self.transaction(TransactionMode::ReadWrite, OPERATION)?;
-        let store = books(&transaction, OPERATION)?;
-        let current = store
-            .get(key(id))
-            .await
-            .map_err(|error| browser_error(OPERATION, error))?
-            .map(|value| from_js::<Record>(value, OPERATION))
-            .transpose()?
-            .and_then(Record::into_book)
-            .ok_or(StoreError::NotFound(id))?;
-        store
-            .delete(key(id))
-            .await
-            .map_err(|error| browser_error(OPERATION, error))?;
-        finish(transaction, OPERATION).await?;
-        Ok(current)
+        let transaction = self.write_transaction(OPERATION)?;
+        let outcome = async {
+            let store = books_store(&transaction, OPERATION)?;
+            let current = read_book(&store, id, OPERATION)
+                .await?
+                .ok_or(StoreError::NotFound(id))?;
+            store
+                .delete(key(id))
+                .await
+                .map_err(|error| browser_error(OPERATION, error))?;
+            chunks::remove(&search_store(&transaction, OPERATION)?, id, OPERATION).await?;
+            Ok(current)
+        }
+        .await;
+        let deleted = settle(transaction, outcome, OPERATION).await?;
+        self.remember(|index| index.remove(id));
+        Ok(deleted)
     }
 
     /// Deletes every book.
     pub async fn clear(&self) -> Result<()> {
         const OPERATION: &str = "delete all books";
         let _slot = self.slot().await;
-        let transaction = self.transaction(TransactionMode::ReadWrite, OPERATION)?;
-        books(&transaction, OPERATION)?
-            .clear()
-            .await
-            .map_err(|error| browser_error(OPERATION, error))?;
-        finish(transaction, OPERATION).await
+        let transaction = self.write_transaction(OPERATION)?;
+        let outcome = async {
+            for store in [BOOKS, SEARCH] {
+                transaction
+                    .store(store)
+                    .map_err(|error| browser_error(OPERATION, error))?
+                    .clear()
+                    .await
+                    .map_err(|error| browser_error(OPERATION, error))?;
+            }
+            Ok(())
+        }
+        .await;
+        settle(transaction, outcome, OPERATION).await?;
+        self.remember(|index| *index = SearchIndex::default());
+        Ok(())
     }
 
     /// Closes the connection; later calls on any clone fail with [`StoreError::Closed`].
@@ -355,9 +377,10 @@ impl BookRepository {
         if let Some(database) = self.inner.database.borrow_mut().take() {
             database.close();
         }
+        self.inner.search.borrow_mut().take();
     }
 
-    async fn slot(&self) -> Slot<'_> {
+    pub(super) async fn slot(&self) -> Slot<'_> {
         let permit = self.inner.permits.acquire().await;
         let inner = &*self.inner;
         inner.in_flight.set(inner.in_flight.get() + 1);
@@ -370,65 +393,104 @@ impl BookRepository {
         }
     }
 
-    fn transaction(&self, mode: TransactionMode, operation: &'static str) -> Result<Transaction> {
+    pub(super) fn transaction(
+        &self,
+        stores: &[&str],
+        mode: TransactionMode,
+        operation: &'static str,
+    ) -> Result<Transaction> {
         let database = self.inner.database.borrow();
         let database = database.as_ref().ok_or(StoreError::Closed)?;
         database
-            .transaction(&[BOOKS], mode)
+            .transaction(stores, mode)
             .map_err(|error| browser_error(operation, error))
+    }
+
+    fn write_transaction(&self, operation: &'static str) -> Result<Transaction> {
+        self.transaction(&[BOOKS, SEARCH], TransactionMode::ReadWrite, operation)
+    }
+
+    /// Applies a committed change to the in-memory search index, if it is loaded.
+    fn remember(&self, change: impl FnOnce(&mut SearchIndex)) {
+        if let Some(index) = self.inner.search.borrow_mut().as_mut() {
+            change(index);
+        }
     }
 }
 
-fn books(transaction: &Transaction, operation: &'static str) -> Result<rexie::Store> {
+/// Issues every add before awaiting any (awaiting one slice at a time to report progress);
+/// returns the last generated key.
+async fn add_all(
+    transaction: &Transaction,
+    values: Vec<wasm_bindgen::JsValue>,
+    progress: &impl Fn(usize, usize),
+) -> Result<wasm_bindgen::JsValue> {
+    const OPERATION: &str = "add the books";
+    let store = books_store(transaction, OPERATION)?;
+    let total = values.len();
+    let mut last_key = None;
+    let mut done = 0;
+    let mut values = values.into_iter().peekable();
+    while values.peek().is_some() {
+        let slice: Vec<_> = values.by_ref().take(PROGRESS_STEP).collect();
+        done += slice.len();
+        let mut slice = slice.into_iter();
+        let Some(last) = slice.next_back() else { break };
+        // rexie issues the whole slice, then awaits only its last request.
+        store
+            .add_all(slice.map(|value| (value, None)))
+            .await
+            .map_err(|error| browser_error(OPERATION, error))?;
+        let key = store
+            .add(&last, None)
+            .await
+            .map_err(|error| browser_error(OPERATION, error))?;
+        last_key = Some(key);
+        progress(done, total);
+    }
+    last_key.ok_or(StoreError::Other {
+        operation: OPERATION,
+        detail: "no book was given".into(),
+    })
+}
+
+pub(super) fn books_store(transaction: &Transaction, operation: &'static str) -> Result<Store> {
     transaction
         .store(BOOKS)
         .map_err(|error| browser_error(operation, error))
 }
 
-/// The browser's own words for a rexie error (rexie's Display drops them: "idb error").
-fn describe(error: &rexie::Error) -> String {
-    match error {
-        rexie::Error::IdbError(cause) => cause.to_string(),
-        other => other.to_string(),
+fn search_store(transaction: &Transaction, operation: &'static str) -> Result<Store> {
+    transaction
+        .store(SEARCH)
+        .map_err(|error| browser_error(operation, error))
+}
+
+pub(super) async fn read_book(
+    store: &Store,
+    id: BookId,
+    operation: &'static str,
+) -> Result<Option<Book>> {
+    let value = store
+        .get(key(id))
+        .await
+        .map_err(|error| browser_error(operation, error))?;
+    match value {
+        Some(value) => Ok(from_js::<Record>(value, operation)?.into_book()),
+        None => Ok(None),
     }
 }
 
-/// A rexie error from `operation`, classified by the DOMException it carries.
-pub(crate) fn browser_error(operation: &'static str, error: rexie::Error) -> StoreError {
-    StoreError::from_browser(operation, describe(&error))
-}
-
-/// Waits for a write transaction to end and insists that it committed: an abort is never success.
-pub(crate) async fn finish(transaction: Transaction, operation: &'static str) -> Result<()> {
-    match transaction.done().await {
-        Ok(TransactionResult::Committed) => Ok(()),
-        // Chrome may abort a transaction that overflows the quota without any request failing.
-        Ok(TransactionResult::Aborted) => Err(with_usage(StoreError::QuotaExceeded {
-            used: None,
-            quota: None,
+pub(super) fn values_to_books(
+    values: Vec<wasm_bindgen::JsValue>,
+    operation: &'static str,
+) -> Result<Vec<Book>> {
+    values
+        .into_iter()
+        .filter_map(|value| {
+            from_js::<Record>(value, operation)
+                .map(Record::into_book)
+                .transpose()
         })
-        .await),
-        Err(error) => Err(with_usage(browser_error(operation, error)).await),
-    }
-}
-
-/// Fills a quota error with how much storage is used, as far as the browser says.
-async fn with_usage(error: StoreError) -> StoreError {
-    if !matches!(error, StoreError::QuotaExceeded { .. }) {
-        return error;
-    }
-    let (used, quota) = storage_estimate().await.unwrap_or((None, None));
-    StoreError::QuotaExceeded { used, quota }
-}
-
-/// `navigator.storage.estimate()`: bytes used and the quota, when the browser tells.
-pub async fn storage_estimate() -> Option<(Option<f64>, Option<f64>)> {
-    let storage = web_sys::window()?.navigator().storage();
-    let estimate = JsFuture::from(storage.estimate().ok()?).await.ok()?;
-    let read = |name: &str| {
-        js_sys::Reflect::get(&estimate, &JsValue::from_str(name))
-            .ok()
-            .and_then(|value| value.as_f64())
-    };
-    Some((read("usage"), read("quota")))
+        .collect()
 }

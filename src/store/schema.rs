@@ -5,13 +5,17 @@
 //! right after opening, and the version it reached is kept in the `meta` store, so an upgrade that
 //! is interrupted simply runs again.
 
+use std::collections::BTreeMap;
+
 use rexie::{Index, KeyRange, ObjectStore, Rexie, RexieBuilder, TransactionMode};
 use wasm_bindgen::JsValue;
 
+use super::chunks;
 use super::codec::{from_js, to_js};
 use super::error::Result;
 use super::record::Record;
-use super::repository::{browser_error, finish};
+use super::transaction::{browser_error, settle};
+use crate::search::{self, chunk_of};
 
 /// The database name the app uses.
 pub const DATABASE_NAME: &str = "bookshelf";
@@ -19,6 +23,8 @@ pub const DATABASE_NAME: &str = "bookshelf";
 pub const VERSION: u32 = 2;
 /// The object store of books, keyed by an auto-incremented `id`.
 pub const BOOKS: &str = "books";
+/// The object store of the search index's chunks, keyed by chunk number.
+pub const SEARCH: &str = "search";
 /// The object store of bookkeeping values (`data_version`).
 pub const META: &str = "meta";
 /// The index of books by folded title, then id.
@@ -35,7 +41,8 @@ const MIGRATION_BATCH: u32 = 5_000;
 ///
 /// 1. the original store: `books` with an auto-incremented `id`, no indexes;
 /// 2. folded sort keys in every record, an index per column ending with the id (so that a page
-///    can start right after the last row of the previous one), and the `meta` store.
+///    can start right after the last row of the previous one), the search index's chunks, and
+///    the `meta` store.
 pub fn builder(name: &str, version: u32) -> RexieBuilder {
     let books = ObjectStore::new(BOOKS).key_path("id").auto_increment(true);
     let builder = Rexie::builder(name).version(version);
@@ -49,16 +56,22 @@ pub fn builder(name: &str, version: u32) -> RexieBuilder {
                 .add_index(Index::new_array(BY_AUTHOR, ["author_key", "id"]))
                 .add_index(Index::new_array(BY_GENRE, ["genre_key", "id"])),
         )
+        .add_object_store(ObjectStore::new(SEARCH))
         .add_object_store(ObjectStore::new(META))
 }
 
 /// Brings the data up to [`VERSION`]: one transaction, all or nothing, only IndexedDB awaits.
 pub(crate) async fn migrate(database: &Rexie) -> Result<()> {
     let operation = "upgrade the stored books";
-    let fail = |error| browser_error(operation, error);
     let transaction = database
-        .transaction(&[BOOKS, META], TransactionMode::ReadWrite)
-        .map_err(fail)?;
+        .transaction(&[BOOKS, SEARCH, META], TransactionMode::ReadWrite)
+        .map_err(|error| browser_error(operation, error))?;
+    let outcome = migrate_in(&transaction, operation).await;
+    settle(transaction, outcome, operation).await
+}
+
+async fn migrate_in(transaction: &rexie::Transaction, operation: &'static str) -> Result<()> {
+    let fail = |error| browser_error(operation, error);
     let meta = transaction.store(META).map_err(fail)?;
     let key = JsValue::from_str(DATA_VERSION_KEY);
     let reached = meta
@@ -70,8 +83,9 @@ pub(crate) async fn migrate(database: &Rexie) -> Result<()> {
     if reached >= f64::from(VERSION) {
         return Ok(());
     }
-    // Version 1 records have no sort keys: add them, a batch at a time, in this one transaction.
+    // Version 1 records have no sort keys and no search lines: add them, a batch at a time.
     let books = transaction.store(BOOKS).map_err(fail)?;
+    let mut lines: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
     let mut after: Option<JsValue> = None;
     loop {
         let range = match &after {
@@ -84,23 +98,34 @@ pub(crate) async fn migrate(database: &Rexie) -> Result<()> {
             .get_all(range, Some(MIGRATION_BATCH))
             .await
             .map_err(fail)?;
-        let Some(last) = batch.last() else { break };
-        let last_id = from_js::<Record>(last.clone(), operation)?.id;
+        if batch.is_empty() {
+            break;
+        }
         let mut rekeyed = Vec::with_capacity(batch.len());
         for value in batch {
-            rekeyed.push((
-                to_js(&from_js::<Record>(value, operation)?.rekeyed(), operation)?,
-                None,
-            ));
+            let record = from_js::<Record>(value, operation)?.rekeyed();
+            if let Some(book) = record.clone().into_book() {
+                let line = search::line_of(&book);
+                lines
+                    .entry(chunk_of(book.id))
+                    .or_default()
+                    .extend_from_slice(&line);
+                after = Some(JsValue::from_f64(book.id as f64));
+            }
+            rekeyed.push((to_js(&record, operation)?, None));
         }
         books.put_all(rekeyed.into_iter()).await.map_err(fail)?;
-        after = last_id.map(|id| JsValue::from_f64(id as f64));
         if after.is_none() {
             break;
         }
     }
+    let search_store = transaction.store(SEARCH).map_err(fail)?;
+    search_store.clear().await.map_err(fail)?;
+    for (chunk, bytes) in lines {
+        chunks::write(&search_store, chunk, &bytes, operation).await?;
+    }
     meta.put(&JsValue::from(VERSION), Some(&key))
         .await
         .map_err(fail)?;
-    finish(transaction, operation).await
+    Ok(())
 }

@@ -1,0 +1,100 @@
+//! The search index's chunks in IndexedDB, rewritten inside the same transaction as the books
+//! they describe, so that the index can never disagree with the store.
+
+use std::collections::BTreeMap;
+
+use js_sys::Uint8Array;
+use rexie::Store;
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::error::Result;
+use super::transaction::browser_error;
+use crate::book::{Book, BookId};
+use crate::search::{self, chunk_of};
+
+fn chunk_key(chunk: u64) -> JsValue {
+    JsValue::from_f64(chunk as f64)
+}
+
+/// Reads one chunk (empty if there is none yet).
+pub(crate) async fn read(store: &Store, chunk: u64, operation: &'static str) -> Result<Vec<u8>> {
+    let value = store
+        .get(chunk_key(chunk))
+        .await
+        .map_err(|error| browser_error(operation, error))?;
+    Ok(value
+        .and_then(|value| value.dyn_into::<Uint8Array>().ok())
+        .map(|bytes| bytes.to_vec())
+        .unwrap_or_default())
+}
+
+/// Writes one chunk back (deleting it when it holds no book).
+pub(crate) async fn write(
+    store: &Store,
+    chunk: u64,
+    bytes: &[u8],
+    operation: &'static str,
+) -> Result<()> {
+    let outcome = if bytes.is_empty() {
+        store.delete(chunk_key(chunk)).await
+    } else {
+        store
+            .put(&Uint8Array::from(bytes).into(), Some(&chunk_key(chunk)))
+            .await
+            .map(|_| ())
+    };
+    outcome.map_err(|error| browser_error(operation, error))
+}
+
+/// Records stored or changed books in their chunks.
+pub(crate) async fn upsert_all(
+    store: &Store,
+    books: &[Book],
+    operation: &'static str,
+) -> Result<()> {
+    let mut by_chunk: BTreeMap<u64, Vec<&Book>> = BTreeMap::new();
+    for book in books {
+        by_chunk.entry(chunk_of(book.id)).or_default().push(book);
+    }
+    for (chunk, books) in by_chunk {
+        let mut bytes = read(store, chunk, operation).await?;
+        for book in books {
+            search::upsert(&mut bytes, book);
+        }
+        write(store, chunk, &bytes, operation).await?;
+    }
+    Ok(())
+}
+
+/// Forgets a deleted book.
+pub(crate) async fn remove(store: &Store, id: BookId, operation: &'static str) -> Result<()> {
+    let chunk = chunk_of(id);
+    let mut bytes = read(store, chunk, operation).await?;
+    if search::remove(&mut bytes, id) {
+        write(store, chunk, &bytes, operation).await?;
+    }
+    Ok(())
+}
+
+/// Every stored chunk, for the in-memory index.
+pub(crate) async fn read_all(
+    store: &Store,
+    operation: &'static str,
+) -> Result<Vec<(u64, Vec<u8>)>> {
+    let keys = store
+        .get_all_keys(None, None)
+        .await
+        .map_err(|error| browser_error(operation, error))?;
+    let values = store
+        .get_all(None, None)
+        .await
+        .map_err(|error| browser_error(operation, error))?;
+    Ok(keys
+        .into_iter()
+        .zip(values)
+        .filter_map(|(key, value)| {
+            let chunk = key.as_f64()? as u64;
+            Some((chunk, value.dyn_into::<Uint8Array>().ok()?.to_vec()))
+        })
+        .collect())
+}

@@ -1,0 +1,207 @@
+//! Reading the catalogue at any size: sorted pages by index and key range, books by id, and
+//! search through the in-memory index (loaded once from its stored chunks).
+
+use futures::future::join_all;
+use rexie::{Direction as Cursor, KeyRange, Store, StoreIndex, TransactionMode};
+use wasm_bindgen::JsValue;
+
+use super::chunks;
+use super::codec::key;
+use super::error::{Result, StoreError};
+use super::repository::{books_store, read_book, values_to_books, BookRepository};
+use super::schema::{BOOKS, BY_AUTHOR, BY_GENRE, BY_TITLE, SEARCH};
+use super::transaction::browser_error;
+use crate::book::{Book, BookId};
+use crate::query::{Direction, Filter, PageStart, Sort, SortField, SortKey};
+use crate::search::SearchIndex;
+
+const OPERATION: &str = "read the books";
+
+/// The store itself (id order) or one of its indexes.
+enum Source {
+    Store(Store),
+    Index(StoreIndex),
+}
+
+impl Source {
+    async fn get_all(&self, range: Option<KeyRange>, limit: u32) -> rexie::Result<Vec<JsValue>> {
+        match self {
+            Source::Store(store) => store.get_all(range, Some(limit)).await,
+            Source::Index(index) => index.get_all(range, Some(limit)).await,
+        }
+    }
+
+    async fn scan(
+        &self,
+        range: Option<KeyRange>,
+        limit: u32,
+        skip: u64,
+        cursor: Cursor,
+    ) -> Result<Vec<(JsValue, JsValue)>> {
+        // IndexedDB refuses advance(0), and counts in u32.
+        let skip = match skip {
+            0 => None,
+            n => Some(u32::try_from(n).map_err(|_| StoreError::Other {
+                operation: OPERATION,
+                detail: "position out of range".into(),
+            })?),
+        };
+        let scanned = match self {
+            Source::Store(store) => store.scan(range, Some(limit), skip, Some(cursor)).await,
+            Source::Index(index) => index.scan(range, Some(limit), skip, Some(cursor)).await,
+        };
+        scanned.map_err(|error| browser_error(OPERATION, error))
+    }
+}
+
+/// A sort key as the index stores it: the id alone, or `[folded text, id]`.
+fn key_value(field: SortField, sort_key: &SortKey) -> JsValue {
+    match field {
+        SortField::Id => key(sort_key.id),
+        _ => {
+            let pair = js_sys::Array::new();
+            pair.push(&JsValue::from_str(&sort_key.text));
+            pair.push(&key(sort_key.id));
+            pair.into()
+        }
+    }
+}
+
+fn range<E: Into<rexie::Error>>(result: std::result::Result<KeyRange, E>) -> Result<KeyRange> {
+    result.map_err(|error| browser_error(OPERATION, error.into()))
+}
+
+impl BookRepository {
+    /// A page of at most `limit` books in `sort` order, starting at a position or after a key.
+    ///
+    /// Sequential pages go by key range (`After`), costing the same anywhere in the catalogue;
+    /// a jump to a position walks a cursor from the nearer end.
+    pub async fn page(&self, sort: Sort, start: PageStart, limit: u32) -> Result<Vec<Book>> {
+        let limit = limit.max(1);
+        let _slot = self.slot().await;
+        let transaction = self.transaction(&[BOOKS], TransactionMode::ReadOnly, OPERATION)?;
+        let store = books_store(&transaction, OPERATION)?;
+        let source = match sort.field {
+            SortField::Id => Source::Store(store),
+            field => {
+                let name = match field {
+                    SortField::Title => BY_TITLE,
+                    SortField::Author => BY_AUTHOR,
+                    _ => BY_GENRE,
+                };
+                Source::Index(store.index(name).map_err(|e| browser_error(OPERATION, e))?)
+            }
+        };
+        match (start, sort.direction) {
+            (PageStart::After(after), Direction::Ascending) => {
+                let from = range(KeyRange::lower_bound(
+                    &key_value(sort.field, &after),
+                    Some(true),
+                ))?;
+                let values = source
+                    .get_all(Some(from), limit)
+                    .await
+                    .map_err(|error| browser_error(OPERATION, error))?;
+                values_to_books(values, OPERATION)
+            }
+            (PageStart::After(after), Direction::Descending) => {
+                let before = range(KeyRange::upper_bound(
+                    &key_value(sort.field, &after),
+                    Some(true),
+                ))?;
+                let rows = source.scan(Some(before), limit, 0, Cursor::Prev).await?;
+                values_to_books(
+                    rows.into_iter().map(|(_, value)| value).collect(),
+                    OPERATION,
+                )
+            }
+            (PageStart::Position(position), direction) => {
+                let count = books_store(&transaction, OPERATION)?
+                    .count(None)
+                    .await
+                    .map_err(|error| browser_error(OPERATION, error))?;
+                let total = u64::from(count);
+                // A descending page is an ascending one read backwards.
+                let (first, length) = match direction {
+                    Direction::Ascending => (position, u64::from(limit)),
+                    Direction::Descending => {
+                        let end = total.saturating_sub(position);
+                        let first = end.saturating_sub(u64::from(limit));
+                        (first, end - first)
+                    }
+                };
+                if first >= total || length == 0 {
+                    return Ok(Vec::new());
+                }
+                let from = if first == 0 {
+                    None
+                } else if first < total / 2 {
+                    source.scan(None, 1, first, Cursor::Next).await?.pop()
+                } else {
+                    source
+                        .scan(None, 1, total - 1 - first, Cursor::Prev)
+                        .await?
+                        .pop()
+                };
+                let from = match from {
+                    Some((at, _)) => Some(range(KeyRange::lower_bound(&at, Some(false)))?),
+                    None => None,
+                };
+                let values = source
+                    .get_all(from, length as u32)
+                    .await
+                    .map_err(|error| browser_error(OPERATION, error))?;
+                let mut books = values_to_books(values, OPERATION)?;
+                if direction == Direction::Descending {
+                    books.reverse();
+                }
+                Ok(books)
+            }
+        }
+    }
+
+    /// The books with these ids, in the order given; ids no longer stored are left out.
+    pub async fn get_many(&self, ids: &[BookId]) -> Result<Vec<Book>> {
+        let _slot = self.slot().await;
+        let transaction = self.transaction(&[BOOKS], TransactionMode::ReadOnly, OPERATION)?;
+        let store = books_store(&transaction, OPERATION)?;
+        // Every get is issued before any is awaited.
+        let books = join_all(ids.iter().map(|&id| read_book(&store, id, OPERATION))).await;
+        books.into_iter().filter_map(Result::transpose).collect()
+    }
+
+    /// The ids of every book that passes `filter`, in `sort` order (searches the whole catalogue).
+    pub async fn matching(&self, filter: &Filter, sort: Sort) -> Result<Vec<BookId>> {
+        self.load_search_index().await?;
+        let index = self.inner.search.borrow();
+        Ok(index
+            .as_ref()
+            .map(|index| index.matching(filter, sort))
+            .unwrap_or_default())
+    }
+
+    /// Every genre in the catalogue: (folded key, as first written), sorted.
+    pub async fn genres(&self) -> Result<Vec<(String, String)>> {
+        self.load_search_index().await?;
+        let index = self.inner.search.borrow();
+        Ok(index.as_ref().map(SearchIndex::genres).unwrap_or_default())
+    }
+
+    /// Loads the search index's chunks into memory, once.
+    async fn load_search_index(&self) -> Result<()> {
+        if self.inner.search.borrow().is_some() {
+            return Ok(());
+        }
+        let _slot = self.slot().await;
+        let transaction = self.transaction(&[SEARCH], TransactionMode::ReadOnly, OPERATION)?;
+        let store = transaction
+            .store(SEARCH)
+            .map_err(|error| browser_error(OPERATION, error))?;
+        let stored = chunks::read_all(&store, OPERATION).await?;
+        let mut search = self.inner.search.borrow_mut();
+        if search.is_none() {
+            *search = Some(SearchIndex::from_chunks(stored));
+        }
+        Ok(())
+    }
+}

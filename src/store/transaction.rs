@@ -1,0 +1,73 @@
+//! How a repository call ends its transaction: commit and insist that it committed, or abort so
+//! that nothing of a failed call stays behind. And the browser's words for what went wrong.
+
+use rexie::{Transaction, TransactionResult};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+
+use super::error::{Result, StoreError};
+
+/// The browser's own words for a rexie error (rexie's Display drops them: "idb error").
+pub(crate) fn describe(error: &rexie::Error) -> String {
+    match error {
+        rexie::Error::IdbError(cause) => cause.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A rexie error from `operation`, classified by the DOMException it carries.
+pub(crate) fn browser_error(operation: &'static str, error: rexie::Error) -> StoreError {
+    StoreError::from_browser(operation, describe(&error))
+}
+
+/// Ends a write: on success waits for the commit (an abort is never success); on failure aborts,
+/// so that requests already issued are undone.
+pub(crate) async fn settle<T>(
+    transaction: Transaction,
+    outcome: Result<T>,
+    operation: &'static str,
+) -> Result<T> {
+    match outcome {
+        Ok(value) => finish(transaction, operation).await.map(|()| value),
+        Err(error) => {
+            // A failed request has already aborted it; then this abort fails, which is fine.
+            let _ = transaction.abort().await;
+            Err(with_usage(error).await)
+        }
+    }
+}
+
+/// Waits for a write transaction to end and insists that it committed.
+pub(crate) async fn finish(transaction: Transaction, operation: &'static str) -> Result<()> {
+    match transaction.done().await {
+        Ok(TransactionResult::Committed) => Ok(()),
+        // Chrome may abort a transaction that overflows the quota without any request failing.
+        Ok(TransactionResult::Aborted) => Err(with_usage(StoreError::QuotaExceeded {
+            used: None,
+            quota: None,
+        })
+        .await),
+        Err(error) => Err(with_usage(browser_error(operation, error)).await),
+    }
+}
+
+/// Fills a quota error with how much storage is used, as far as the browser says.
+async fn with_usage(error: StoreError) -> StoreError {
+    if !matches!(error, StoreError::QuotaExceeded { .. }) {
+        return error;
+    }
+    let (used, quota) = storage_estimate().await.unwrap_or((None, None));
+    StoreError::QuotaExceeded { used, quota }
+}
+
+/// `navigator.storage.estimate()`: bytes used and the quota, when the browser tells.
+pub async fn storage_estimate() -> Option<(Option<f64>, Option<f64>)> {
+    let storage = web_sys::window()?.navigator().storage();
+    let estimate = JsFuture::from(storage.estimate().ok()?).await.ok()?;
+    let read = |name: &str| {
+        js_sys::Reflect::get(&estimate, &JsValue::from_str(name))
+            .ok()
+            .and_then(|value| value.as_f64())
+    };
+    Some((read("usage"), read("quota")))
+}
