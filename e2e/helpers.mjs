@@ -11,7 +11,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -265,6 +265,8 @@ export function useApp() {
 
   return function appTest(name, fn, { hash, timeout = 120_000 } = {}) {
     test(name, { timeout }, async (t) => {
+      const failureShot = path.join(ARTIFACTS, `failure-${slug(name)}.png`);
+      rmSync(failureShot, { force: true }); // only failures of the latest run are left
       let app;
       try {
         app = await openApp(browser, server.url, { hash });
@@ -272,9 +274,8 @@ export function useApp() {
         app.assertClean();
       } catch (err) {
         if (app) {
-          const file = path.join(ARTIFACTS, `failure-${slug(name)}.png`);
-          await app.page.screenshot({ path: file, fullPage: true }).catch(() => {});
-          t.diagnostic(`screenshot: ${path.relative(REPO_ROOT, file)}`);
+          await app.page.screenshot({ path: failureShot, fullPage: true }).catch(() => {});
+          t.diagnostic(`screenshot: ${path.relative(REPO_ROOT, failureShot)}`);
           for (const line of app.errors) t.diagnostic(`page/console error: ${line}`);
           for (const line of app.dialogs) t.diagnostic(`dialog: ${line}`);
         }

@@ -26,6 +26,12 @@ appTest('Undo after delete restores the book with the same ID', async ({ page, r
   const notice = page.getByRole('status').filter({ hasText: 'Deleted' });
   await notice.waitFor({ state: 'visible' });
   const undo = notice.getByRole('button', { name: 'Undo', exact: true });
+  await waitFor(async () => {
+    const buttons = await notice.getByRole('button').evaluateAll((els) =>
+      els.map((el) => el.getAttribute('aria-label') || el.textContent.trim()),
+    );
+    assert.ok(buttons.includes('Undo'), `the "Deleted" notice should offer a button "Undo"; its buttons: ${JSON.stringify(buttons)}`);
+  }, { timeout: 5000 });
   await undo.click();
 
   await rowFor(page, HOBBIT.title).waitFor({ state: 'visible' });

@@ -6,7 +6,9 @@
 pub mod book;
 pub mod query;
 pub mod route;
+pub mod sample;
 pub mod search;
+pub mod viewport;
 
 pub mod store;
 #[cfg(target_arch = "wasm32")]

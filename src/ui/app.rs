@@ -6,11 +6,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::book_page::{BookPage, UnknownPage};
-use super::context::Catalogue;
+use super::bulk::BulkGenerator;
+use super::context::{Catalogue, CatalogueQuery};
 use super::form::AddBookForm;
 use super::notices::{NoticeList, Notices};
 use super::router::use_route;
 use super::table::BookTable;
+use super::toolbar::Toolbar;
 use crate::route::Route;
 use crate::store::schema::DATABASE_NAME;
 use crate::store::{BookRepository, OpenOptions};
@@ -65,11 +67,18 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Ready(repository: BookRepository) -> impl IntoView {
     provide_context(Catalogue::new(repository));
+    // Kept above the route so that a visit to a book's page keeps the search and sort.
+    provide_context(CatalogueQuery::default());
     let route = use_route();
     move || match route.get() {
         Route::Catalogue => view! {
             <AddBookForm />
-            <BookTable />
+            <section class="catalogue" aria-labelledby="catalogue-heading">
+                <h2 id="catalogue-heading">"Catalogue"</h2>
+                <Toolbar />
+                <BookTable />
+            </section>
+            <BulkGenerator />
         }
         .into_any(),
         Route::Book(id) => view! { <BookPage id /> }.into_any(),

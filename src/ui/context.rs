@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::query::{Filter, Sort};
 use crate::store::BookRepository;
 
 /// The catalogue as components see it: the repository, and a counter that says "the books changed".
@@ -35,5 +36,23 @@ impl Catalogue {
     /// Tells every view that reads the catalogue that the books changed.
     pub fn changed(&self) {
         self.changes.try_update(|count| *count += 1);
+    }
+}
+
+/// What the table shows: its sort and filter, shared by the toolbar and the table.
+#[derive(Clone, Copy)]
+pub struct CatalogueQuery {
+    /// The order of the rows.
+    pub sort: RwSignal<Sort>,
+    /// What the rows are narrowed to (already debounced).
+    pub filter: RwSignal<Filter>,
+}
+
+impl Default for CatalogueQuery {
+    fn default() -> Self {
+        Self {
+            sort: RwSignal::new(Sort::default()),
+            filter: RwSignal::new(Filter::default()),
+        }
     }
 }

@@ -3,6 +3,7 @@
 
 mod app;
 mod book_page;
+mod bulk;
 pub mod context;
 mod edit;
 mod fields;
@@ -10,5 +11,6 @@ mod form;
 pub mod notices;
 mod router;
 mod table;
+mod toolbar;
 
 pub use app::App;

@@ -1,48 +1,250 @@
-//! The catalogue table: a row per book with its link, Edit and Delete; the count; the empty state.
+//! The catalogue table, virtualized: only the rows on screen are in the DOM; rows come from the
+//! repository a block at a time (by index and key range, or by id for a search result), and the
+//! scrollbar stands for the whole result, however long.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use gloo_events::EventListener;
+use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::context::Catalogue;
+use super::context::{Catalogue, CatalogueQuery};
 use super::edit::EditDialog;
 use super::notices::Notices;
-use crate::book::{sample_books, Book};
-use crate::query::count_label;
+use crate::book::{sample_books, Book, BookId};
+use crate::query::{result_label, Direction, PageStart, Sort, SortField};
 use crate::route::Route;
-use crate::store::PageRequest;
+use crate::viewport::{blocks, Viewport, BLOCK_ROWS, MARGIN_ROWS};
 
-/// How many rows the table shows at most (the whole catalogue scrolls in a later version).
-const SHOWN: u32 = 1_000;
+/// A row's height in pixels; the stylesheet gives rows exactly this height (`--row`).
+const ROW_PX: f64 = 44.0;
 
-/// What the table shows: the total and the first rows.
-#[derive(Debug, Clone, PartialEq)]
-struct Listing {
-    total: u64,
-    books: Vec<Book>,
+/// Which books the table lists.
+#[derive(Clone)]
+enum Rows {
+    /// Every book, read from the index of the sort.
+    All,
+    /// The ids a search found, already in sort order.
+    Matches(Arc<Vec<BookId>>),
 }
 
-/// The books, the count, and the empty state with "Add sample books".
+/// One answer to "what does the table show": computed again after every change.
+#[derive(Clone)]
+struct ResultSet {
+    generation: u64,
+    sort: Sort,
+    total: u64,
+    rows: Rows,
+}
+
+impl ResultSet {
+    fn len(&self) -> u64 {
+        match &self.rows {
+            Rows::All => self.total,
+            Rows::Matches(ids) => ids.len() as u64,
+        }
+    }
+}
+
+/// Blocks of rows already read, each marked with the result it belongs to. Rows of an older
+/// result are shown until the fresh ones arrive, so that a change never blanks the table.
+#[derive(Default)]
+struct BlockCache {
+    blocks: HashMap<u64, (u64, Vec<Book>)>,
+    in_flight: HashSet<(u64, u64)>,
+}
+
+impl BlockCache {
+    fn book_at(&self, row: u64) -> Option<Book> {
+        let (_, books) = self.blocks.get(&(row / BLOCK_ROWS))?;
+        books.get((row % BLOCK_ROWS) as usize).cloned()
+    }
+
+    fn is_fresh(&self, block: u64, generation: u64) -> bool {
+        matches!(self.blocks.get(&block), Some((g, _)) if *g == generation)
+    }
+}
+
+fn aria_sort(sort: Sort, field: SortField) -> &'static str {
+    match (sort.field == field, sort.direction) {
+        (false, _) => "none",
+        (true, Direction::Ascending) => "ascending",
+        (true, Direction::Descending) => "descending",
+    }
+}
+
+fn window_height() -> f64 {
+    web_sys::window()
+        .and_then(|window| window.inner_height().ok())
+        .and_then(|height| height.as_f64())
+        .unwrap_or(800.0)
+}
+
+fn mark_first_rows() {
+    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
+        let _ = performance.mark("bookshelf:first-rows");
+    }
+}
+
+/// The table, its empty states, and the edit dialog.
 #[component]
 pub fn BookTable() -> impl IntoView {
     let catalogue = expect_context::<Catalogue>();
     let notices = expect_context::<Notices>();
+    let query = expect_context::<CatalogueQuery>();
     let editing = RwSignal::new(None::<Book>);
+    let first_row = RwSignal::new(0u64);
+    let window_px = RwSignal::new(window_height());
+    let scroller = NodeRef::<html::Div>::new();
+    let cache = StoredValue::new_local(BlockCache::default());
+    let cache_version = RwSignal::new(0u64);
+    let generation = StoredValue::new(0u64);
+    let marked = StoredValue::new(false);
 
-    let listing = LocalResource::new(move || {
+    if let Some(window) = web_sys::window() {
+        let resize = EventListener::new(&window, "resize", move |_| {
+            window_px.try_set(window_height());
+        });
+        // Dropped (and so removed) when the table goes away.
+        StoredValue::new_local(resize);
+    }
+
+    let result = LocalResource::new(move || {
         catalogue.track();
+        let sort = query.sort.get();
+        let filter = query.filter.get();
         let repository = catalogue.repository();
+        generation.update_value(|g| *g += 1);
+        let generation = generation.get_value();
         async move {
             let repository = repository?;
-            let total = repository.count().await;
-            let books = repository
-                .list(PageRequest {
-                    after: None,
-                    limit: SHOWN,
+            let counted = repository.count().await;
+            let rows = if filter.is_empty() {
+                Ok(Rows::All)
+            } else {
+                repository
+                    .matching(&filter, sort)
+                    .await
+                    .map(|ids| Rows::Matches(Arc::new(ids)))
+            };
+            Some(counted.and_then(|total| {
+                rows.map(|rows| ResultSet {
+                    generation,
+                    sort,
+                    total,
+                    rows,
                 })
-                .await;
-            Some(total.and_then(|total| books.map(|books| Listing { total, books })))
+            }))
         }
     });
+    let current = move || match result.get().flatten() {
+        Some(Ok(set)) => Some(set),
+        _ => None,
+    };
+    // Whole rows only: the sticky table is never taller than the box, so it never slides.
+    let viewport = move |set: &ResultSet| {
+        let rows = set.len();
+        let fit = ((window_px.get() * 0.7 - ROW_PX) / ROW_PX).floor().max(5.0) as u64;
+        Viewport {
+            rows,
+            row_px: ROW_PX,
+            viewport_px: fit.min(rows.max(1)) as f64 * ROW_PX,
+        }
+    };
+
+    // A new sort or search starts at the top; a change to the books keeps the place.
+    Effect::new(move |previous: Option<()>| {
+        query.sort.track();
+        query.filter.track();
+        if previous.is_some() {
+            first_row.set(0);
+            if let Some(element) = scroller.get_untracked() {
+                element.set_scroll_top(0);
+            }
+        }
+    });
+
+    let fetch = move |set: ResultSet, block: u64| {
+        let generation = set.generation;
+        let wanted = cache.with_value(|c| {
+            !c.is_fresh(block, generation) && !c.in_flight.contains(&(generation, block))
+        });
+        if !wanted || block * BLOCK_ROWS >= set.len() {
+            return;
+        }
+        let Some(repository) = catalogue.repository() else {
+            return;
+        };
+        // Right after the block before, by key, when it is at hand: as fast anywhere as at the top.
+        let start = cache.with_value(|c| match c.blocks.get(&block.wrapping_sub(1)) {
+            Some((g, books))
+                if block > 0 && *g == generation && books.len() as u64 == BLOCK_ROWS =>
+            {
+                books
+                    .last()
+                    .map(|last| PageStart::After(set.sort.key_of(last)))
+            }
+            _ => None,
+        });
+        cache.update_value(|c| {
+            c.in_flight.insert((generation, block));
+        });
+        spawn_local(async move {
+            let read = match &set.rows {
+                Rows::All => {
+                    let start = start.unwrap_or(PageStart::Position(block * BLOCK_ROWS));
+                    repository.page(set.sort, start, BLOCK_ROWS as u32).await
+                }
+                Rows::Matches(ids) => {
+                    let from = (block * BLOCK_ROWS) as usize;
+                    let to = (from + BLOCK_ROWS as usize).min(ids.len());
+                    repository.get_many(&ids[from.min(to)..to]).await
+                }
+            };
+            cache.try_update_value(|c| {
+                c.in_flight.remove(&(generation, block));
+            });
+            match read {
+                Ok(books) => {
+                    cache.try_update_value(|c| {
+                        let newer = matches!(c.blocks.get(&block), Some((g, _)) if *g > generation);
+                        if !newer {
+                            c.blocks.insert(block, (generation, books));
+                        }
+                    });
+                    cache_version.try_update(|v| *v += 1);
+                }
+                Err(error) => notices.error(error.to_string()),
+            }
+        });
+    };
+
+    // Fetch the blocks around the screen whenever the result or the place changes.
+    Effect::new(move |_| {
+        let Some(set) = current() else { return };
+        cache_version.track();
+        let view = viewport(&set);
+        let first = first_row
+            .get()
+            .min(set.len().saturating_sub(view.visible_rows()));
+        let around = first.saturating_sub(MARGIN_ROWS * 4)
+            ..(first + view.visible_rows() + MARGIN_ROWS * 4).min(set.len());
+        for block in blocks(&around) {
+            fetch(set.clone(), block);
+        }
+    });
+
+    let on_scroll = move |_| {
+        let (Some(element), Some(set)) = (scroller.get_untracked(), current()) else {
+            return;
+        };
+        let row = viewport(&set).first_row(f64::from(element.scroll_top()));
+        if row != first_row.get_untracked() {
+            first_row.set(row);
+        }
+    };
 
     let delete = move |book: Book| {
         let Some(repository) = catalogue.repository() else {
@@ -74,18 +276,26 @@ pub fn BookTable() -> impl IntoView {
         });
     };
 
-    let row = move |book: Book| {
+    let row_view = move |(position, book): (u64, Option<Book>)| {
+        let Some(book) = book else {
+            return view! {
+                <tr class="pending" aria-rowindex=position + 2>
+                    <td colspan="5">"Loading…"</td>
+                </tr>
+            }
+            .into_any();
+        };
         let title = book.title.clone();
         let for_edit = book.clone();
-        let for_delete = book.clone();
+        let id = book.id;
         view! {
-            <tr>
+            <tr aria-rowindex=position + 2 data-id=id>
                 <td class="id">{book.id}</td>
-                <td>
+                <td class="title" title=book.title.clone()>
                     <a href=Route::Book(book.id).href()>{book.title.clone()}</a>
                 </td>
-                <td>{book.author.clone()}</td>
-                <td>{book.genre.clone()}</td>
+                <td title=book.author.clone()>{book.author.clone()}</td>
+                <td class="genre" title=book.genre.clone()>{book.genre.clone()}</td>
                 <td class="actions">
                     <button
                         type="button"
@@ -98,67 +308,122 @@ pub fn BookTable() -> impl IntoView {
                         type="button"
                         class="danger"
                         aria-label=format!("Delete {title}")
-                        on:click=move |_| delete(for_delete.clone())
+                        on:click=move |_| delete(book.clone())
                     >
                         "Delete"
                     </button>
                 </td>
             </tr>
         }
+        .into_any()
     };
 
-    let body = move || match listing.get().flatten() {
-        None => view! { <p class="muted">"Loading your books…"</p> }.into_any(),
-        Some(Err(error)) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
-        Some(Ok(listing)) if listing.total == 0 => view! {
-            <div class="empty">
-                <p>"No books yet. Add one above, or start with a few classics."</p>
-                <button type="button" on:click=add_samples>"Add sample books"</button>
-            </div>
+    let visible_rows = move || {
+        cache_version.track();
+        let Some(set) = current() else {
+            return Vec::new();
+        };
+        let view = viewport(&set);
+        let first = first_row
+            .get()
+            .min(set.len().saturating_sub(view.visible_rows()));
+        let end = (first + view.visible_rows()).min(set.len());
+        let rows: Vec<(u64, Option<Book>)> =
+            cache.with_value(|c| (first..end).map(|row| (row, c.book_at(row))).collect());
+        if !marked.get_value() && rows.iter().any(|(_, book)| book.is_some()) {
+            marked.set_value(true);
+            mark_first_rows();
         }
-        .into_any(),
-        Some(Ok(listing)) => {
-            let more = (listing.total > listing.books.len() as u64)
-                .then(|| format!("Showing the first {} books.", listing.books.len()));
+        rows
+    };
+
+    let header = move |field: SortField, label: &'static str| {
+        let arrow = move || match aria_sort(query.sort.get(), field) {
+            "ascending" => "▲",
+            "descending" => "▼",
+            _ => "",
+        };
+        view! {
+            <th scope="col" aria-sort=move || aria_sort(query.sort.get(), field) class=label.to_lowercase()>
+                <button type="button" class="sort" on:click=move |_| query.sort.update(|sort| *sort = sort.toggled(field))>
+                    {label}
+                    <span aria-hidden="true" class="arrow">{arrow}</span>
+                </button>
+            </th>
+        }
+    };
+
+    let table = move || {
+        let set = current()?;
+        if set.total == 0 {
+            return Some(
+                view! {
+                    <div class="empty">
+                        <p>"No books yet. Add one above, or start with a few classics."</p>
+                        <button type="button" on:click=add_samples>"Add sample books"</button>
+                    </div>
+                }
+                .into_any(),
+            );
+        }
+        if set.len() == 0 {
+            return Some(view! { <p class="empty">"No books match your search."</p> }.into_any());
+        }
+        let view = viewport(&set);
+        let height = format!("{}px", view.scroll_height() + ROW_PX);
+        // Borders are inside the height (border-box): the client area is header + rows exactly.
+        let box_height = format!("{}px", view.viewport_px + ROW_PX + 3.0);
+        Some(
             view! {
-                <div class="table-wrap">
-                    <table>
-                        <caption class="visually-hidden">"Your books"</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">"ID"</th>
-                                <th scope="col">"Title"</th>
-                                <th scope="col">"Author"</th>
-                                <th scope="col">"Genre"</th>
-                                <th scope="col">"Actions"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            <For each=move || listing.books.clone() key=|book| book.clone() children=row />
-                        </tbody>
-                    </table>
+                <div
+                    class="scroller"
+                    node_ref=scroller
+                    tabindex="0"
+                    role="region"
+                    aria-label="Books, scrollable"
+                    style:height=box_height
+                    on:scroll=on_scroll
+                >
+                    <div class="spacer" style:height=height>
+                        <table aria-rowcount=set.len() + 1>
+                            <caption class="visually-hidden">"Your books"</caption>
+                            <thead>
+                                <tr aria-rowindex="1">
+                                    {header(SortField::Id, "ID")}
+                                    {header(SortField::Title, "Title")}
+                                    {header(SortField::Author, "Author")}
+                                    {header(SortField::Genre, "Genre")}
+                                    <th scope="col" class="actions">"Actions"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                <For each=visible_rows key=|row| row.clone() children=row_view />
+                            </tbody>
+                        </table>
+                    </div>
                 </div>
-                <p class="muted">{more}</p>
             }
-            .into_any()
-        }
+            .into_any(),
+        )
     };
 
-    let count = move || match listing.get().flatten() {
-        Some(Ok(listing)) => count_label(listing.total),
-        _ => String::new(),
+    let count = move || {
+        current()
+            .map(|set| result_label(set.len(), set.total, matches!(set.rows, Rows::Matches(_))))
+            .unwrap_or_default()
     };
 
     view! {
-        <section class="catalogue" aria-labelledby="catalogue-heading">
-            <div class="catalogue-head">
-                <h2 id="catalogue-heading">"Catalogue"</h2>
-                <p id="book-count" role="status">{count}</p>
-            </div>
-            {body}
-            {move || editing.get().map(|book| view! {
-                <EditDialog book on_close=Callback::new(move |()| editing.set(None)) />
-            })}
-        </section>
+        <p id="book-count" class="count" role="status">{count}</p>
+        <div class="table-area">
+            {move || match result.get().flatten() {
+                None => Some(view! { <p class="muted">"Loading your books…"</p> }.into_any()),
+                Some(Err(error)) => Some(view! { <p role="alert">{error.to_string()}</p> }.into_any()),
+                Some(Ok(_)) => table(),
+            }}
+        </div>
+        {move || editing.get().map(|book| view! {
+            <EditDialog book on_close=Callback::new(move |()| editing.set(None)) />
+        })}
     }
 }
