@@ -3,6 +3,8 @@
 //! The plain-Rust core (`book`, `query`) builds and is tested natively; the repository on
 //! IndexedDB (`store`) and the interface (`ui`) exist only for `wasm32`.
 
+#[cfg(all(target_arch = "wasm32", feature = "bench"))]
+pub mod bench;
 pub mod book;
 pub mod query;
 pub mod route;

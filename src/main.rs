@@ -1,9 +1,15 @@
 //! Mounts the app: install the panic hook, then hand the page to Leptos.
+//! (The `bench` build mounts nothing: its page drives the exports of `bookshelf::bench`.)
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", not(feature = "bench")))]
 fn main() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(bookshelf::ui::App);
+}
+
+#[cfg(all(target_arch = "wasm32", feature = "bench"))]
+fn main() {
+    console_error_panic_hook::set_once();
 }
 
 #[cfg(not(target_arch = "wasm32"))]

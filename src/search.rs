@@ -3,7 +3,7 @@
 //! books (same transaction); in memory they are scanned for a substring in tens of milliseconds
 //! at a million books, where scanning IndexedDB would take seconds. Plain Rust.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use memchr::{memchr, memmem, memrchr};
 
@@ -53,21 +53,39 @@ fn field(line: &[u8], n: usize) -> &[u8] {
     line.split(|&b| b == FIELD).nth(n).unwrap_or_default()
 }
 
-/// Removes `id`'s line from a chunk; says whether there was one.
-pub fn remove(chunk: &mut Vec<u8>, id: BookId) -> bool {
+/// Removes the lines of every id in `ids` from a chunk, in one pass; says whether any was there.
+pub fn remove_all(chunk: &mut Vec<u8>, ids: &HashSet<BookId>) -> bool {
     let before = chunk.len();
-    let kept: Vec<u8> = lines(chunk)
-        .filter(|line| id_of_line(line) != Some(id))
-        .flat_map(|line| line.iter().copied().chain([LINE]))
-        .collect();
+    let mut kept = Vec::with_capacity(chunk.len());
+    for line in lines(chunk) {
+        if !id_of_line(line).is_some_and(|id| ids.contains(&id)) {
+            kept.extend_from_slice(line);
+            kept.push(LINE);
+        }
+    }
     *chunk = kept;
     chunk.len() != before
 }
 
+/// Removes `id`'s line from a chunk; says whether there was one.
+pub fn remove(chunk: &mut Vec<u8>, id: BookId) -> bool {
+    remove_all(chunk, &HashSet::from([id]))
+}
+
+/// Puts each book's line in a chunk, replacing any line it had (one pass, however many books).
+pub fn upsert_all<'a>(chunk: &mut Vec<u8>, books: impl IntoIterator<Item = &'a Book> + Clone) {
+    let ids: HashSet<BookId> = books.clone().into_iter().map(|book| book.id).collect();
+    if !chunk.is_empty() {
+        remove_all(chunk, &ids);
+    }
+    for book in books {
+        chunk.extend_from_slice(&line_of(book));
+    }
+}
+
 /// Puts `book`'s line in a chunk, replacing any line it had.
 pub fn upsert(chunk: &mut Vec<u8>, book: &Book) {
-    remove(chunk, book.id);
-    chunk.extend_from_slice(&line_of(book));
+    upsert_all(chunk, [book]);
 }
 
 /// The whole index in memory: chunk number to chunk text.
@@ -105,6 +123,17 @@ impl SearchIndex {
     /// Records a stored or changed book.
     pub fn upsert(&mut self, book: &Book) {
         upsert(self.chunks.entry(chunk_of(book.id)).or_default(), book);
+    }
+
+    /// Records many stored or changed books, rewriting each chunk once.
+    pub fn upsert_all(&mut self, books: &[Book]) {
+        let mut by_chunk: BTreeMap<u64, Vec<&Book>> = BTreeMap::new();
+        for book in books {
+            by_chunk.entry(chunk_of(book.id)).or_default().push(book);
+        }
+        for (chunk, books) in by_chunk {
+            upsert_all(self.chunks.entry(chunk).or_default(), books.iter().copied());
+        }
     }
 
     /// Forgets a deleted book.
@@ -305,6 +334,22 @@ mod tests {
         index.remove(999);
         assert_eq!(index.len(), 3);
         assert!(!index.is_empty());
+    }
+
+    #[test]
+    fn a_bulk_upsert_replaces_old_lines_and_appends_new_ones() {
+        let mut chunk = Vec::new();
+        let first = books();
+        upsert_all(&mut chunk, &first[..3]);
+        let mut changed = first[1].clone();
+        changed.title = "1984".into();
+        let added = NewBook::new("New", "Author", "").with_id(4);
+        upsert_all(&mut chunk, [&changed, &added]);
+        let index = SearchIndex::from_chunks([(0, chunk)]);
+        assert_eq!(index.len(), 4);
+        let by_id = sort(SortField::Id, Direction::Ascending);
+        assert!(index.matching(&Filter::new("1987", None), by_id).is_empty());
+        assert_eq!(index.matching(&Filter::new("1984", None), by_id), vec![2]);
     }
 
     #[test]

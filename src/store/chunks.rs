@@ -58,9 +58,7 @@ pub(crate) async fn upsert_all(
     }
     for (chunk, books) in by_chunk {
         let mut bytes = read(store, chunk, operation).await?;
-        for book in books {
-            search::upsert(&mut bytes, book);
-        }
+        search::upsert_all(&mut bytes, books);
         write(store, chunk, &bytes, operation).await?;
     }
     Ok(())

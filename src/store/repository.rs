@@ -222,7 +222,7 @@ impl BookRepository {
             Err(error) => Err(error),
         };
         let created = settle(transaction, outcome, OPERATION).await?;
-        self.remember(|index| created.iter().for_each(|book| index.upsert(book)));
+        self.remember(|index| index.upsert_all(&created));
         progress(created.len(), created.len());
         Ok(created)
     }

@@ -92,7 +92,7 @@ pub fn EditDialog(book: Book, on_close: Callback<()>) -> impl IntoView {
             <form novalidate on:submit=submit>
                 <h2 id="edit-heading">{heading}</h2>
                 <BookFields values prefix="edit" title_ref />
-                <div class="actions">
+                <div class="dialog-actions">
                     <button type="submit" class="primary">"Save"</button>
                     <button type="button" on:click=move |_| close()>"Cancel"</button>
                 </div>

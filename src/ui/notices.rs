@@ -3,10 +3,6 @@
 
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-
-use super::context::Catalogue;
-use crate::book::Book;
 
 /// How long a confirmation (and its Undo) stays on screen.
 pub const UNDO_MILLIS: u32 = 8_000;
@@ -21,12 +17,12 @@ pub enum NoticeKind {
 }
 
 /// One message on screen.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone)]
 pub struct Notice {
     id: u64,
     kind: NoticeKind,
     text: String,
-    undo: Option<Book>,
+    undo: Option<Callback<()>>,
 }
 
 /// The notices on screen; `Copy`, shared through context.
@@ -51,8 +47,8 @@ impl Notices {
         self.push(NoticeKind::Error, text.into(), None);
     }
 
-    /// Shows a confirmation for a few seconds; with `undo`, offers to restore that deleted book.
-    pub fn info(&self, text: impl Into<String>, undo: Option<Book>) {
+    /// Shows a confirmation for a few seconds; with `undo`, offers an "Undo" button that runs it.
+    pub fn info(&self, text: impl Into<String>, undo: Option<Callback<()>>) {
         let id = self.push(NoticeKind::Info, text.into(), undo);
         let notices = *self;
         Timeout::new(UNDO_MILLIS, move || notices.dismiss(id)).forget();
@@ -64,7 +60,7 @@ impl Notices {
             .try_update(|list| list.retain(|notice| notice.id != id));
     }
 
-    fn push(&self, kind: NoticeKind, text: String, undo: Option<Book>) -> u64 {
+    fn push(&self, kind: NoticeKind, text: String, undo: Option<Callback<()>>) -> u64 {
         let id = self.next_id.try_get_value().unwrap_or_default();
         self.next_id.try_set_value(id + 1);
         self.list.try_update(|list| {
@@ -107,32 +103,18 @@ pub fn NoticeList() -> impl IntoView {
 #[component]
 fn NoticeView(notice: Notice) -> impl IntoView {
     let notices = expect_context::<Notices>();
-    let catalogue = use_context::<Catalogue>();
     let Notice {
         id,
         kind,
         text,
         undo,
     } = notice;
-    let undo_button = undo.zip(catalogue).map(|(book, catalogue)| {
-        let restore = move |_| {
+    let undo_button = undo.map(|undo| {
+        let run = move |_| {
             notices.dismiss(id);
-            let Some(repository) = catalogue.repository() else {
-                return;
-            };
-            let book = book.clone();
-            spawn_local(async move {
-                let title = book.title.clone();
-                match repository.restore(book).await {
-                    Ok(_) => {
-                        catalogue.changed();
-                        notices.info(format!("Restored “{title}”."), None);
-                    }
-                    Err(error) => notices.error(error.to_string()),
-                }
-            });
+            undo.run(());
         };
-        view! { <button type="button" on:click=restore>"Undo"</button> }
+        view! { <button type="button" on:click=run>"Undo"</button> }
     });
     let class = match kind {
         NoticeKind::Error => "notice notice-error",

@@ -88,6 +88,26 @@ fn mark_first_rows() {
     }
 }
 
+/// What "Undo" does after a delete: puts the book back with its own id.
+fn restore_callback(catalogue: Catalogue, notices: Notices, book: Book) -> Callback<()> {
+    Callback::new(move |()| {
+        let Some(repository) = catalogue.repository() else {
+            return;
+        };
+        let book = book.clone();
+        spawn_local(async move {
+            let title = book.title.clone();
+            match repository.restore(book).await {
+                Ok(_) => {
+                    catalogue.changed();
+                    notices.info(format!("Restored “{title}”."), None);
+                }
+                Err(error) => notices.error(error.to_string()),
+            }
+        });
+    })
+}
+
 /// The table, its empty states, and the edit dialog.
 #[component]
 pub fn BookTable() -> impl IntoView {
@@ -254,7 +274,8 @@ pub fn BookTable() -> impl IntoView {
             match repository.delete(book.id).await {
                 Ok(deleted) => {
                     catalogue.changed();
-                    notices.info(format!("Deleted “{}”.", deleted.title), Some(deleted));
+                    let text = format!("Deleted “{}”.", deleted.title);
+                    notices.info(text, Some(restore_callback(catalogue, notices, deleted)));
                 }
                 Err(error) => {
                     notices.error(error.to_string());
@@ -338,16 +359,10 @@ pub fn BookTable() -> impl IntoView {
     };
 
     let header = move |field: SortField, label: &'static str| {
-        let arrow = move || match aria_sort(query.sort.get(), field) {
-            "ascending" => "▲",
-            "descending" => "▼",
-            _ => "",
-        };
         view! {
             <th scope="col" aria-sort=move || aria_sort(query.sort.get(), field) class=label.to_lowercase()>
                 <button type="button" class="sort" on:click=move |_| query.sort.update(|sort| *sort = sort.toggled(field))>
                     {label}
-                    <span aria-hidden="true" class="arrow">{arrow}</span>
                 </button>
             </th>
         }

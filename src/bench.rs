@@ -1,0 +1,236 @@
+//! Benchmark hooks (cargo feature `bench`): Bookshelf's repository timed from JavaScript.
+//!
+//! `bench/index.html` builds the crate with this feature; `src/main.rs` then mounts nothing and
+//! Trunk exposes these exports on `window.wasmBindings`. Each call works on the repository that
+//! [`ours_open`] opened and returns `{ ms, rows, first }`: the milliseconds the measured calls
+//! took (`performance.now()`), how many rows they produced and the first id among them, so that
+//! the harness can check that every system gave the same answer. Only the repository calls are
+//! timed; making the sample books is not. `bench/run.mjs` drives it all.
+
+use std::cell::RefCell;
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::book::{Book, BookId, BookPatch};
+use crate::query::{Direction, Filter, PageStart, Sort, SortField};
+use crate::sample::sample_catalogue;
+use crate::store::record::Record;
+use crate::store::{BookRepository, PageRequest, StoreError};
+
+thread_local! {
+    /// The repository the timed calls use, opened by [`ours_open`].
+    static OPEN: RefCell<Option<BookRepository>> = const { RefCell::new(None) };
+}
+
+/// What one timed call reports to JavaScript.
+#[derive(Serialize)]
+struct Timed {
+    ms: f64,
+    rows: f64,
+    first: Option<f64>,
+}
+
+/// The samples of the single-book operations, in milliseconds each.
+#[derive(Serialize)]
+struct SingleOps {
+    create: Vec<f64>,
+    get: Vec<f64>,
+    update: Vec<f64>,
+    delete: Vec<f64>,
+}
+
+fn now() -> Result<f64, JsValue> {
+    web_sys::window()
+        .and_then(|window| window.performance())
+        .map(|performance| performance.now())
+        .ok_or_else(|| JsValue::from_str("performance.now() is not available"))
+}
+
+fn failed(error: StoreError) -> JsValue {
+    JsValue::from_str(&error.to_string())
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    serde_wasm_bindgen::to_value(value).map_err(|error| JsValue::from_str(&error.to_string()))
+}
+
+fn timed(ms: f64, books: &[Book]) -> Result<JsValue, JsValue> {
+    to_js(&Timed {
+        ms,
+        rows: books.len() as f64,
+        first: books.first().map(|book| book.id as f64),
+    })
+}
+
+fn repository() -> Result<BookRepository, JsValue> {
+    OPEN.with(|open| open.borrow().clone())
+        .ok_or_else(|| JsValue::from_str("no repository is open: call ours_open first"))
+}
+
+fn sort_by_title() -> Sort {
+    Sort {
+        field: SortField::Title,
+        direction: Direction::Ascending,
+    }
+}
+
+/// The sample records JavaScript peers store: the same books as `ours_insert(count, seed)`, in
+/// the shape the repository stores (no id; folded keys).
+#[wasm_bindgen]
+pub fn sample_records(count: u32, seed: u32) -> Result<js_sys::Array, JsValue> {
+    let records = js_sys::Array::new();
+    for book in sample_catalogue(count as usize, u64::from(seed)) {
+        records.push(&to_js(&Record::from_new(&book))?);
+    }
+    Ok(records)
+}
+
+/// Opens (creating if needed) the database `name` as the repository the timed calls use.
+#[wasm_bindgen]
+pub async fn ours_open(name: String) -> Result<(), JsValue> {
+    ours_close();
+    let repository = BookRepository::open(&name).await.map_err(failed)?;
+    OPEN.with(|open| open.replace(Some(repository)));
+    Ok(())
+}
+
+/// Closes the repository the timed calls use, if one is open.
+#[wasm_bindgen]
+pub fn ours_close() {
+    if let Some(repository) = OPEN.with(|open| open.borrow_mut().take()) {
+        repository.close();
+    }
+}
+
+/// Times `create_many` of `count` sample books (made beforehand, untimed).
+#[wasm_bindgen]
+pub async fn ours_insert(count: u32, seed: u32) -> Result<JsValue, JsValue> {
+    let repository = repository()?;
+    let books = sample_catalogue(count as usize, u64::from(seed));
+    let start = now()?;
+    let created = repository.create_many(books).await.map_err(failed)?;
+    timed(now()? - start, &created)
+}
+
+/// Opens `name`, stores `count` sample books through the repository, and closes it (fills the
+/// app's database before the app is measured).
+#[wasm_bindgen]
+pub async fn fill(name: String, count: u32, seed: u32) -> Result<JsValue, JsValue> {
+    ours_open(name).await?;
+    let inserted = ours_insert(count, seed).await;
+    ours_close();
+    inserted
+}
+
+/// Times reading every book in id order (one `list` call with no limit).
+#[wasm_bindgen]
+pub async fn ours_read_all() -> Result<JsValue, JsValue> {
+    let repository = repository()?;
+    let start = now()?;
+    let books = repository
+        .list(PageRequest {
+            after: None,
+            limit: u32::MAX,
+        })
+        .await
+        .map_err(failed)?;
+    timed(now()? - start, &books)
+}
+
+/// Times one page of `limit` books sorted by title, starting at row `position`.
+#[wasm_bindgen]
+pub async fn ours_page(position: f64, limit: u32) -> Result<JsValue, JsValue> {
+    let repository = repository()?;
+    let start = now()?;
+    let books = repository
+        .page(sort_by_title(), PageStart::Position(position as u64), limit)
+        .await
+        .map_err(failed)?;
+    timed(now()? - start, &books)
+}
+
+/// Times counting the books.
+#[wasm_bindgen]
+pub async fn ours_count() -> Result<JsValue, JsValue> {
+    let repository = repository()?;
+    let start = now()?;
+    let count = repository.count().await.map_err(failed)?;
+    to_js(&Timed {
+        ms: now()? - start,
+        rows: count as f64,
+        first: None,
+    })
+}
+
+/// Times a search as the app runs it: every match's id (id order), then the first `limit` books.
+/// `rows` is the number of matches, `first` the first match's id.
+#[wasm_bindgen]
+pub async fn ours_search(text: String, limit: u32) -> Result<JsValue, JsValue> {
+    let repository = repository()?;
+    let filter = Filter::new(&text, None);
+    let start = now()?;
+    let ids = repository
+        .matching(&filter, Sort::default())
+        .await
+        .map_err(failed)?;
+    let shown = &ids[..ids.len().min(limit as usize)];
+    let books = repository.get_many(shown).await.map_err(failed)?;
+    let ms = now()? - start;
+    if books.len() != shown.len() {
+        return Err(JsValue::from_str(
+            "search: some matching books could not be read",
+        ));
+    }
+    to_js(&Timed {
+        ms,
+        rows: ids.len() as f64,
+        first: ids.first().map(|&id| id as f64),
+    })
+}
+
+/// Times single-book calls one after another: `creates` creates (sample books of `seed`), a get
+/// and a title change of each id in `ids`, then deleting the created books again.
+#[wasm_bindgen]
+pub async fn ours_single_ops(creates: u32, seed: u32, ids: Vec<f64>) -> Result<JsValue, JsValue> {
+    let repository = repository()?;
+    let mut samples = SingleOps {
+        create: Vec::new(),
+        get: Vec::new(),
+        update: Vec::new(),
+        delete: Vec::new(),
+    };
+    let mut created: Vec<BookId> = Vec::new();
+    for book in sample_catalogue(creates as usize, u64::from(seed)) {
+        let start = now()?;
+        let book = repository.create(book).await.map_err(failed)?;
+        samples.create.push(now()? - start);
+        created.push(book.id);
+    }
+    for &id in &ids {
+        let start = now()?;
+        let found = repository.get(id as BookId).await.map_err(failed)?;
+        samples.get.push(now()? - start);
+        if found.is_none() {
+            return Err(JsValue::from_str(&format!("get: book {id} is missing")));
+        }
+    }
+    for (n, &id) in ids.iter().enumerate() {
+        let patch = BookPatch {
+            title: Some(format!("Updated Title {n}")),
+            ..BookPatch::default()
+        };
+        let start = now()?;
+        repository
+            .update(id as BookId, patch)
+            .await
+            .map_err(failed)?;
+        samples.update.push(now()? - start);
+    }
+    for id in created {
+        let start = now()?;
+        repository.delete(id).await.map_err(failed)?;
+        samples.delete.push(now()? - start);
+    }
+    to_js(&samples)
+}
