@@ -1,5 +1,6 @@
 # Bookshelf: `make serve` builds and serves the app; `make test` runs every test.
 # Both install whatever is missing first (scripts/setup.sh), so a fresh Debian machine needs nothing else.
+# `make bench` prints how the repository compares with raw IndexedDB and Dexie (bench/README.md).
 SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
@@ -33,3 +34,9 @@ test-e2e: build
 	node --test --test-concurrency=1 e2e/
 
 test: lint test-native test-browser test-e2e
+
+# The benchmark page builds with the `bench` feature into its own cargo target directory, so that
+# it never overwrites the app's build. BENCH_MILLION=1 adds a million books (slow).
+bench: setup build
+	CARGO_TARGET_DIR=target/bench-cargo trunk build bench/index.html --release --dist target/bench-dist
+	node bench/run.mjs

@@ -50,7 +50,7 @@ function matches(record, text) {
 
 const SEARCH_BATCH = 10_000;
 
-/** Hand-written IndexedDB: store "books", keyPath "id", autoIncrement, [key, id] indexes. */
+/** Hand-written IndexedDB: store "books", keyPath "id", autoIncrement, [key, id] indexes, isbn. */
 export const raw = {
   db: null,
 
@@ -63,6 +63,7 @@ export const raw = {
         books.createIndex('by_title', ['title_key', 'id']);
         books.createIndex('by_author', ['author_key', 'id']);
         books.createIndex('by_genre', ['genre_key', 'id']);
+        books.createIndex('by_isbn', 'isbn');
       };
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
@@ -201,14 +202,14 @@ export const raw = {
   },
 };
 
-/** Dexie 4 with the same schema: ++id and the three [key+id] compound indexes. */
+/** Dexie 4 with the same schema: ++id, the three [key+id] compound indexes, and isbn. */
 export const dexie = {
   db: null,
 
   async open(name) {
     this.close();
     const db = new Dexie(name);
-    db.version(1).stores({ books: '++id, [title_key+id], [author_key+id], [genre_key+id]' });
+    db.version(1).stores({ books: '++id, [title_key+id], [author_key+id], [genre_key+id], isbn' });
     await db.open();
     this.db = db;
   },

@@ -109,12 +109,31 @@ export const allBooksLink = (page) => page.getByRole('link', { name: 'All books'
 /** The empty-state text. */
 export const emptyState = (page) => page.getByText('No books yet');
 
+/**
+ * An element's text as assistive technology gets it, near enough: without aria-hidden parts (a
+ * sort arrow, an icon), whitespace collapsed.
+ */
+const SPOKEN_TEXT = (el) => {
+  const copy = el.cloneNode(true);
+  for (const hidden of copy.querySelectorAll('[aria-hidden="true"]')) hidden.remove();
+  return copy.textContent.replace(/\s+/g, ' ').trim();
+};
+
+/** The column headers' texts (aria-hidden decorations left out). */
+export async function columnHeaders(page) {
+  return table(page).getByRole('columnheader').evaluateAll((ths, fn) => {
+    const spoken = new Function(`return (${fn})`)();
+    return ths.map(spoken);
+  }, SPOKEN_TEXT.toString());
+}
+
 /** The text of the cells of every body row, keyed by the column headers (ID, Title, ...). */
 export async function readTable(page) {
-  const headers = (await table(page).getByRole('columnheader').allTextContents()).map((s) => s.trim());
-  const rows = await bookRows(page).evaluateAll((trs) =>
-    trs.map((tr) => [...tr.children].map((cell) => cell.textContent.trim())),
-  );
+  const headers = await columnHeaders(page);
+  const rows = await bookRows(page).evaluateAll((trs, fn) => {
+    const spoken = new Function(`return (${fn})`)();
+    return trs.map((tr) => [...tr.children].map(spoken));
+  }, SPOKEN_TEXT.toString());
   return rows.map((cells) => Object.fromEntries(headers.map((h, i) => [h, cells[i]])));
 }
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  useApp, ARTIFACTS, allBooksLink, addForm, field, table, bookRows, rowFor, emptyState, readTable,
+  useApp, ARTIFACTS, allBooksLink, addForm, field, table, columnHeaders, bookRows, rowFor, emptyState, readTable,
   expectCount, expectRows, addBook, waitFor, waitForList,
 } from './helpers.mjs';
 
@@ -34,8 +34,7 @@ appTest('add, view, edit, delete and persist the three original books', async ({
   assert.equal(await emptyState(page).count(), 0, 'the empty state should be gone');
 
   // Column headers and contents.
-  const headers = (await table(page).getByRole('columnheader').allTextContents()).map((s) => s.trim());
-  assert.deepEqual(headers, ['ID', 'Title', 'Author', 'Genre', 'Actions']);
+  assert.deepEqual(await columnHeaders(page), ['ID', 'Title', 'Author', 'Genre', 'Actions']);
   const rows = await readTable(page);
   for (const [i, book] of BOOKS.entries()) {
     const row = rows.find((r) => r.Title === book.title);

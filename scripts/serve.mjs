@@ -11,6 +11,7 @@ import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
 import { stat, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { createGzip } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const MIME = {
@@ -108,16 +109,18 @@ export async function startServer({ dir, port = 0, host = '127.0.0.1', basePath 
       if (!info.isFile()) return send(res, 404, 'Not Found\n');
 
       const type = MIME[path.extname(file).toLowerCase()] || 'application/octet-stream';
+      // Compress text and wasm as every real static host does (the bundle is measured that way).
+      const gzip = /\bgzip\b/.test(req.headers['accept-encoding'] || '')
+        && /^(text\/|application\/(wasm|javascript|json|manifest\+json)|image\/svg)/.test(type);
       res.writeHead(200, {
         'Content-Type': type,
-        'Content-Length': info.size,
+        ...(gzip ? { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' } : { 'Content-Length': info.size }),
         'Cache-Control': 'no-cache',
         'X-Content-Type-Options': 'nosniff',
       });
       if (req.method === 'HEAD') return res.end();
-      createReadStream(file)
-        .on('error', () => res.destroy())
-        .pipe(res);
+      const body = createReadStream(file).on('error', () => res.destroy());
+      (gzip ? body.pipe(createGzip()) : body).pipe(res);
     } catch (err) {
       if (!res.headersSent) send(res, 500, 'Internal Server Error\n');
       else res.destroy();

@@ -5,6 +5,16 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+mod details;
+mod isbn;
+
+use details::checked_details;
+pub use details::{
+    check_rating, check_year, parse_isbn, parse_rating, parse_year, Shelf, MAX_RATING, MAX_YEAR,
+    MIN_RATING, MIN_YEAR,
+};
+pub use isbn::{normalize as normalize_isbn, IsbnError};
+
 /// The identifier IndexedDB's key generator assigns to a stored book.
 pub type BookId = u64;
 
@@ -14,7 +24,6 @@ pub const MAX_TITLE_CHARS: usize = 500;
 pub const MAX_AUTHOR_CHARS: usize = 300;
 /// The longest genre accepted, in characters.
 pub const MAX_GENRE_CHARS: usize = 200;
-
 /// A stored book.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Book {
@@ -26,6 +35,18 @@ pub struct Book {
     pub author: String,
     /// Optional (may be empty), trimmed, at most [`MAX_GENRE_CHARS`].
     pub genre: String,
+    /// The ISBN as the 13 digits of an ISBN-13 (checked), if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isbn: Option<String>,
+    /// The publication year, from [`MIN_YEAR`] to [`MAX_YEAR`], if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// The reader's rating, from [`MIN_RATING`] to [`MAX_RATING`], if rated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<u8>,
+    /// Where the book stands for its reader, if said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shelf: Option<Shelf>,
 }
 
 /// A book to be created: everything but the id.
@@ -37,6 +58,18 @@ pub struct NewBook {
     pub author: String,
     /// The genre as typed; may be empty.
     pub genre: String,
+    /// The ISBN as written (ISBN-10 or ISBN-13, hyphens allowed), if any.
+    #[serde(default)]
+    pub isbn: Option<String>,
+    /// The publication year, if known.
+    #[serde(default)]
+    pub year: Option<i32>,
+    /// The rating, if rated.
+    #[serde(default)]
+    pub rating: Option<u8>,
+    /// The shelf, if said.
+    #[serde(default)]
+    pub shelf: Option<Shelf>,
 }
 
 /// A change to any subset of a book's fields; `None` leaves a field as it is.
@@ -48,6 +81,14 @@ pub struct BookPatch {
     pub author: Option<String>,
     /// A new genre, if it changes.
     pub genre: Option<String>,
+    /// A new ISBN as written (`Some(None)` removes it), if it changes.
+    pub isbn: Option<Option<String>>,
+    /// A new publication year (`Some(None)` removes it), if it changes.
+    pub year: Option<Option<i32>>,
+    /// A new rating (`Some(None)` removes it), if it changes.
+    pub rating: Option<Option<u8>>,
+    /// A new shelf (`Some(None)` removes it), if it changes.
+    pub shelf: Option<Option<Shelf>>,
 }
 
 /// One of a book's editable fields, named in validation errors.
@@ -59,6 +100,14 @@ pub enum Field {
     Author,
     /// The genre.
     Genre,
+    /// The ISBN.
+    Isbn,
+    /// The publication year.
+    Year,
+    /// The rating.
+    Rating,
+    /// The shelf.
+    Shelf,
 }
 
 impl Field {
@@ -68,6 +117,10 @@ impl Field {
             Field::Title => "Title",
             Field::Author => "Author",
             Field::Genre => "Genre",
+            Field::Isbn => "ISBN",
+            Field::Year => "Year",
+            Field::Rating => "Rating",
+            Field::Shelf => "Shelf",
         }
     }
 
@@ -76,11 +129,13 @@ impl Field {
             Field::Title => MAX_TITLE_CHARS,
             Field::Author => MAX_AUTHOR_CHARS,
             Field::Genre => MAX_GENRE_CHARS,
+            // Checked by their own rules, never by length.
+            Field::Isbn | Field::Year | Field::Rating | Field::Shelf => usize::MAX,
         }
     }
 
     fn required(self) -> bool {
-        !matches!(self, Field::Genre)
+        matches!(self, Field::Title | Field::Author)
     }
 }
 
@@ -102,6 +157,19 @@ pub enum ValidationErrorKind {
         /// The character's position (1-based, in characters).
         position: usize,
     },
+    /// The ISBN is not one.
+    Isbn(IsbnError),
+    /// A number was expected.
+    NotAWholeNumber,
+    /// The number is outside what the field allows.
+    OutOfRange {
+        /// The smallest allowed.
+        min: i64,
+        /// The largest allowed.
+        max: i64,
+    },
+    /// The shelf is none of the three.
+    UnknownShelf,
 }
 
 /// A refused value, with the field it belongs to.
@@ -127,6 +195,29 @@ impl fmt::Display for ValidationError {
                 "{label} contains an invisible control character (at character {position}); \
                  use plain text on one line."
             ),
+            ValidationErrorKind::Isbn(error) => write!(f, "{label} is not valid: {error}."),
+            ValidationErrorKind::NotAWholeNumber => {
+                let example = if self.field == Field::Year {
+                    "1954"
+                } else {
+                    "4"
+                };
+                write!(f, "{label} must be a whole number, such as {example}.")
+            }
+            ValidationErrorKind::OutOfRange { min, max } => match self.field {
+                Field::Year => write!(
+                    f,
+                    "{label} must be from {min} to {max} (negative years are BC)."
+                ),
+                Field::Rating => write!(
+                    f,
+                    "{label} must be from {min} to {max}; leave it empty for no rating."
+                ),
+                _ => write!(f, "{label} must be from {min} to {max}."),
+            },
+            ValidationErrorKind::UnknownShelf => {
+                write!(f, "{label} must be to-read, currently-reading or read.")
+            }
         }
     }
 }
@@ -156,7 +247,7 @@ pub fn validate_field(field: Field, value: &str) -> Result<String, ValidationErr
 }
 
 impl NewBook {
-    /// A new book from its three fields.
+    /// A new book from its three text fields, with no ISBN, year, rating or shelf.
     pub fn new(
         title: impl Into<String>,
         author: impl Into<String>,
@@ -166,27 +257,43 @@ impl NewBook {
             title: title.into(),
             author: author.into(),
             genre: genre.into(),
+            ..Self::default()
         }
     }
 
     /// Every problem with this book, one per field, in form order.
     pub fn problems(&self) -> Vec<ValidationError> {
-        [
+        let mut problems: Vec<ValidationError> = [
             (Field::Title, &self.title),
             (Field::Author, &self.author),
             (Field::Genre, &self.genre),
         ]
         .into_iter()
         .filter_map(|(field, value)| validate_field(field, value).err())
-        .collect()
+        .collect();
+        let details = [
+            checked_details(self.isbn.as_deref(), None, None).err(),
+            checked_details(None, self.year, None).err(),
+            checked_details(None, None, self.rating).err(),
+        ];
+        problems.extend(details.into_iter().flatten());
+        problems
     }
 
-    /// The book trimmed and checked, or the first problem found.
+    /// The book trimmed and checked (the ISBN as 13 digits), or the first problem found.
     pub fn validated(&self) -> Result<NewBook, ValidationError> {
+        let title = validate_field(Field::Title, &self.title)?;
+        let author = validate_field(Field::Author, &self.author)?;
+        let genre = validate_field(Field::Genre, &self.genre)?;
+        let (isbn, year, rating) = checked_details(self.isbn.as_deref(), self.year, self.rating)?;
         Ok(NewBook {
-            title: validate_field(Field::Title, &self.title)?,
-            author: validate_field(Field::Author, &self.author)?,
-            genre: validate_field(Field::Genre, &self.genre)?,
+            title,
+            author,
+            genre,
+            isbn,
+            year,
+            rating,
+            shelf: self.shelf,
         })
     }
 
@@ -197,6 +304,10 @@ impl NewBook {
             title: self.title,
             author: self.author,
             genre: self.genre,
+            isbn: self.isbn,
+            year: self.year,
+            rating: self.rating,
+            shelf: self.shelf,
         }
     }
 }
@@ -204,7 +315,13 @@ impl NewBook {
 impl BookPatch {
     /// True when the patch changes nothing.
     pub fn is_empty(&self) -> bool {
-        self.title.is_none() && self.author.is_none() && self.genre.is_none()
+        self.title.is_none()
+            && self.author.is_none()
+            && self.genre.is_none()
+            && self.isbn.is_none()
+            && self.year.is_none()
+            && self.rating.is_none()
+            && self.shelf.is_none()
     }
 }
 
@@ -215,17 +332,40 @@ impl Book {
             Some(value) => validate_field(field, value),
             None => Ok(old.clone()),
         };
+        let title = pick(Field::Title, &patch.title, &self.title)?;
+        let author = pick(Field::Author, &patch.author, &self.author)?;
+        let genre = pick(Field::Genre, &patch.genre, &self.genre)?;
+        let isbn = match &patch.isbn {
+            Some(Some(text)) => parse_isbn(text)?,
+            Some(None) => None,
+            None => self.isbn.clone(),
+        };
+        let year = patch.year.unwrap_or(self.year);
+        let rating = patch.rating.unwrap_or(self.rating);
+        let (_, year, rating) = checked_details(None, year, rating)?;
         Ok(Book {
             id: self.id,
-            title: pick(Field::Title, &patch.title, &self.title)?,
-            author: pick(Field::Author, &patch.author, &self.author)?,
-            genre: pick(Field::Genre, &patch.genre, &self.genre)?,
+            title,
+            author,
+            genre,
+            isbn,
+            year,
+            rating,
+            shelf: patch.shelf.unwrap_or(self.shelf),
         })
     }
 
     /// The book's fields without its id.
     pub fn to_new(&self) -> NewBook {
-        NewBook::new(&self.title, &self.author, &self.genre)
+        NewBook {
+            title: self.title.clone(),
+            author: self.author.clone(),
+            genre: self.genre.clone(),
+            isbn: self.isbn.clone(),
+            year: self.year,
+            rating: self.rating,
+            shelf: self.shelf,
+        }
     }
 }
 

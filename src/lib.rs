@@ -10,8 +10,11 @@ pub mod query;
 pub mod route;
 pub mod sample;
 pub mod search;
+pub mod transfer;
 pub mod viewport;
 
+#[cfg(target_arch = "wasm32")]
+pub mod offline;
 pub mod store;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -7,6 +7,10 @@ fn main() {
     leptos::mount::mount_to_body(bookshelf::ui::App);
 }
 
+// Re-exported so that the linker keeps the benchmark's wasm-bindgen exports in this binary.
+#[cfg(all(target_arch = "wasm32", feature = "bench"))]
+pub use bookshelf::bench::*;
+
 #[cfg(all(target_arch = "wasm32", feature = "bench"))]
 fn main() {
     console_error_panic_hook::set_once();

@@ -156,6 +156,16 @@ impl SearchIndex {
         self.chunks.values().all(|chunk| chunk.is_empty())
     }
 
+    /// Calls `visit` with every book's id, folded title and folded author (to find duplicates).
+    pub fn for_each_entry(&self, mut visit: impl FnMut(BookId, &str, &str)) {
+        for line in self.chunks.values().flat_map(|chunk| lines(chunk)) {
+            if let Some(id) = id_of_line(line) {
+                let text = |n| std::str::from_utf8(field(line, n)).unwrap_or_default();
+                visit(id, text(1), text(2));
+            }
+        }
+    }
+
     /// Every genre, as (folded key, the way it was first written), sorted by key.
     pub fn genres(&self) -> Vec<(String, String)> {
         let mut genres: HashMap<&[u8], &[u8]> = HashMap::new();
@@ -358,6 +368,24 @@ mod tests {
         let keys: Vec<&str> = genres.iter().map(|(key, _)| key.as_str()).collect();
         assert_eq!(keys, ["dystopian fiction", "fantasy", "southern gothic"]);
         assert_eq!(genres[1].1, "Fantasy");
+    }
+
+    #[test]
+    fn every_entry_is_visited_with_its_folded_title_and_author() {
+        let mut seen = Vec::new();
+        index().for_each_entry(|id, title, author| {
+            seen.push((id, title.to_owned(), author.to_owned()))
+        });
+        seen.sort();
+        assert_eq!(seen.len(), 4);
+        assert_eq!(
+            seen[0],
+            (1, "the hobbit".to_owned(), "j,r,r tolkien".to_owned())
+        );
+        assert_eq!(
+            seen[3],
+            (2000, "emile".to_owned(), "jean-jacques rousseau".to_owned())
+        );
     }
 
     #[test]

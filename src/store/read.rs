@@ -188,7 +188,7 @@ impl BookRepository {
     }
 
     /// Loads the search index's chunks into memory, once.
-    async fn load_search_index(&self) -> Result<()> {
+    pub(super) async fn load_search_index(&self) -> Result<()> {
         if self.inner.search.borrow().is_some() {
             return Ok(());
         }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::book::{Book, BookId, NewBook};
+use crate::book::{Book, BookId, NewBook, Shelf};
 use crate::query::fold;
 
 /// A stored book. `id` is absent until the store's key generator assigns it.
@@ -27,34 +27,63 @@ pub struct Record {
     /// `fold(genre)`: what the genre index sorts by.
     #[serde(default)]
     pub genre_key: String,
+    /// The ISBN-13 (what the ISBN index finds duplicates by); absent in records before version 3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isbn: Option<String>,
+    /// The publication year; absent in records before version 3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// The rating; absent in records before version 3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<u8>,
+    /// The shelf; absent in records before version 3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shelf: Option<Shelf>,
 }
 
 impl Record {
     /// The record of a book that has no id yet.
     pub fn from_new(book: &NewBook) -> Self {
-        Self::build(None, &book.title, &book.author, &book.genre)
+        Self {
+            id: None,
+            title: book.title.clone(),
+            author: book.author.clone(),
+            genre: book.genre.clone(),
+            title_key: fold(&book.title),
+            author_key: fold(&book.author),
+            genre_key: fold(&book.genre),
+            isbn: book.isbn.clone(),
+            year: book.year,
+            rating: book.rating,
+            shelf: book.shelf,
+        }
     }
 
     /// The record of a stored book.
     pub fn from_book(book: &Book) -> Self {
-        Self::build(Some(book.id), &book.title, &book.author, &book.genre)
-    }
-
-    fn build(id: Option<BookId>, title: &str, author: &str, genre: &str) -> Self {
         Self {
-            id,
-            title: title.to_owned(),
-            author: author.to_owned(),
-            genre: genre.to_owned(),
-            title_key: fold(title),
-            author_key: fold(author),
-            genre_key: fold(genre),
+            id: Some(book.id),
+            title: book.title.clone(),
+            author: book.author.clone(),
+            genre: book.genre.clone(),
+            title_key: fold(&book.title),
+            author_key: fold(&book.author),
+            genre_key: fold(&book.genre),
+            isbn: book.isbn.clone(),
+            year: book.year,
+            rating: book.rating,
+            shelf: book.shelf,
         }
     }
 
     /// The same record with its sort keys computed afresh (used by upgrades).
     pub fn rekeyed(self) -> Self {
-        Self::build(self.id, &self.title, &self.author, &self.genre)
+        Self {
+            title_key: fold(&self.title),
+            author_key: fold(&self.author),
+            genre_key: fold(&self.genre),
+            ..self
+        }
     }
 
     /// The book this record holds, or `None` for a record that never got an id.
@@ -64,6 +93,10 @@ impl Record {
             title: self.title,
             author: self.author,
             genre: self.genre,
+            isbn: self.isbn,
+            year: self.year,
+            rating: self.rating,
+            shelf: self.shelf,
         })
     }
 }
@@ -86,6 +119,19 @@ mod tests {
     }
 
     #[test]
+    fn the_new_fields_round_trip_and_are_optional() {
+        let book = NewBook {
+            isbn: Some("9780141026169".into()),
+            year: Some(1986),
+            rating: Some(4),
+            shelf: Some(Shelf::CurrentlyReading),
+            ..NewBook::new("The Blind Watchmaker", "Richard Dawkins", "")
+        }
+        .with_id(9);
+        assert_eq!(Record::from_book(&book).into_book(), Some(book));
+    }
+
+    #[test]
     fn a_version_one_record_is_rekeyed() {
         let old = Record {
             id: Some(1),
@@ -95,6 +141,10 @@ mod tests {
             title_key: String::new(),
             author_key: String::new(),
             genre_key: String::new(),
+            isbn: None,
+            year: None,
+            rating: None,
+            shelf: None,
         };
         let new = old.rekeyed();
         assert_eq!(

@@ -11,7 +11,7 @@ use gloo_timers::future::TimeoutFuture;
 use rexie::{Rexie, Store, Transaction, TransactionMode};
 
 use super::chunks;
-use super::codec::{from_js, id_of, key, to_js};
+use super::codec::{from_js, key, to_js};
 use super::error::{Result, StoreError};
 use super::record::Record;
 use super::schema::{self, BOOKS, SEARCH};
@@ -21,9 +21,6 @@ use crate::search::SearchIndex;
 
 /// How many repository calls may run at once unless told otherwise (the original design's 50).
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 50;
-
-/// How many books a bulk write issues between progress reports.
-const PROGRESS_STEP: usize = 5_000;
 
 /// How a repository is opened.
 #[derive(Clone)]
@@ -169,62 +166,6 @@ impl BookRepository {
             operation: "add the book",
             detail: "the store returned no book".into(),
         })
-    }
-
-    /// Stores every book in one transaction: all of them, or (on any error) none.
-    pub async fn create_many(&self, books: Vec<NewBook>) -> Result<Vec<Book>> {
-        self.create_many_with_progress(books, |_, _| {}).await
-    }
-
-    /// Like [`create_many`](Self::create_many), calling `progress(done, total)` as the write goes on.
-    pub async fn create_many_with_progress(
-        &self,
-        books: Vec<NewBook>,
-        progress: impl Fn(usize, usize),
-    ) -> Result<Vec<Book>> {
-        const OPERATION: &str = "add the books";
-        let mut valid = Vec::with_capacity(books.len());
-        for (position, book) in books.iter().enumerate() {
-            let book = book
-                .validated()
-                .map_err(|error| StoreError::InvalidBook { position, error })?;
-            valid.push(book);
-        }
-        if valid.is_empty() {
-            return Ok(Vec::new());
-        }
-        // Everything that is not an IndexedDB request happens before the transaction opens.
-        let mut values = Vec::with_capacity(valid.len());
-        for book in &valid {
-            values.push(to_js(&Record::from_new(book), OPERATION)?);
-        }
-        let _slot = self.slot().await;
-        let transaction = self.write_transaction(OPERATION)?;
-        let outcome = add_all(&transaction, values, &progress)
-            .await
-            .and_then(|last| {
-                // Generated keys within one transaction are consecutive: the last gives them all.
-                let first = id_of(&last, OPERATION)? + 1 - valid.len() as BookId;
-                Ok(valid
-                    .into_iter()
-                    .zip(first..)
-                    .map(|(book, id)| book.with_id(id))
-                    .collect::<Vec<Book>>())
-            });
-        let outcome = match outcome {
-            Ok(created) => {
-                let indexed = match search_store(&transaction, OPERATION) {
-                    Ok(store) => chunks::upsert_all(&store, &created, OPERATION).await,
-                    Err(error) => Err(error),
-                };
-                indexed.map(|()| created)
-            }
-            Err(error) => Err(error),
-        };
-        let created = settle(transaction, outcome, OPERATION).await?;
-        self.remember(|index| index.upsert_all(&created));
-        progress(created.len(), created.len());
-        Ok(created)
     }
 
     /// Puts a deleted book back with its own id (undo). Fails if that id is in use again.
@@ -406,52 +347,16 @@ impl BookRepository {
             .map_err(|error| browser_error(operation, error))
     }
 
-    fn write_transaction(&self, operation: &'static str) -> Result<Transaction> {
+    pub(super) fn write_transaction(&self, operation: &'static str) -> Result<Transaction> {
         self.transaction(&[BOOKS, SEARCH], TransactionMode::ReadWrite, operation)
     }
 
     /// Applies a committed change to the in-memory search index, if it is loaded.
-    fn remember(&self, change: impl FnOnce(&mut SearchIndex)) {
+    pub(super) fn remember(&self, change: impl FnOnce(&mut SearchIndex)) {
         if let Some(index) = self.inner.search.borrow_mut().as_mut() {
             change(index);
         }
     }
-}
-
-/// Issues every add before awaiting any (awaiting one slice at a time to report progress);
-/// returns the last generated key.
-async fn add_all(
-    transaction: &Transaction,
-    values: Vec<wasm_bindgen::JsValue>,
-    progress: &impl Fn(usize, usize),
-) -> Result<wasm_bindgen::JsValue> {
-    const OPERATION: &str = "add the books";
-    let store = books_store(transaction, OPERATION)?;
-    let total = values.len();
-    let mut last_key = None;
-    let mut done = 0;
-    let mut values = values.into_iter().peekable();
-    while values.peek().is_some() {
-        let slice: Vec<_> = values.by_ref().take(PROGRESS_STEP).collect();
-        done += slice.len();
-        let mut slice = slice.into_iter();
-        let Some(last) = slice.next_back() else { break };
-        // rexie issues the whole slice, then awaits only its last request.
-        store
-            .add_all(slice.map(|value| (value, None)))
-            .await
-            .map_err(|error| browser_error(OPERATION, error))?;
-        let key = store
-            .add(&last, None)
-            .await
-            .map_err(|error| browser_error(OPERATION, error))?;
-        last_key = Some(key);
-        progress(done, total);
-    }
-    last_key.ok_or(StoreError::Other {
-        operation: OPERATION,
-        detail: "no book was given".into(),
-    })
 }
 
 pub(super) fn books_store(transaction: &Transaction, operation: &'static str) -> Result<Store> {
@@ -460,7 +365,7 @@ pub(super) fn books_store(transaction: &Transaction, operation: &'static str) ->
         .map_err(|error| browser_error(operation, error))
 }
 
-fn search_store(transaction: &Transaction, operation: &'static str) -> Result<Store> {
+pub(super) fn search_store(transaction: &Transaction, operation: &'static str) -> Result<Store> {
     transaction
         .store(SEARCH)
         .map_err(|error| browser_error(operation, error))

@@ -20,7 +20,7 @@ use crate::search::{self, chunk_of};
 /// The database name the app uses.
 pub const DATABASE_NAME: &str = "bookshelf";
 /// The schema version this build writes.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 /// The object store of books, keyed by an auto-incremented `id`.
 pub const BOOKS: &str = "books";
 /// The object store of the search index's chunks, keyed by chunk number.
@@ -33,6 +33,8 @@ pub const BY_TITLE: &str = "by_title";
 pub const BY_AUTHOR: &str = "by_author";
 /// The index of books by folded genre, then id.
 pub const BY_GENRE: &str = "by_genre";
+/// The index of books by ISBN-13 (books without one are not in it), to find duplicates.
+pub const BY_ISBN: &str = "by_isbn";
 
 const DATA_VERSION_KEY: &str = "data_version";
 const MIGRATION_BATCH: u32 = 5_000;
@@ -42,20 +44,24 @@ const MIGRATION_BATCH: u32 = 5_000;
 /// 1. the original store: `books` with an auto-incremented `id`, no indexes;
 /// 2. folded sort keys in every record, an index per column ending with the id (so that a page
 ///    can start right after the last row of the previous one), the search index's chunks, and
-///    the `meta` store.
+///    the `meta` store;
+/// 3. optional `isbn`, `year`, `rating` and `shelf` in records (absent in older ones, read as
+///    none) and an index on `isbn`, which IndexedDB fills from the stored records as it creates it.
 pub fn builder(name: &str, version: u32) -> RexieBuilder {
     let books = ObjectStore::new(BOOKS).key_path("id").auto_increment(true);
     let builder = Rexie::builder(name).version(version);
     if version < 2 {
         return builder.add_object_store(books);
     }
+    let mut books = books
+        .add_index(Index::new_array(BY_TITLE, ["title_key", "id"]))
+        .add_index(Index::new_array(BY_AUTHOR, ["author_key", "id"]))
+        .add_index(Index::new_array(BY_GENRE, ["genre_key", "id"]));
+    if version >= 3 {
+        books = books.add_index(Index::new(BY_ISBN, "isbn"));
+    }
     builder
-        .add_object_store(
-            books
-                .add_index(Index::new_array(BY_TITLE, ["title_key", "id"]))
-                .add_index(Index::new_array(BY_AUTHOR, ["author_key", "id"]))
-                .add_index(Index::new_array(BY_GENRE, ["genre_key", "id"])),
-        )
+        .add_object_store(books)
         .add_object_store(ObjectStore::new(SEARCH))
         .add_object_store(ObjectStore::new(META))
 }
@@ -83,7 +89,22 @@ async fn migrate_in(transaction: &rexie::Transaction, operation: &'static str) -
     if reached >= f64::from(VERSION) {
         return Ok(());
     }
-    // Version 1 records have no sort keys and no search lines: add them, a batch at a time.
+    // Version 3 rewrites no data: its fields are optional and its index fills itself.
+    if reached < 2.0 {
+        add_sort_keys_and_search_lines(transaction, operation).await?;
+    }
+    meta.put(&JsValue::from(VERSION), Some(&key))
+        .await
+        .map_err(fail)?;
+    Ok(())
+}
+
+/// Version 1 records have no sort keys and no search lines: add them, a batch at a time.
+async fn add_sort_keys_and_search_lines(
+    transaction: &rexie::Transaction,
+    operation: &'static str,
+) -> Result<()> {
+    let fail = |error| browser_error(operation, error);
     let books = transaction.store(BOOKS).map_err(fail)?;
     let mut lines: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
     let mut after: Option<JsValue> = None;
@@ -124,8 +145,5 @@ async fn migrate_in(transaction: &rexie::Transaction, operation: &'static str) -
     for (chunk, bytes) in lines {
         chunks::write(&search_store, chunk, &bytes, operation).await?;
     }
-    meta.put(&JsValue::from(VERSION), Some(&key))
-        .await
-        .map_err(fail)?;
     Ok(())
 }

@@ -11,8 +11,10 @@ use super::context::{Catalogue, CatalogueQuery};
 use super::form::AddBookForm;
 use super::notices::{NoticeList, Notices};
 use super::router::use_route;
+use super::status::StorageInfo;
 use super::table::BookTable;
 use super::toolbar::Toolbar;
+use super::transfer::Transfer;
 use crate::route::Route;
 use crate::store::schema::DATABASE_NAME;
 use crate::store::{BookRepository, OpenOptions};
@@ -29,7 +31,15 @@ enum Storage {
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_context(Notices::default());
+    let notices = Notices::default();
+    provide_context(notices);
+    crate::offline::register(move || {
+        notices.offer(
+            "A new version of Bookshelf is ready.",
+            "Reload",
+            Callback::new(|()| crate::offline::apply_update()),
+        );
+    });
     let storage = RwSignal::new_local(Storage::Opening);
     spawn_local(async move {
         let on_blocked = Rc::new(move |error: crate::store::StoreError| {
@@ -78,7 +88,9 @@ fn Ready(repository: BookRepository) -> impl IntoView {
                 <Toolbar />
                 <BookTable />
             </section>
+            <Transfer />
             <BulkGenerator />
+            <StorageInfo />
         }
         .into_any(),
         Route::Book(id) => view! { <BookPage id /> }.into_any(),

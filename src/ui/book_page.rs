@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::context::Catalogue;
-use crate::book::BookId;
+use crate::book::{BookId, Shelf, MAX_RATING};
 use crate::route::Route;
 
 /// The page of the book with this id.
@@ -15,7 +15,8 @@ pub fn BookPage(id: BookId) -> impl IntoView {
         let repository = catalogue.repository();
         async move { Some(repository?.get(id).await) }
     });
-    let content = move || match book.get().flatten() {
+    let content = move || {
+        match book.get().flatten() {
         None => view! { <p class="muted">"Loading…"</p> }.into_any(),
         Some(Err(error)) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
         Some(Ok(None)) => view! {
@@ -34,9 +35,18 @@ pub fn BookPage(id: BookId) -> impl IntoView {
                 <dd>{book.author}</dd>
                 <dt>"Genre"</dt>
                 <dd>{if book.genre.is_empty() { "—".to_owned() } else { book.genre }}</dd>
+                <dt>"ISBN"</dt>
+                <dd>{book.isbn.unwrap_or_else(|| "—".to_owned())}</dd>
+                <dt>"Year"</dt>
+                <dd>{book.year.map_or_else(|| "—".to_owned(), |year| year.to_string())}</dd>
+                <dt>"Rating"</dt>
+                <dd>{book.rating.map_or_else(|| "—".to_owned(), |rating| format!("{rating} of {MAX_RATING}"))}</dd>
+                <dt>"Shelf"</dt>
+                <dd>{book.shelf.map_or("—", Shelf::label)}</dd>
             </dl>
         }
         .into_any(),
+    }
     };
     view! {
         <article class="book-page">

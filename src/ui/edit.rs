@@ -8,18 +8,24 @@ use leptos::task::spawn_local;
 use super::context::Catalogue;
 use super::fields::{BookFields, FieldValues};
 use super::notices::Notices;
-use crate::book::{Book, BookPatch};
+use crate::book::{Book, BookPatch, ValidationError};
 use crate::store::StoreError;
 
-/// The patch that turns `book` into what was typed: only the fields that differ.
-fn patch_between(book: &Book, values: &FieldValues) -> BookPatch {
+/// The patch that turns `book` into what was typed: only the fields that differ; or what is
+/// wrong with the details typed.
+fn patch_between(book: &Book, values: &FieldValues) -> Result<BookPatch, Vec<ValidationError>> {
     let typed = values.book();
+    let (isbn, year, rating, shelf) = values.details()?;
     let changed = |new: String, old: &str| (new != old).then_some(new);
-    BookPatch {
+    Ok(BookPatch {
         title: changed(typed.title, &book.title),
         author: changed(typed.author, &book.author),
         genre: changed(typed.genre, &book.genre),
-    }
+        isbn: (isbn != book.isbn).then_some(isbn),
+        year: (year != book.year).then_some(year),
+        rating: (rating != book.rating).then_some(rating),
+        shelf: (shelf != book.shelf).then_some(shelf),
+    })
 }
 
 /// Edits `book`; calls `on_close` when the dialog closes (saved, cancelled or Escape).
@@ -55,7 +61,13 @@ pub fn EditDialog(book: Book, on_close: Callback<()>) -> impl IntoView {
         if saving.get_untracked() {
             return;
         }
-        let patch = patch_between(&book, &values);
+        let patch = match patch_between(&book, &values) {
+            Ok(patch) => patch,
+            Err(errors) => {
+                values.errors.set(errors);
+                return;
+            }
+        };
         if let Err(error) = book.patched(&patch) {
             values.errors.set(vec![error]);
             return;
@@ -91,7 +103,7 @@ pub fn EditDialog(book: Book, on_close: Callback<()>) -> impl IntoView {
         <dialog node_ref=dialog_ref aria-labelledby="edit-heading" on:close=move |_| on_close.run(())>
             <form novalidate on:submit=submit>
                 <h2 id="edit-heading">{heading}</h2>
-                <BookFields values prefix="edit" title_ref />
+                <BookFields values prefix="edit" title_ref details=true />
                 <div class="dialog-actions">
                     <button type="submit" class="primary">"Save"</button>
                     <button type="button" on:click=move |_| close()>"Cancel"</button>

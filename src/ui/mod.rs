@@ -10,7 +10,9 @@ mod fields;
 mod form;
 pub mod notices;
 mod router;
+mod status;
 mod table;
 mod toolbar;
+mod transfer;
 
 pub use app::App;

@@ -22,7 +22,8 @@ pub struct Notice {
     id: u64,
     kind: NoticeKind,
     text: String,
-    undo: Option<Callback<()>>,
+    /// A button beside the text: its label and what it does.
+    action: Option<(&'static str, Callback<()>)>,
 }
 
 /// The notices on screen; `Copy`, shared through context.
@@ -49,9 +50,18 @@ impl Notices {
 
     /// Shows a confirmation for a few seconds; with `undo`, offers an "Undo" button that runs it.
     pub fn info(&self, text: impl Into<String>, undo: Option<Callback<()>>) {
-        let id = self.push(NoticeKind::Info, text.into(), undo);
+        let id = self.push(
+            NoticeKind::Info,
+            text.into(),
+            undo.map(|undo| ("Undo", undo)),
+        );
         let notices = *self;
         Timeout::new(UNDO_MILLIS, move || notices.dismiss(id)).forget();
+    }
+
+    /// Shows a message that stays until acted on or dismissed, with a button `label` that runs `action`.
+    pub fn offer(&self, text: impl Into<String>, label: &'static str, action: Callback<()>) {
+        self.push(NoticeKind::Info, text.into(), Some((label, action)));
     }
 
     /// Removes a notice.
@@ -60,17 +70,22 @@ impl Notices {
             .try_update(|list| list.retain(|notice| notice.id != id));
     }
 
-    fn push(&self, kind: NoticeKind, text: String, undo: Option<Callback<()>>) -> u64 {
+    fn push(
+        &self,
+        kind: NoticeKind,
+        text: String,
+        action: Option<(&'static str, Callback<()>)>,
+    ) -> u64 {
         let id = self.next_id.try_get_value().unwrap_or_default();
         self.next_id.try_set_value(id + 1);
         self.list.try_update(|list| {
             // The same error twice in a row is said once.
-            list.retain(|notice| !(notice.kind == kind && notice.text == text && undo.is_none()));
+            list.retain(|notice| notice.kind != kind || notice.text != text);
             list.push(Notice {
                 id,
                 kind,
                 text,
-                undo,
+                action,
             });
         });
         id
@@ -107,14 +122,14 @@ fn NoticeView(notice: Notice) -> impl IntoView {
         id,
         kind,
         text,
-        undo,
+        action,
     } = notice;
-    let undo_button = undo.map(|undo| {
+    let action_button = action.map(|(label, action)| {
         let run = move |_| {
             notices.dismiss(id);
-            undo.run(());
+            action.run(());
         };
-        view! { <button type="button" on:click=run>"Undo"</button> }
+        view! { <button type="button" on:click=run>{label}</button> }
     });
     let class = match kind {
         NoticeKind::Error => "notice notice-error",
@@ -123,7 +138,7 @@ fn NoticeView(notice: Notice) -> impl IntoView {
     view! {
         <p class=class>
             <span>{text}</span>
-            {undo_button}
+            {action_button}
             <button type="button" class="quiet" aria-label="Dismiss" on:click=move |_| notices.dismiss(id)>
                 "×"
             </button>

@@ -1,0 +1,155 @@
+//! Bulk writes: many books in one transaction, all or nothing, with progress — new books that
+//! get ids from the key generator, and books that keep ids they already have (an import that
+//! restores an export). The search chunks are rewritten in the same transaction.
+
+use gloo_timers::future::TimeoutFuture;
+use rexie::Store;
+use wasm_bindgen::JsValue;
+
+use super::chunks;
+use super::codec::{id_of, to_js};
+use super::error::{Result, StoreError};
+use super::record::Record;
+use super::repository::{books_store, search_store, BookRepository};
+use super::transaction::{browser_error, settle};
+use crate::book::{Book, BookId, NewBook};
+
+/// How many books a bulk write issues between progress reports.
+const PROGRESS_STEP: usize = 5_000;
+
+impl BookRepository {
+    /// Stores every book in one transaction: all of them, or (on any error) none.
+    pub async fn create_many(&self, books: Vec<NewBook>) -> Result<Vec<Book>> {
+        self.create_many_with_progress(books, |_, _| {}).await
+    }
+
+    /// Like [`create_many`](Self::create_many), calling `progress(done, total)` as the write goes on.
+    pub async fn create_many_with_progress(
+        &self,
+        books: Vec<NewBook>,
+        progress: impl Fn(usize, usize),
+    ) -> Result<Vec<Book>> {
+        self.write_many_with_progress(Vec::new(), books, progress)
+            .await
+    }
+
+    /// Stores books with the ids they carry, in one transaction: all of them, or none (an id
+    /// already in use fails the whole batch).
+    pub async fn restore_many(&self, books: Vec<Book>) -> Result<Vec<Book>> {
+        self.write_many_with_progress(books, Vec::new(), |_, _| {})
+            .await
+    }
+
+    /// Stores `with_ids` under their own ids and `new` under fresh ones, in ONE transaction: all
+    /// of them, or (on any error, such as an id in use) none. Returns them stored, in that order.
+    pub async fn write_many_with_progress(
+        &self,
+        with_ids: Vec<Book>,
+        new: Vec<NewBook>,
+        progress: impl Fn(usize, usize),
+    ) -> Result<Vec<Book>> {
+        const OPERATION: &str = "add the books";
+        let invalid = |position, error| StoreError::InvalidBook { position, error };
+        let mut restored = Vec::with_capacity(with_ids.len());
+        for (position, book) in with_ids.iter().enumerate() {
+            let valid = book
+                .to_new()
+                .validated()
+                .map_err(|e| invalid(position, e))?;
+            restored.push(valid.with_id(book.id));
+        }
+        let mut created = Vec::with_capacity(new.len());
+        for (position, book) in new.iter().enumerate() {
+            let valid = book
+                .validated()
+                .map_err(|e| invalid(restored.len() + position, e))?;
+            created.push(valid);
+        }
+        let total = restored.len() + created.len();
+        if total == 0 {
+            return Ok(Vec::new());
+        }
+        // Everything that is not an IndexedDB request happens before the transaction opens,
+        // including the turns of the event loop that keep a long conversion from freezing the page.
+        let mut values = Vec::with_capacity(total);
+        let records = restored
+            .iter()
+            .map(Record::from_book)
+            .chain(created.iter().map(Record::from_new));
+        for (converted, record) in records.enumerate() {
+            values.push(to_js(&record, OPERATION)?);
+            if converted % PROGRESS_STEP == PROGRESS_STEP - 1 {
+                TimeoutFuture::new(0).await;
+            }
+        }
+        let new_values = values.split_off(restored.len());
+        let restored_values = values;
+
+        let _slot = self.slot().await;
+        let transaction = self.write_transaction(OPERATION)?;
+        let outcome = async {
+            let store = books_store(&transaction, OPERATION)?;
+            // Explicit ids first: the key generator then continues above the largest of them,
+            // so the generated keys that follow are consecutive.
+            add_all(&store, restored_values, 0, total, &progress).await?;
+            let mut stored = restored;
+            if !created.is_empty() {
+                let done = stored.len();
+                let last = add_all(&store, new_values, done, total, &progress)
+                    .await?
+                    .ok_or(StoreError::Other {
+                        operation: OPERATION,
+                        detail: "the store returned no key".into(),
+                    })?;
+                let first = id_of(&last, OPERATION)? + 1 - created.len() as BookId;
+                stored.extend(
+                    created
+                        .into_iter()
+                        .zip(first..)
+                        .map(|(book, id)| book.with_id(id)),
+                );
+            }
+            let search = search_store(&transaction, OPERATION)?;
+            chunks::upsert_all(&search, &stored, OPERATION).await?;
+            Ok(stored)
+        }
+        .await;
+        let stored = settle(transaction, outcome, OPERATION).await?;
+        self.remember(|index| index.upsert_all(&stored));
+        progress(stored.len(), stored.len());
+        Ok(stored)
+    }
+}
+
+/// Issues every add before awaiting any (awaiting one slice at a time to report progress);
+/// returns the last key the store gave, if any value was added.
+async fn add_all(
+    store: &Store,
+    values: Vec<JsValue>,
+    done_before: usize,
+    total: usize,
+    progress: &impl Fn(usize, usize),
+) -> Result<Option<JsValue>> {
+    const OPERATION: &str = "add the books";
+    let mut last_key = None;
+    let mut done = done_before;
+    let mut values = values.into_iter().peekable();
+    while values.peek().is_some() {
+        let slice: Vec<_> = values.by_ref().take(PROGRESS_STEP).collect();
+        done += slice.len();
+        let mut slice = slice.into_iter();
+        let Some(last) = slice.next_back() else { break };
+        // rexie issues the whole slice, then awaits only its last request.
+        store
+            .add_all(slice.map(|value| (value, None)))
+            .await
+            .map_err(|error| browser_error(OPERATION, error))?;
+        let key = store
+            .add(&last, None)
+            .await
+            .map_err(|error| browser_error(OPERATION, error))?;
+        last_key = Some(key);
+        progress(done, total);
+    }
+    Ok(last_key)
+}

@@ -1,0 +1,216 @@
+//! Export writers: the catalogue as Bookshelf JSON or CSV, written a page of books at a time so
+//! that the file can be assembled from parts and never held as one string.
+
+use std::fmt;
+
+use super::csv::COLUMNS;
+use crate::book::Book;
+
+/// The two formats an export can take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExportFormat {
+    /// A JSON array of books, one per line: exactly what was stored, ids included.
+    Json,
+    /// A CSV with Bookshelf's columns and a header row.
+    Csv,
+}
+
+impl ExportFormat {
+    /// The file's media type.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            ExportFormat::Json => "application/json",
+            ExportFormat::Csv => "text/csv;charset=utf-8",
+        }
+    }
+
+    /// A file name for an export made on `date` (such as "2026-05-01").
+    pub fn file_name(self, date: &str) -> String {
+        let extension = match self {
+            ExportFormat::Json => "json",
+            ExportFormat::Csv => "csv",
+        };
+        format!("bookshelf-{date}.{extension}")
+    }
+}
+
+/// Why a page could not be written (the writers only fail if serialization itself does).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ExportError {
+    /// serde_json refused a book.
+    Json(serde_json::Error),
+    /// The CSV writer refused a book.
+    Csv(::csv::Error),
+}
+
+impl fmt::Display for ExportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExportError::Json(error) => write!(f, "A book could not be written as JSON: {error}"),
+            ExportError::Csv(error) => write!(f, "A book could not be written as CSV: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for ExportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ExportError::Json(error) => Some(error),
+            ExportError::Csv(error) => Some(error),
+        }
+    }
+}
+
+/// Writes an export in parts: [`start`](Self::start), a [`page`](Self::page) per page of books,
+/// then [`finish`](Self::finish). The parts joined are the whole file.
+#[derive(Debug, Clone)]
+pub struct Exporter {
+    format: ExportFormat,
+    written: u64,
+}
+
+impl Exporter {
+    /// A writer of `format`.
+    pub fn new(format: ExportFormat) -> Self {
+        Self { format, written: 0 }
+    }
+
+    /// How many books have been written.
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+
+    /// The file's opening: `[` for JSON, the header row for CSV.
+    pub fn start(&self) -> String {
+        match self.format {
+            ExportFormat::Json => "[".to_owned(),
+            ExportFormat::Csv => format!("{}\r\n", COLUMNS.join(",")),
+        }
+    }
+
+    /// The part of the file that holds `books`.
+    pub fn page(&mut self, books: &[Book]) -> Result<String, ExportError> {
+        let part = match self.format {
+            ExportFormat::Json => self.json_page(books)?,
+            ExportFormat::Csv => csv_page(books)?,
+        };
+        self.written += books.len() as u64;
+        Ok(part)
+    }
+
+    /// The file's ending.
+    pub fn finish(&self) -> String {
+        match (self.format, self.written) {
+            (ExportFormat::Json, 0) => "]\n".to_owned(),
+            (ExportFormat::Json, _) => "\n]\n".to_owned(),
+            (ExportFormat::Csv, _) => String::new(),
+        }
+    }
+
+    fn json_page(&self, books: &[Book]) -> Result<String, ExportError> {
+        let mut part = String::with_capacity(books.len() * 160);
+        for (index, book) in books.iter().enumerate() {
+            if self.written > 0 || index > 0 {
+                part.push(',');
+            }
+            part.push('\n');
+            part.push_str(&serde_json::to_string(book).map_err(ExportError::Json)?);
+        }
+        Ok(part)
+    }
+}
+
+/// The CSV rows of `books` (the header is written by [`Exporter::start`]).
+fn csv_page(books: &[Book]) -> Result<String, ExportError> {
+    let mut writer = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(Vec::with_capacity(books.len() * 120));
+    for book in books {
+        let number = |value: Option<String>| value.unwrap_or_default();
+        writer
+            .write_record([
+                book.id.to_string(),
+                book.title.clone(),
+                book.author.clone(),
+                book.genre.clone(),
+                book.isbn.clone().unwrap_or_default(),
+                number(book.year.map(|year| year.to_string())),
+                number(book.rating.map(|rating| rating.to_string())),
+                book.shelf
+                    .map(|shelf| shelf.key())
+                    .unwrap_or_default()
+                    .to_owned(),
+            ])
+            .map_err(ExportError::Csv)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|error| ExportError::Csv(error.into_error().into()))?;
+    // Every field was a `String`, so the bytes are UTF-8.
+    Ok(String::from_utf8(bytes)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::book::{NewBook, Shelf};
+
+    fn books() -> Vec<Book> {
+        vec![
+            NewBook::new("Dune, \"the\" novel", "Frank Herbert", "SF").with_id(1),
+            NewBook {
+                isbn: Some("9780141026169".into()),
+                year: Some(-380),
+                rating: Some(4),
+                shelf: Some(Shelf::CurrentlyReading),
+                ..NewBook::new("Республика", "Πλάτων", "")
+            }
+            .with_id(12),
+        ]
+    }
+
+    fn written(format: ExportFormat, pages: &[&[Book]]) -> String {
+        let mut exporter = Exporter::new(format);
+        let mut file = exporter.start();
+        for page in pages {
+            file.push_str(&exporter.page(page).unwrap());
+        }
+        file + &exporter.finish()
+    }
+
+    #[test]
+    fn json_is_an_array_of_one_book_per_line_whatever_the_pages() {
+        let books = books();
+        let file = written(ExportFormat::Json, &[&books[..1], &[], &books[1..]]);
+        assert_eq!(
+            file,
+            "[\n{\"id\":1,\"title\":\"Dune, \\\"the\\\" novel\",\"author\":\"Frank Herbert\",\"genre\":\"SF\"},\n\
+             {\"id\":12,\"title\":\"Республика\",\"author\":\"Πλάτων\",\"genre\":\"\",\"isbn\":\"9780141026169\",\
+             \"year\":-380,\"rating\":4,\"shelf\":\"currently-reading\"}\n]\n"
+        );
+        assert_eq!(written(ExportFormat::Json, &[]), "[]\n");
+        assert_eq!(written(ExportFormat::Json, &[&books]), file);
+    }
+
+    #[test]
+    fn csv_has_a_header_and_quotes_what_needs_it() {
+        let file = written(ExportFormat::Csv, &[&books()]);
+        assert_eq!(
+            file,
+            "id,title,author,genre,isbn,year,rating,shelf\r\n\
+             1,\"Dune, \"\"the\"\" novel\",Frank Herbert,SF,,,,\r\n\
+             12,Республика,Πλάτων,,9780141026169,-380,4,currently-reading\r\n"
+        );
+    }
+
+    #[test]
+    fn file_names_and_types() {
+        assert_eq!(
+            ExportFormat::Json.file_name("2026-05-01"),
+            "bookshelf-2026-05-01.json"
+        );
+        assert!(ExportFormat::Csv.media_type().starts_with("text/csv"));
+    }
+}

@@ -1,0 +1,82 @@
+//! The footer: where the books are kept, how much room they take, and whether the browser has
+//! promised to keep them. Persistence is asked for after the person's first change, when there is
+//! something worth keeping, and can be asked for again with a button.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::context::Catalogue;
+use crate::store::{request_persistence, storage_status, StorageStatus};
+
+fn megabytes(bytes: f64) -> String {
+    if bytes >= 1e9 {
+        format!("{:.1} GB", bytes / 1e9)
+    } else {
+        format!("{:.1} MB", bytes / 1e6)
+    }
+}
+
+fn describe(status: &StorageStatus) -> String {
+    let room = match (status.used, status.quota) {
+        (Some(used), Some(quota)) => format!(
+            "{} used of {} available. ",
+            megabytes(used),
+            megabytes(quota)
+        ),
+        _ => String::new(),
+    };
+    let kept = if status.persistent {
+        "The browser keeps them until you delete them."
+    } else {
+        "The browser may clear them when it runs short of space."
+    };
+    format!("Your books are stored in this browser only. {room}{kept}")
+}
+
+/// "Stored in this browser: 1.2 MB used…" and, when storage is not persistent, a way to ask.
+#[component]
+pub fn StorageInfo() -> impl IntoView {
+    let catalogue = expect_context::<Catalogue>();
+    let asked = StoredValue::new(false);
+    let refresh = RwSignal::new(0u32);
+    let status = LocalResource::new(move || {
+        refresh.track();
+        catalogue.track();
+        storage_status()
+    });
+
+    // After the first change of this visit, ask once (quietly) to keep the books.
+    Effect::new(move |previous: Option<u64>| {
+        let changes = catalogue.track();
+        if previous.is_some_and(|before| before != changes) && !asked.get_value() {
+            asked.set_value(true);
+            spawn_local(async move {
+                request_persistence().await;
+                refresh.try_update(|n| *n += 1);
+            });
+        }
+        changes
+    });
+
+    let keep = move |_| {
+        asked.set_value(true);
+        spawn_local(async move {
+            request_persistence().await;
+            refresh.try_update(|n| *n += 1);
+        });
+    };
+
+    view! {
+        <footer class="storage" aria-label="Storage">
+            {move || status.get().flatten().map(|status| {
+                let ask = (!status.persistent).then(|| view! {
+                    <button type="button" class="quiet" on:click=keep>"Keep my books on this device"</button>
+                });
+                view! {
+                    <p id="storage-status">{describe(&status)}</p>
+                    {ask}
+                }
+            })}
+        </footer>
+    }
+}

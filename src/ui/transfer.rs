@@ -1,0 +1,456 @@
+//! Import and export: the Import control (a file read and checked in full, shown as a preview,
+//! written in one transaction only once confirmed, with progress throughout) and the Export JSON
+//! and Export CSV buttons (the catalogue, or the current search result, downloaded as a file).
+
+use gloo_timers::callback::Timeout;
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlInputElement, Url};
+
+use super::context::{Catalogue, CatalogueQuery};
+use super::notices::Notices;
+use crate::query::{count_label, Filter, Sort};
+use crate::store::BookRepository;
+use crate::transfer::{
+    check_size, decode, import_label, ExportFormat, Exporter, ImportPlan, Probe, Reader,
+    MAX_IMPORT_BYTES,
+};
+
+/// Rows parsed between two turns of the event loop.
+const ROWS_PER_SLICE: usize = 2_000;
+/// Books per page read for an export (each page becomes one part of the file).
+const EXPORT_PAGE: usize = 1_000;
+/// Parts joined into one Blob at a time, so that the text of many pages is never held at once.
+const PARTS_PER_BLOB: u32 = 16;
+/// Lines of refusals or duplicates listed in the preview (the counts are always whole).
+const LISTED: usize = 100;
+
+/// Where an import or export stands.
+#[derive(Clone, PartialEq)]
+enum Stage {
+    Idle,
+    /// Working: what is happening, and how far along (done, total).
+    Busy(String, f64, f64),
+    Preview(Summary),
+}
+
+/// What the preview shows of a plan (the plan itself waits in a stored value).
+#[derive(Clone, PartialEq)]
+struct Summary {
+    heading: String,
+    adds: usize,
+    renumbered: usize,
+    refused_total: usize,
+    refused: Vec<String>,
+    duplicates_total: usize,
+    duplicates: Vec<String>,
+    ignored_columns: Vec<String>,
+}
+
+impl Summary {
+    fn of(plan: &ImportPlan, file_name: &str) -> Self {
+        Self {
+            heading: format!("Import preview: {file_name} ({})", plan.format),
+            adds: plan.count(false),
+            renumbered: plan.renumbered,
+            refused_total: plan.refused.len(),
+            refused: plan
+                .refused
+                .iter()
+                .take(LISTED)
+                .map(ToString::to_string)
+                .collect(),
+            duplicates_total: plan.duplicates.len(),
+            duplicates: plan
+                .duplicates
+                .iter()
+                .take(LISTED)
+                .map(ToString::to_string)
+                .collect(),
+            ignored_columns: plan.ignored_columns.clone(),
+        }
+    }
+}
+
+/// Reads, checks and plans an import of `file`, reporting progress; writes nothing.
+async fn prepare(
+    repository: &BookRepository,
+    file: &web_sys::File,
+    stage: RwSignal<Stage>,
+) -> Result<(ImportPlan, crate::transfer::Existing), String> {
+    check_size(file.size() as u64).map_err(|error| error.to_string())?;
+    stage.set(Stage::Busy("Reading the file…".into(), 0.0, 1.0));
+    let buffer = JsFuture::from(file.array_buffer()).await.map_err(|error| {
+        format!("The file could not be read ({error:?}). Nothing was imported.")
+    })?;
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    drop(buffer);
+    let text = decode(bytes).map_err(|error| error.to_string())?;
+    let mut reader = Reader::new(&text).map_err(|error| error.to_string())?;
+    let checking = format!("Checking the {}…", reader.format());
+    while reader
+        .read(ROWS_PER_SLICE)
+        .map_err(|error| error.to_string())?
+    {
+        let (done, total) = reader.progress();
+        stage.set(Stage::Busy(checking.clone(), done as f64, total as f64));
+        TimeoutFuture::new(0).await;
+    }
+    let report = reader.finish();
+    drop(text);
+    stage.set(Stage::Busy(
+        "Looking for books you already have…".into(),
+        1.0,
+        1.0,
+    ));
+    TimeoutFuture::new(0).await;
+    let probe = Probe::of(&report);
+    let existing = repository
+        .existing(&probe)
+        .await
+        .map_err(|error| error.to_string())?;
+    Ok((ImportPlan::new(report, &existing), existing))
+}
+
+/// A file assembled from text parts, folded into a Blob every few parts.
+struct BlobParts {
+    parts: js_sys::Array,
+    options: BlobPropertyBag,
+}
+
+impl BlobParts {
+    fn new(media_type: &str) -> Self {
+        let options = BlobPropertyBag::new();
+        options.set_type(media_type);
+        Self {
+            parts: js_sys::Array::new(),
+            options,
+        }
+    }
+
+    fn push(&mut self, text: String) -> Result<(), JsValue> {
+        self.parts.push(&JsValue::from(text));
+        if self.parts.length() >= PARTS_PER_BLOB {
+            let blob = self.blob()?;
+            self.parts = js_sys::Array::of1(&blob);
+        }
+        Ok(())
+    }
+
+    fn blob(&self) -> Result<Blob, JsValue> {
+        Blob::new_with_str_sequence_and_options(&self.parts, &self.options)
+    }
+}
+
+/// Writes the catalogue (or the books `filter` finds, in `sort` order) as a file of `format`.
+async fn export_file(
+    repository: &BookRepository,
+    format: ExportFormat,
+    filter: &Filter,
+    sort: Sort,
+    progress: impl Fn(u64, u64),
+) -> Result<(Blob, u64), String> {
+    let js = |error: JsValue| format!("The export failed ({error:?}).");
+    let mut exporter = Exporter::new(format);
+    let mut parts = BlobParts::new(format.media_type());
+    parts.push(exporter.start()).map_err(js)?;
+    if filter.is_empty() {
+        let total = repository.count().await.map_err(|e| e.to_string())?;
+        let mut pages = repository.pages(EXPORT_PAGE as u32);
+        while let Some(page) = pages.next_page().await.map_err(|e| e.to_string())? {
+            parts
+                .push(exporter.page(&page).map_err(|e| e.to_string())?)
+                .map_err(js)?;
+            progress(exporter.written(), total);
+        }
+    } else {
+        let ids = repository
+            .matching(filter, sort)
+            .await
+            .map_err(|e| e.to_string())?;
+        for chunk in ids.chunks(EXPORT_PAGE) {
+            let page = repository
+                .get_many(chunk)
+                .await
+                .map_err(|e| e.to_string())?;
+            parts
+                .push(exporter.page(&page).map_err(|e| e.to_string())?)
+                .map_err(js)?;
+            progress(exporter.written(), ids.len() as u64);
+        }
+    }
+    parts.push(exporter.finish()).map_err(js)?;
+    Ok((parts.blob().map_err(js)?, exporter.written()))
+}
+
+/// Offers `blob` as a download named `file_name`: an object URL, a temporary link clicked, and
+/// the URL revoked once the browser has had time to start the download.
+fn download(blob: &Blob, file_name: &str) -> Result<(), JsValue> {
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .ok_or_else(|| JsValue::from_str("no document"))?;
+    let url = Url::create_object_url_with_blob(blob)?;
+    let link: HtmlAnchorElement = document.create_element("a")?.unchecked_into();
+    link.set_href(&url);
+    link.set_download(file_name);
+    link.set_hidden(true);
+    document
+        .body()
+        .map(|body| body.append_child(&link))
+        .transpose()?;
+    link.click();
+    link.remove();
+    Timeout::new(60_000, move || {
+        let _ = Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
+}
+
+/// "1 line", "3 lines".
+fn lines_label(count: usize) -> String {
+    match count {
+        1 => "1 line".to_owned(),
+        n => format!("{n} lines"),
+    }
+}
+
+/// Today as YYYY-MM-DD, for file names.
+fn today() -> String {
+    let iso: String = js_sys::Date::new_0().to_iso_string().into();
+    iso.chars().take(10).collect()
+}
+
+/// Import (with its preview and progress) and the two Export buttons.
+#[component]
+pub fn Transfer() -> impl IntoView {
+    let catalogue = expect_context::<Catalogue>();
+    let notices = expect_context::<Notices>();
+    let query = expect_context::<CatalogueQuery>();
+    let stage = RwSignal::new(Stage::Idle);
+    let problem = RwSignal::new(None::<String>);
+    let include_duplicates = RwSignal::new(false);
+    let pending = StoredValue::new_local(None::<(ImportPlan, crate::transfer::Existing)>);
+    let idle = move || matches!(stage.get(), Stage::Idle);
+
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let file = input.files().and_then(|files| files.get(0));
+        // Cleared so that choosing the same file again is a change too.
+        input.set_value("");
+        let (Some(file), Some(repository)) = (file, catalogue.repository()) else {
+            return;
+        };
+        problem.set(None);
+        include_duplicates.set(false);
+        spawn_local(async move {
+            match prepare(&repository, &file, stage).await {
+                Ok((plan, existing)) => {
+                    let summary = Summary::of(&plan, &file.name());
+                    pending.set_value(Some((plan, existing)));
+                    stage.try_set(Stage::Preview(summary));
+                }
+                Err(message) => {
+                    problem.try_set(Some(message));
+                    stage.try_set(Stage::Idle);
+                }
+            }
+        });
+    };
+
+    let cancel = move |_| {
+        pending.set_value(None);
+        stage.set(Stage::Idle);
+    };
+    let confirm = move |_| {
+        let taken = pending.try_update_value(Option::take).flatten();
+        let (Some((plan, existing)), Some(repository)) = (taken, catalogue.repository()) else {
+            return;
+        };
+        let (with_ids, new) = plan.into_batch(include_duplicates.get_untracked(), &existing);
+        let total = (with_ids.len() + new.len()) as f64;
+        stage.set(Stage::Busy("Importing…".into(), 0.0, total));
+        spawn_local(async move {
+            let progress = |done: usize, total: usize| {
+                stage.try_set(Stage::Busy("Importing…".into(), done as f64, total as f64));
+            };
+            match repository
+                .write_many_with_progress(with_ids, new, progress)
+                .await
+            {
+                Ok(stored) => {
+                    catalogue.changed();
+                    notices.info(
+                        format!("Imported {}.", count_label(stored.len() as u64)),
+                        None,
+                    );
+                }
+                Err(error) => {
+                    problem.try_set(Some(error.to_string()));
+                }
+            }
+            stage.try_set(Stage::Idle);
+        });
+    };
+
+    let export = move |format: ExportFormat| {
+        let Some(repository) = catalogue.repository() else {
+            return;
+        };
+        if !matches!(stage.get_untracked(), Stage::Idle) {
+            return;
+        }
+        problem.set(None);
+        let filter = query.filter.get_untracked();
+        let sort = query.sort.get_untracked();
+        stage.set(Stage::Busy("Exporting…".into(), 0.0, 1.0));
+        spawn_local(async move {
+            let progress = |done: u64, total: u64| {
+                stage.try_set(Stage::Busy("Exporting…".into(), done as f64, total as f64));
+            };
+            let exported = export_file(&repository, format, &filter, sort, progress).await;
+            let outcome = exported.and_then(|(blob, count)| {
+                download(&blob, &format.file_name(&today()))
+                    .map(|()| count)
+                    .map_err(|error| format!("The download could not start ({error:?})."))
+            });
+            match outcome {
+                Ok(count) => notices.info(format!("Exported {}.", count_label(count)), None),
+                Err(message) => {
+                    problem.try_set(Some(message));
+                }
+            }
+            stage.try_set(Stage::Idle);
+        });
+    };
+
+    let body = move || {
+        match stage.get() {
+        Stage::Idle => view! {
+            <div class="field">
+                <label for="import-file">"Import"</label>
+                <input id="import-file" type="file" aria-describedby="import-hint" on:change=on_file />
+                <p id="import-hint" class="muted">
+                    {format!(
+                        "JSON or CSV from Bookshelf, or a Goodreads library export; up to {} MB. \
+                         You will see what it holds before anything is added.",
+                        MAX_IMPORT_BYTES / 1_048_576
+                    )}
+                </p>
+            </div>
+        }
+        .into_any(),
+        Stage::Busy(label, done, total) => view! {
+            <div class="progress">
+                <label for="transfer-progress">{label}</label>
+                <progress id="transfer-progress" max=total value=done></progress>
+            </div>
+        }
+        .into_any(),
+        Stage::Preview(summary) => preview(summary, include_duplicates, confirm, cancel).into_any(),
+    }
+    };
+
+    view! {
+        <section class="transfer" aria-labelledby="transfer-heading">
+            <h2 id="transfer-heading">"Import and export"</h2>
+            {body}
+            {move || problem.get().map(|text| view! { <p class="notice notice-error" role="alert">{text}</p> })}
+            <div class="transfer-actions">
+                <button type="button" on:click=move |_| export(ExportFormat::Json) disabled=move || !idle()>
+                    "Export JSON"
+                </button>
+                <button type="button" on:click=move |_| export(ExportFormat::Csv) disabled=move || !idle()>
+                    "Export CSV"
+                </button>
+                <span class="muted">
+                    {move || if query.filter.with(Filter::is_empty) {
+                        "Exports every book."
+                    } else {
+                        "Exports the books the search finds."
+                    }}
+                </span>
+            </div>
+        </section>
+    }
+}
+
+/// The preview of a checked import: what will be added, what was refused, what looks duplicated.
+fn preview(
+    summary: Summary,
+    include_duplicates: RwSignal<bool>,
+    confirm: impl Fn(leptos::ev::MouseEvent) + 'static,
+    cancel: impl Fn(leptos::ev::MouseEvent) + 'static,
+) -> impl IntoView {
+    let adds = summary.adds;
+    let duplicates_total = summary.duplicates_total;
+    let count = move || {
+        adds + if include_duplicates.get() {
+            duplicates_total
+        } else {
+            0
+        }
+    };
+    let more = |total: usize, listed: usize| {
+        (total > listed).then(|| view! { <li>{format!("…and {} more.", total - listed)}</li> })
+    };
+    let refused = (summary.refused_total > 0).then(|| {
+        let listed = summary.refused.len();
+        view! {
+            <h4>{format!("{} refused", lines_label(summary.refused_total))}</h4>
+            <ul class="import-lines">
+                {summary.refused.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                {more(summary.refused_total, listed)}
+            </ul>
+        }
+    });
+    let duplicates = (duplicates_total > 0).then(|| {
+        let listed = summary.duplicates.len();
+        view! {
+            <h4>{format!("{} look like books you already have", count_label(duplicates_total as u64))}</h4>
+            <p>"They are skipped unless you tick the box."</p>
+            <label class="checkbox">
+                <input
+                    type="checkbox"
+                    prop:checked=move || include_duplicates.get()
+                    on:change=move |ev| include_duplicates.set(event_target_checked(&ev))
+                />
+                "Import them too"
+            </label>
+            <ul class="import-lines">
+                {summary.duplicates.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                {more(duplicates_total, listed)}
+            </ul>
+        }
+    });
+    let renumbered = (summary.renumbered > 0).then(|| {
+        view! { <p>{format!("{} carry an id already in use: they get new ids.", count_label(summary.renumbered as u64))}</p> }
+    });
+    let ignored = (!summary.ignored_columns.is_empty()).then(|| {
+        view! { <p class="muted">{format!("Not imported (Bookshelf does not keep them): {}.", summary.ignored_columns.join(", "))}</p> }
+    });
+    view! {
+        <div class="import-preview" role="group" aria-labelledby="import-preview-heading">
+            <h3 id="import-preview-heading">{summary.heading}</h3>
+            <p>{move || format!("{} will be added.", count_label(count() as u64))}</p>
+            {renumbered}
+            {refused}
+            {duplicates}
+            {ignored}
+            <div class="dialog-actions">
+                <button type="button" class="primary" on:click=confirm disabled=move || count() == 0>
+                    {move || import_label(count())}
+                </button>
+                <button type="button" on:click=cancel>"Cancel"</button>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,316 @@
+//! The repository's side of import: bulk writes that keep ids (all or nothing, the search index
+//! kept right), duplicate lookups, and the upgrade from version 2 with records in it.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+
+use bookshelf::book::{Book, NewBook, Shelf};
+use bookshelf::query::{Direction, Filter, Sort, SortField};
+use bookshelf::search::SearchIndex;
+use bookshelf::store::schema::{self, BOOKS, BY_ISBN, META, SEARCH};
+use bookshelf::store::{BookRepository, PageRequest, StoreError};
+use bookshelf::transfer::{read_all, ImportPlan, Probe};
+use rexie::{Rexie, TransactionMode};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn fresh(name: &str) -> BookRepository {
+    let _ = Rexie::delete(name).await;
+    match BookRepository::open(name).await {
+        Ok(repository) => repository,
+        Err(error) => panic!("open {name}: {error}"),
+    }
+}
+
+fn book(id: u64, title: &str, author: &str) -> Book {
+    NewBook::new(title, author, "Imported").with_id(id)
+}
+
+const BY_ID: Sort = Sort {
+    field: SortField::Id,
+    direction: Direction::Ascending,
+};
+
+async fn found(repository: &BookRepository, text: &str) -> Vec<u64> {
+    repository
+        .matching(&Filter::new(text, None), BY_ID)
+        .await
+        .unwrap()
+}
+
+async fn all(repository: &BookRepository) -> Vec<Book> {
+    let request = PageRequest {
+        after: None,
+        limit: 100_000,
+    };
+    repository.list(request).await.unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn restored_books_keep_their_ids_every_field_and_are_searchable() {
+    let repository = fresh("import_restore").await;
+    let detailed = NewBook {
+        isbn: Some("0141026162".into()),
+        year: Some(-380),
+        rating: Some(5),
+        shelf: Some(Shelf::CurrentlyReading),
+        ..NewBook::new("Πολιτεία 📚", "Πλάτων", "Φιλοσοφία")
+    }
+    .with_id(2048);
+    let books = vec![
+        book(5, "Émile", "Rousseau"),
+        book(1000, "שלום", "x"),
+        detailed,
+    ];
+    let stored = repository.restore_many(books.clone()).await.unwrap();
+    assert_eq!(
+        stored[2].isbn.as_deref(),
+        Some("9780141026169"),
+        "normalized"
+    );
+    assert_eq!(all(&repository).await, stored);
+    assert_eq!(found(&repository, "emile").await, vec![5]);
+    assert_eq!(found(&repository, "πλατων").await, vec![2048]);
+
+    // The key generator continues above the largest restored id.
+    let next = repository
+        .create(NewBook::new("Next", "One", ""))
+        .await
+        .unwrap();
+    assert_eq!(next.id, 2049);
+    repository.close();
+
+    // The chunks were written in the same transaction: a fresh connection finds the same.
+    let reopened = BookRepository::open("import_restore").await.unwrap();
+    assert_eq!(found(&reopened, "shalom").await, Vec::<u64>::new());
+    assert_eq!(found(&reopened, "שלום").await, vec![1000]);
+    assert_eq!(found(&reopened, "").await, vec![5, 1000, 2048, 2049]);
+    reopened.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_bulk_write_with_an_id_in_use_changes_nothing() {
+    let name = "import_conflict";
+    let repository = fresh(name).await;
+    let first = repository
+        .create(NewBook::new("First", "A", ""))
+        .await
+        .unwrap();
+    let with_ids = vec![book(10, "Ten", "B"), book(first.id, "Clash", "C")];
+    let new = vec![NewBook::new("Fresh", "D", "")];
+    let refused = repository
+        .write_many_with_progress(with_ids, new, |_, _| {})
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Constraint { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(repository.count().await.unwrap(), 1);
+    assert_eq!(all(&repository).await, vec![first.clone()]);
+    assert!(found(&repository, "ten").await.is_empty());
+    repository.close();
+    let reopened = BookRepository::open(name).await.unwrap();
+    assert_eq!(
+        found(&reopened, "").await,
+        vec![first.id],
+        "no chunk was written"
+    );
+    reopened.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_bulk_write_with_an_invalid_book_changes_nothing() {
+    let repository = fresh("import_invalid").await;
+    let mut bad = book(3, "Fine", "A");
+    bad.isbn = Some("9780141026160".into());
+    let refused = repository
+        .write_many_with_progress(
+            vec![book(1, "One", "A")],
+            vec![NewBook::default()],
+            |_, _| {},
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::InvalidBook { position: 1, .. })),
+        "{refused:?}"
+    );
+    let refused = repository.restore_many(vec![bad]).await;
+    assert!(matches!(
+        refused,
+        Err(StoreError::InvalidBook { position: 0, .. })
+    ));
+    assert_eq!(repository.count().await.unwrap(), 0);
+    repository.close();
+}
+
+#[wasm_bindgen_test]
+async fn restored_and_new_books_go_in_one_write_with_progress() {
+    let repository = fresh("import_mixed").await;
+    let with_ids: Vec<Book> = (1..=6_000)
+        .map(|i| book(i * 2, &format!("Kept {i}"), "K"))
+        .collect();
+    let new: Vec<NewBook> = (0..6_000)
+        .map(|i| NewBook::new(format!("New {i}"), "N", ""))
+        .collect();
+    let reports = RefCell::new(Vec::new());
+    let stored = repository
+        .write_many_with_progress(with_ids, new, |done, total| {
+            reports.borrow_mut().push((done, total))
+        })
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 12_000);
+    assert_eq!(
+        stored[6_000].id, 12_001,
+        "new ids follow the largest kept one"
+    );
+    assert_eq!(stored[11_999].id, 18_000);
+    let reports = reports.into_inner();
+    assert!(
+        reports.windows(2).all(|pair| pair[0].0 <= pair[1].0),
+        "{reports:?}"
+    );
+    assert_eq!(reports.last(), Some(&(12_000, 12_000)));
+    assert_eq!(repository.count().await.unwrap(), 12_000);
+    assert_eq!(found(&repository, "kept 5999").await, vec![11_998]);
+    assert_eq!(found(&repository, "new 5999").await, vec![18_000]);
+    repository.close();
+}
+
+#[wasm_bindgen_test]
+async fn stored_duplicates_are_found_by_isbn_title_and_author_and_id() {
+    let repository = fresh("import_existing").await;
+    let dune = NewBook {
+        isbn: Some("9780441172719".into()),
+        ..NewBook::new("Dune", "Frank Herbert", "SF")
+    };
+    repository.create(dune).await.unwrap();
+    repository
+        .create(NewBook::new("Émile", "Rousseau", ""))
+        .await
+        .unwrap();
+    let report = read_all(
+        "id,title,author,isbn\n\
+         ,Dune (another edition),F. Herbert,0-441-17271-7\n\
+         ,EMILE,rousseau,\n\
+         2,Taken Id,Someone,\n\
+         9,Free Id,Someone,\n",
+    )
+    .unwrap();
+    let probe = Probe::of(&report);
+    let existing = repository.existing(&probe).await.unwrap();
+    assert_eq!(existing.isbns.get("9780441172719"), Some(&1));
+    assert_eq!(
+        existing.names.get(&("emile".into(), "rousseau".into())),
+        Some(&2)
+    );
+    assert!(existing.ids.contains(&2) && !existing.ids.contains(&9));
+    let plan = ImportPlan::new(report, &existing);
+    assert_eq!(plan.duplicates.len(), 2);
+    assert_eq!(plan.renumbered, 1);
+    let (with_ids, new) = plan.into_batch(false, &existing);
+    let stored = repository
+        .write_many_with_progress(with_ids, new, |_, _| {})
+        .await
+        .unwrap();
+    let ids: Vec<u64> = stored.iter().map(|book| book.id).collect();
+    assert_eq!(ids, vec![9, 10]);
+    repository.close();
+}
+
+#[wasm_bindgen_test]
+async fn an_upgrade_from_version_two_keeps_every_record() {
+    let name = "upgrade_v2";
+    let _ = Rexie::delete(name).await;
+    // The database as version 2 left it: records with sort keys, search chunks, data_version 2.
+    let old = schema::builder(name, 2).build().await.unwrap();
+    let transaction = old
+        .transaction(&[BOOKS, SEARCH, META], TransactionMode::ReadWrite)
+        .unwrap();
+    let books_store = transaction.store(BOOKS).unwrap();
+    let books = vec![
+        book(1, "Émile", "Zola"),
+        book(2, "apple", "Bee"),
+        book(3, "Zebra", "Émile Ajar"),
+    ];
+    for stored in &books {
+        let record = js_sys::Object::new();
+        for (key, value) in [
+            ("id", JsValue::from_f64(stored.id as f64)),
+            ("title", stored.title.as_str().into()),
+            ("author", stored.author.as_str().into()),
+            ("genre", stored.genre.as_str().into()),
+            ("title_key", bookshelf::query::fold(&stored.title).into()),
+            ("author_key", bookshelf::query::fold(&stored.author).into()),
+            ("genre_key", bookshelf::query::fold(&stored.genre).into()),
+        ] {
+            js_sys::Reflect::set(&record, &key.into(), &value).unwrap();
+        }
+        books_store.add(&record, None).await.unwrap();
+    }
+    let search = transaction.store(SEARCH).unwrap();
+    for (chunk, bytes) in SearchIndex::chunks_of(&books) {
+        let value = js_sys::Uint8Array::from(bytes.as_slice());
+        search
+            .put(&value.into(), Some(&JsValue::from_f64(chunk as f64)))
+            .await
+            .unwrap();
+    }
+    let meta = transaction.store(META).unwrap();
+    meta.put(&JsValue::from(2), Some(&JsValue::from_str("data_version")))
+        .await
+        .unwrap();
+    transaction.done().await.unwrap();
+    old.close();
+
+    let repository = BookRepository::open(name).await.unwrap();
+    assert_eq!(
+        all(&repository).await,
+        books,
+        "every record, new fields read as none"
+    );
+    assert_eq!(found(&repository, "emile").await, vec![1, 3]);
+    // The new fields can be set on old records, and the ISBN index finds them.
+    let patch = bookshelf::book::BookPatch {
+        isbn: Some(Some("0141026162".into())),
+        rating: Some(Some(4)),
+        ..Default::default()
+    };
+    let updated = repository.update(2, patch).await.unwrap();
+    assert_eq!(
+        (updated.isbn.as_deref(), updated.rating),
+        (Some("9780141026169"), Some(4))
+    );
+    let probe = Probe {
+        isbns: vec!["9780141026169".into()],
+        ..Probe::default()
+    };
+    assert_eq!(
+        repository.existing(&probe).await.unwrap().isbns["9780141026169"],
+        2
+    );
+    repository.close();
+
+    let database = schema::builder(name, schema::VERSION)
+        .build()
+        .await
+        .unwrap();
+    let transaction = database
+        .transaction(&[BOOKS, META], TransactionMode::ReadOnly)
+        .unwrap();
+    let store = transaction.store(BOOKS).unwrap();
+    assert!(store.index_names().contains(&BY_ISBN.to_owned()));
+    let version = transaction
+        .store(META)
+        .unwrap()
+        .get(JsValue::from_str("data_version"))
+        .await
+        .unwrap();
+    assert_eq!(
+        version.and_then(|v| v.as_f64()),
+        Some(f64::from(schema::VERSION))
+    );
+    database.close();
+}
