@@ -7,7 +7,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT ?= 300
 PORT ?= 8080
 
-.PHONY: setup serve build test test-native test-browser test-e2e lint bench
+.PHONY: setup serve build test test-native test-browser test-e2e lint bench audit
 
 setup:
 	@scripts/setup.sh
@@ -40,3 +40,7 @@ test: lint test-native test-browser test-e2e
 bench: setup build
 	CARGO_TARGET_DIR=target/bench-cargo trunk build bench/index.html --release --dist target/bench-dist
 	node bench/run.mjs
+
+# Lighthouse on the release bundle (fetches lighthouse from npm on first use).
+audit: build
+	node scripts/audit.mjs dist

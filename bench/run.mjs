@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // The benchmark (`make bench`; see bench/README.md). Prints numbers; never fails on them.
 //
-// Serves the app (dist/) at / and the benchmark page (target/bench-dist/) at /bench/ from one
-// origin, drives one headless Chromium session (one on-disk profile) and, for N = 1,000, 10,000
-// and 100,000 books (and 1,000,000 with BENCH_MILLION=1), times Bookshelf's repository (through
-// src/bench.rs), hand-written raw IndexedDB and Dexie 4 (bench/peers.js) on the same books, each
-// in a fresh database. Then it fills the app's own database and measures the real app: time to
+// Copies the app (dist/) to / and the benchmark page (target/bench-dist/) to /bench/ of one site,
+// serves it on one port (one origin) for the app and one for each system, drives one headless
+// Chromium session (one on-disk profile) and, for N = 1,000, 10,000 and 100,000 books (and
+// 1,000,000 with BENCH_MILLION=1), times Bookshelf's repository (through src/bench.rs),
+// hand-written raw IndexedDB and Dexie 4 (bench/peers.js) on the same books, each in a fresh
+// database. Then it fills the app's own database and measures the real app: time to
 // the first rows, long tasks while scrolling, and the bundle's size.
 //
 // Environment: BENCH_MILLION=1 adds 1,000,000 books; BENCH_SIZES=1000,5000 replaces the sizes;
@@ -136,8 +137,7 @@ function operation(page, system, name, args = []) {
           return peer.close();
         case 'ours:prepare':
         case 'peer:prepare':
-          // Records (for peers) are made before the timed call, and the garbage of making them
-          // collected where the page can (gc() is there only with --expose-gc; harmless if not).
+          // The peers' records are made before, and outside, the timed call.
           window.benchRecords = system === 'ours' ? null : records(args[0]);
           return null;
         case 'ours:insert':
