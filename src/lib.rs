@@ -10,6 +10,7 @@ pub mod query;
 pub mod route;
 pub mod sample;
 pub mod search;
+pub mod tabs;
 pub mod transfer;
 pub mod viewport;
 

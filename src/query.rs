@@ -2,7 +2,32 @@
 //! accent-insensitive). Plain Rust; the store keeps these keys beside each book so that its
 //! indexes sort the way a person expects.
 
-use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+include!(concat!(env!("OUT_DIR"), "/fold_tables.rs"));
+
+/// True for a combining mark (an accent written as its own character).
+fn is_mark(c: char) -> bool {
+    let code = c as u32;
+    MARKS
+        .binary_search_by(|&(start, end)| {
+            if end < code {
+                std::cmp::Ordering::Less
+            } else if start > code {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
+}
+
+/// The letter `c` is made from, without its accents ('é' gives 'e'); `c` itself otherwise.
+fn base_of(c: char) -> char {
+    let code = c as u32;
+    match BASES.binary_search_by_key(&code, |&(from, _)| from) {
+        Ok(at) => char::from_u32(BASES[at].1).unwrap_or(c),
+        Err(_) => c,
+    }
+}
 
 use crate::book::{Book, BookId};
 
@@ -116,7 +141,7 @@ impl Filter {
 pub fn fold(text: &str) -> String {
     let mut key = String::with_capacity(text.len());
     let mut pending_space = false;
-    for c in text.nfd().filter(|c| !is_combining_mark(*c)) {
+    for c in text.chars().filter(|c| !is_mark(*c)).map(base_of) {
         if c.is_whitespace() {
             pending_space = !key.is_empty();
             continue;
@@ -185,6 +210,12 @@ mod tests {
         assert_eq!(fold("  Émile   ZOLA "), "emile zola");
         assert_eq!(fold("Ångström"), "angstrom");
         assert_eq!(fold("Straße"), "straße");
+        assert_eq!(
+            fold("e\u{301}cole"),
+            "ecole",
+            "a separate accent is dropped too"
+        );
+        assert_eq!(fold("Ǖ Ḝ ỗ Ώ"), "u e o ω", "several accents, other scripts");
     }
 
     #[test]

@@ -48,6 +48,16 @@ impl BookRepository {
         new: Vec<NewBook>,
         progress: impl Fn(usize, usize),
     ) -> Result<Vec<Book>> {
+        // One body for every caller's kind of progress closure (it is large, and this is wasm).
+        self.write_many(with_ids, new, &progress).await
+    }
+
+    async fn write_many(
+        &self,
+        with_ids: Vec<Book>,
+        new: Vec<NewBook>,
+        progress: &dyn Fn(usize, usize),
+    ) -> Result<Vec<Book>> {
         const OPERATION: &str = "add the books";
         let invalid = |position, error| StoreError::InvalidBook { position, error };
         let mut restored = Vec::with_capacity(with_ids.len());
@@ -91,11 +101,11 @@ impl BookRepository {
             let store = books_store(&transaction, OPERATION)?;
             // Explicit ids first: the key generator then continues above the largest of them,
             // so the generated keys that follow are consecutive.
-            add_all(&store, restored_values, 0, total, &progress).await?;
+            add_all(&store, restored_values, 0, total, progress).await?;
             let mut stored = restored;
             if !created.is_empty() {
                 let done = stored.len();
-                let last = add_all(&store, new_values, done, total, &progress)
+                let last = add_all(&store, new_values, done, total, progress)
                     .await?
                     .ok_or(StoreError::Other {
                         operation: OPERATION,
@@ -128,7 +138,7 @@ async fn add_all(
     values: Vec<JsValue>,
     done_before: usize,
     total: usize,
-    progress: &impl Fn(usize, usize),
+    progress: &dyn Fn(usize, usize),
 ) -> Result<Option<JsValue>> {
     const OPERATION: &str = "add the books";
     let mut last_key = None;

@@ -187,6 +187,11 @@ impl BookRepository {
         Ok(index.as_ref().map(SearchIndex::genres).unwrap_or_default())
     }
 
+    /// Drops the in-memory search index, so the next search reads it again (another tab wrote).
+    pub fn forget_search_index(&self) {
+        self.inner.search.borrow_mut().take();
+    }
+
     /// Loads the search index's chunks into memory, once.
     pub(super) async fn load_search_index(&self) -> Result<()> {
         if self.inner.search.borrow().is_some() {

@@ -126,8 +126,12 @@ pub(super) fn row(rows: &Rows<'_>, book: impl FnOnce(&StringRecord) -> RowOutcom
 pub(super) fn header_names(header: &StringRecord) -> Result<Vec<String>, ImportError> {
     let names: Vec<String> = header.iter().map(|name| name.trim().to_owned()).collect();
     for (index, name) in names.iter().enumerate() {
-        let lower = name.to_lowercase();
-        if !name.is_empty() && names[..index].iter().any(|n| n.to_lowercase() == lower) {
+        let lower = name.to_ascii_lowercase();
+        if !name.is_empty()
+            && names[..index]
+                .iter()
+                .any(|n| n.to_ascii_lowercase() == lower)
+        {
             return Err(ImportError::at(
                 ImportErrorKind::RepeatedColumn { name: name.clone() },
                 1,

@@ -34,21 +34,18 @@ impl ExportFormat {
     }
 }
 
-/// Why a page could not be written (the writers only fail if serialization itself does).
+/// Why a page could not be written (only if serde_json itself refuses a book).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ExportError {
     /// serde_json refused a book.
     Json(serde_json::Error),
-    /// The CSV writer refused a book.
-    Csv(::csv::Error),
 }
 
 impl fmt::Display for ExportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ExportError::Json(error) => write!(f, "A book could not be written as JSON: {error}"),
-            ExportError::Csv(error) => write!(f, "A book could not be written as CSV: {error}"),
         }
     }
 }
@@ -57,7 +54,6 @@ impl std::error::Error for ExportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             ExportError::Json(error) => Some(error),
-            ExportError::Csv(error) => Some(error),
         }
     }
 }
@@ -93,7 +89,7 @@ impl Exporter {
     pub fn page(&mut self, books: &[Book]) -> Result<String, ExportError> {
         let part = match self.format {
             ExportFormat::Json => self.json_page(books)?,
-            ExportFormat::Csv => csv_page(books)?,
+            ExportFormat::Csv => csv_page(books),
         };
         self.written += books.len() as u64;
         Ok(part)
@@ -122,34 +118,42 @@ impl Exporter {
 }
 
 /// The CSV rows of `books` (the header is written by [`Exporter::start`]).
-fn csv_page(books: &[Book]) -> Result<String, ExportError> {
-    let mut writer = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::CRLF)
-        .from_writer(Vec::with_capacity(books.len() * 120));
+fn csv_page(books: &[Book]) -> String {
+    let mut part = String::with_capacity(books.len() * 120);
     for book in books {
-        let number = |value: Option<String>| value.unwrap_or_default();
-        writer
-            .write_record([
-                book.id.to_string(),
-                book.title.clone(),
-                book.author.clone(),
-                book.genre.clone(),
-                book.isbn.clone().unwrap_or_default(),
-                number(book.year.map(|year| year.to_string())),
-                number(book.rating.map(|rating| rating.to_string())),
-                book.shelf
-                    .map(|shelf| shelf.key())
-                    .unwrap_or_default()
-                    .to_owned(),
-            ])
-            .map_err(ExportError::Csv)?;
+        let fields = [
+            &book.id.to_string(),
+            &book.title,
+            &book.author,
+            &book.genre,
+            book.isbn.as_deref().unwrap_or_default(),
+            &book.year.map(|year| year.to_string()).unwrap_or_default(),
+            &book
+                .rating
+                .map(|rating| rating.to_string())
+                .unwrap_or_default(),
+            book.shelf.map(|shelf| shelf.key()).unwrap_or_default(),
+        ];
+        for (index, field) in fields.into_iter().enumerate() {
+            if index > 0 {
+                part.push(',');
+            }
+            push_csv_field(&mut part, field);
+        }
+        part.push_str("\r\n");
     }
-    let bytes = writer
-        .into_inner()
-        .map_err(|error| ExportError::Csv(error.into_error().into()))?;
-    // Every field was a `String`, so the bytes are UTF-8.
-    Ok(String::from_utf8(bytes)
-        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned()))
+    part
+}
+
+/// Appends one CSV field, quoted (its quotes doubled) when it holds a comma, a quote or a line break.
+fn push_csv_field(part: &mut String, field: &str) {
+    if field.contains([',', '"', '\r', '\n']) {
+        part.push('"');
+        part.push_str(&field.replace('"', "\"\""));
+        part.push('"');
+    } else {
+        part.push_str(field);
+    }
 }
 
 #[cfg(test)]

@@ -1,13 +1,10 @@
 //! Bookshelf JSON: an array of book objects. The array is split into its elements by a small
 //! scanner, so that a large file is parsed an element at a time (serde_json cannot stream one
-//! top-level array) and each book knows the line it starts on.
+//! top-level array) and each book knows the line it starts on; [`Element`] reads each one.
 
-use serde_json::{Map, Value};
-
-use super::csv::{parse_id, COLUMNS};
-use super::error::{ImportError, ImportErrorKind, RefusalReason};
-use super::{line_and_column, RowOutcome};
-use crate::book::{check_rating, check_year, NewBook, Shelf};
+use super::element::Element;
+use super::error::{ImportError, ImportErrorKind};
+use super::line_and_column;
 
 /// Where the scanner is in the array.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,7 +103,7 @@ impl<'a> Elements<'a> {
     }
 
     /// The next element, parsed, with the line it starts on; `None` after the closing `]`.
-    pub fn next(&mut self) -> Result<Option<(u64, Value)>, ImportError> {
+    pub fn next(&mut self) -> Result<Option<(u64, Element)>, ImportError> {
         let bytes = self.text.as_bytes();
         loop {
             let at = skip_whitespace(bytes, self.at);
@@ -174,99 +171,11 @@ impl<'a> Elements<'a> {
     }
 }
 
-/// A JSON text value (absent and null are none).
-fn text<'v>(map: &'v Map<String, Value>, key: &str) -> Result<Option<&'v str>, RefusalReason> {
-    match map.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(text)) => Ok(Some(text)),
-        Some(_) => Err(RefusalReason::WrongType { expected: "text" }),
-    }
-}
-
-/// A JSON whole number (absent and null are none).
-fn number(map: &Map<String, Value>, key: &str) -> Result<Option<i64>, RefusalReason> {
-    match map.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(number)) => number.as_i64().map(Some).ok_or(RefusalReason::WrongType {
-            expected: "a whole number",
-        }),
-        Some(_) => Err(RefusalReason::WrongType {
-            expected: "a whole number",
-        }),
-    }
-}
-
-/// The book an element holds, and the keys it has that Bookshelf does not keep.
-pub(super) fn book_of(value: Value) -> (RowOutcome, Vec<String>) {
-    let Value::Object(map) = value else {
-        return (Err((None, RefusalReason::NotAnObject)), Vec::new());
-    };
-    let unknown = map
-        .keys()
-        .filter(|key| !COLUMNS.contains(&key.as_str()))
-        .cloned()
-        .collect();
-    (book_of_object(&map), unknown)
-}
-
-fn book_of_object(map: &Map<String, Value>) -> RowOutcome {
-    let at = |key: &str| {
-        let key = key.to_owned();
-        move |reason| (Some(key), reason)
-    };
-    let id = match map.get("id") {
-        None | Some(Value::Null) => None,
-        Some(Value::Number(id)) => Some(
-            id.as_u64()
-                .map(|id| id.to_string())
-                .ok_or((Some("id".to_owned()), RefusalReason::BadId))?,
-        ),
-        Some(_) => return Err((Some("id".to_owned()), RefusalReason::BadId)),
-    };
-    let id = parse_id(id.as_deref().unwrap_or_default()).map_err(at("id"))?;
-    let invalid = |key: &str| {
-        let key = key.to_owned();
-        move |error| (Some(key), RefusalReason::Invalid(error))
-    };
-    let year = number(map, "year").map_err(at("year"))?;
-    let rating = number(map, "rating").map_err(at("rating"))?;
-    let shelf = text(map, "shelf").map_err(at("shelf"))?;
-    let book = NewBook {
-        title: text(map, "title")
-            .map_err(at("title"))?
-            .unwrap_or_default()
-            .to_owned(),
-        author: text(map, "author")
-            .map_err(at("author"))?
-            .unwrap_or_default()
-            .to_owned(),
-        genre: text(map, "genre")
-            .map_err(at("genre"))?
-            .unwrap_or_default()
-            .to_owned(),
-        isbn: text(map, "isbn").map_err(at("isbn"))?.map(str::to_owned),
-        year: year.map(check_year).transpose().map_err(invalid("year"))?,
-        rating: rating
-            .map(check_rating)
-            .transpose()
-            .map_err(invalid("rating"))?,
-        shelf: shelf
-            .map(Shelf::parse)
-            .transpose()
-            .map_err(invalid("shelf"))?
-            .flatten(),
-    };
-    let book = book.validated().map_err(|error| {
-        let key = error.field.label().to_lowercase();
-        (Some(key), RefusalReason::Invalid(error))
-    })?;
-    Ok((id, book))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::transfer::{read_all, Format};
+    use crate::book::Shelf;
+    use crate::transfer::{read_all, Format, RefusalReason};
 
     #[test]
     fn the_scanner_finds_each_element_and_its_line() {

@@ -3,6 +3,7 @@
 //! catalogue as JSON or CSV a page at a time. Plain Rust: the interface feeds it text and pages.
 
 mod csv;
+mod element;
 mod error;
 mod export;
 mod goodreads;
@@ -198,7 +199,7 @@ impl<'a> Reader<'a> {
             let (line, outcome) = match &mut self.source {
                 Source::Json(elements) => match elements.next()? {
                     Some((line, value)) => {
-                        let (outcome, unknown) = json::book_of(value);
+                        let (outcome, unknown) = element::book_of(value);
                         for key in unknown {
                             if !self.report.ignored_columns.contains(&key) {
                                 self.report.ignored_columns.push(key);

@@ -76,7 +76,7 @@ pub fn App() -> impl IntoView {
 /// The app once storage is open: provides the catalogue and follows the route.
 #[component]
 fn Ready(repository: BookRepository) -> impl IntoView {
-    provide_context(Catalogue::new(repository));
+    provide_context(Catalogue::new(repository, expect_context::<Notices>()));
     // Kept above the route so that a visit to a book's page keeps the search and sort.
     provide_context(CatalogueQuery::default());
     let route = use_route();

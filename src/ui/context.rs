@@ -2,8 +2,11 @@
 
 use leptos::prelude::*;
 
+use super::notices::Notices;
 use crate::query::{Filter, Sort};
+use crate::store::schema::VERSION;
 use crate::store::BookRepository;
+use crate::tabs::{TabMessage, Tabs};
 
 /// The catalogue as components see it: the repository, and a counter that says "the books changed".
 ///
@@ -12,15 +15,37 @@ use crate::store::BookRepository;
 pub struct Catalogue {
     repository: StoredValue<BookRepository, LocalStorage>,
     changes: RwSignal<u64>,
+    tabs: StoredValue<Option<Tabs>, LocalStorage>,
 }
 
 impl Catalogue {
-    /// A handle over an open repository.
-    pub fn new(repository: BookRepository) -> Self {
-        Self {
+    /// A handle over an open repository, joined to the other open tabs of the app.
+    pub fn new(repository: BookRepository, notices: Notices) -> Self {
+        let catalogue = Self {
             repository: StoredValue::new_local(repository),
             changes: RwSignal::new(0),
+            tabs: StoredValue::new_local(None),
+        };
+        let tabs = Tabs::join(move |message| {
+            match message {
+            TabMessage::Changed => catalogue.changed_elsewhere(),
+            TabMessage::Opened { version } if version > VERSION => notices.offer(
+                "A newer version of Bookshelf was opened in another tab — reload this one to use it.",
+                "Reload",
+                Callback::new(|()| {
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.location().reload();
+                    }
+                }),
+            ),
+            TabMessage::Opened { .. } => {}
         }
+        });
+        if let Some(tabs) = &tabs {
+            tabs.send(TabMessage::Opened { version: VERSION });
+        }
+        catalogue.tabs.set_value(tabs);
+        catalogue
     }
 
     /// The repository, or `None` once the page that owned it is gone.
@@ -33,8 +58,21 @@ impl Catalogue {
         self.changes.try_get().unwrap_or_default()
     }
 
-    /// Tells every view that reads the catalogue that the books changed.
+    /// Tells every view that reads the catalogue, here and in the other tabs, that the books changed.
     pub fn changed(&self) {
+        self.changes.try_update(|count| *count += 1);
+        self.tabs.try_with_value(|tabs| {
+            if let Some(tabs) = tabs {
+                tabs.send(TabMessage::Changed);
+            }
+        });
+    }
+
+    /// Another tab wrote: read everything again, search index included, keeping this tab's place.
+    fn changed_elsewhere(&self) {
+        if let Some(repository) = self.repository() {
+            repository.forget_search_index();
+        }
         self.changes.try_update(|count| *count += 1);
     }
 }

@@ -100,7 +100,7 @@ impl FieldValues {
 
 /// The id of `field`'s control in a set of fields that starts its ids with `prefix`.
 fn control_id(prefix: &str, field: Field) -> String {
-    format!("{prefix}-{}", field.label().to_lowercase())
+    format!("{prefix}-{}", field.label().to_ascii_lowercase())
 }
 
 /// Labelled text inputs for title, author and genre; with `details`, also ISBN, year, rating and

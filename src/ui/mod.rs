@@ -7,6 +7,7 @@ mod bulk;
 pub mod context;
 mod edit;
 mod fields;
+mod files;
 mod form;
 pub mod notices;
 mod router;

@@ -2,29 +2,25 @@
 //! written in one transaction only once confirmed, with progress throughout) and the Export JSON
 //! and Export CSV buttons (the catalogue, or the current search result, downloaded as a file).
 
-use gloo_timers::callback::Timeout;
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlInputElement, Url};
+use web_sys::{Blob, HtmlInputElement};
 
 use super::context::{Catalogue, CatalogueQuery};
+use super::files::{download, read_text, today, BlobParts};
 use super::notices::Notices;
 use crate::query::{count_label, Filter, Sort};
 use crate::store::BookRepository;
 use crate::transfer::{
-    check_size, decode, import_label, ExportFormat, Exporter, ImportPlan, Probe, Reader,
-    MAX_IMPORT_BYTES,
+    import_label, Existing, ExportFormat, Exporter, ImportPlan, Probe, Reader, MAX_IMPORT_BYTES,
 };
 
 /// Rows parsed between two turns of the event loop.
 const ROWS_PER_SLICE: usize = 2_000;
 /// Books per page read for an export (each page becomes one part of the file).
 const EXPORT_PAGE: usize = 1_000;
-/// Parts joined into one Blob at a time, so that the text of many pages is never held at once.
-const PARTS_PER_BLOB: u32 = 16;
 /// Lines of refusals or duplicates listed in the preview (the counts are always whole).
 const LISTED: usize = 100;
 
@@ -33,7 +29,7 @@ const LISTED: usize = 100;
 enum Stage {
     Idle,
     /// Working: what is happening, and how far along (done, total).
-    Busy(String, f64, f64),
+    Busy(String, u64, u64),
     Preview(Summary),
 }
 
@@ -80,15 +76,9 @@ async fn prepare(
     repository: &BookRepository,
     file: &web_sys::File,
     stage: RwSignal<Stage>,
-) -> Result<(ImportPlan, crate::transfer::Existing), String> {
-    check_size(file.size() as u64).map_err(|error| error.to_string())?;
-    stage.set(Stage::Busy("Reading the file…".into(), 0.0, 1.0));
-    let buffer = JsFuture::from(file.array_buffer()).await.map_err(|error| {
-        format!("The file could not be read ({error:?}). Nothing was imported.")
-    })?;
-    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-    drop(buffer);
-    let text = decode(bytes).map_err(|error| error.to_string())?;
+) -> Result<(ImportPlan, Existing), String> {
+    stage.set(Stage::Busy("Reading the file…".into(), 0, 1));
+    let text = read_text(file).await?;
     let mut reader = Reader::new(&text).map_err(|error| error.to_string())?;
     let checking = format!("Checking the {}…", reader.format());
     while reader
@@ -96,15 +86,15 @@ async fn prepare(
         .map_err(|error| error.to_string())?
     {
         let (done, total) = reader.progress();
-        stage.set(Stage::Busy(checking.clone(), done as f64, total as f64));
+        stage.set(Stage::Busy(checking.clone(), done as u64, total as u64));
         TimeoutFuture::new(0).await;
     }
     let report = reader.finish();
     drop(text);
     stage.set(Stage::Busy(
         "Looking for books you already have…".into(),
-        1.0,
-        1.0,
+        1,
+        1,
     ));
     TimeoutFuture::new(0).await;
     let probe = Probe::of(&report);
@@ -113,36 +103,6 @@ async fn prepare(
         .await
         .map_err(|error| error.to_string())?;
     Ok((ImportPlan::new(report, &existing), existing))
-}
-
-/// A file assembled from text parts, folded into a Blob every few parts.
-struct BlobParts {
-    parts: js_sys::Array,
-    options: BlobPropertyBag,
-}
-
-impl BlobParts {
-    fn new(media_type: &str) -> Self {
-        let options = BlobPropertyBag::new();
-        options.set_type(media_type);
-        Self {
-            parts: js_sys::Array::new(),
-            options,
-        }
-    }
-
-    fn push(&mut self, text: String) -> Result<(), JsValue> {
-        self.parts.push(&JsValue::from(text));
-        if self.parts.length() >= PARTS_PER_BLOB {
-            let blob = self.blob()?;
-            self.parts = js_sys::Array::of1(&blob);
-        }
-        Ok(())
-    }
-
-    fn blob(&self) -> Result<Blob, JsValue> {
-        Blob::new_with_str_sequence_and_options(&self.parts, &self.options)
-    }
 }
 
 /// Writes the catalogue (or the books `filter` finds, in `sort` order) as a file of `format`.
@@ -186,42 +146,12 @@ async fn export_file(
     Ok((parts.blob().map_err(js)?, exporter.written()))
 }
 
-/// Offers `blob` as a download named `file_name`: an object URL, a temporary link clicked, and
-/// the URL revoked once the browser has had time to start the download.
-fn download(blob: &Blob, file_name: &str) -> Result<(), JsValue> {
-    let document = web_sys::window()
-        .and_then(|window| window.document())
-        .ok_or_else(|| JsValue::from_str("no document"))?;
-    let url = Url::create_object_url_with_blob(blob)?;
-    let link: HtmlAnchorElement = document.create_element("a")?.unchecked_into();
-    link.set_href(&url);
-    link.set_download(file_name);
-    link.set_hidden(true);
-    document
-        .body()
-        .map(|body| body.append_child(&link))
-        .transpose()?;
-    link.click();
-    link.remove();
-    Timeout::new(60_000, move || {
-        let _ = Url::revoke_object_url(&url);
-    })
-    .forget();
-    Ok(())
-}
-
 /// "1 line", "3 lines".
 fn lines_label(count: usize) -> String {
     match count {
         1 => "1 line".to_owned(),
         n => format!("{n} lines"),
     }
-}
-
-/// Today as YYYY-MM-DD, for file names.
-fn today() -> String {
-    let iso: String = js_sys::Date::new_0().to_iso_string().into();
-    iso.chars().take(10).collect()
 }
 
 /// Import (with its preview and progress) and the two Export buttons.
@@ -233,7 +163,7 @@ pub fn Transfer() -> impl IntoView {
     let stage = RwSignal::new(Stage::Idle);
     let problem = RwSignal::new(None::<String>);
     let include_duplicates = RwSignal::new(false);
-    let pending = StoredValue::new_local(None::<(ImportPlan, crate::transfer::Existing)>);
+    let pending = StoredValue::new_local(None::<(ImportPlan, Existing)>);
     let idle = move || matches!(stage.get(), Stage::Idle);
 
     let on_file = move |ev: leptos::ev::Event| {
@@ -276,11 +206,11 @@ pub fn Transfer() -> impl IntoView {
             return;
         };
         let (with_ids, new) = plan.into_batch(include_duplicates.get_untracked(), &existing);
-        let total = (with_ids.len() + new.len()) as f64;
-        stage.set(Stage::Busy("Importing…".into(), 0.0, total));
+        let total = (with_ids.len() + new.len()) as u64;
+        stage.set(Stage::Busy("Importing…".into(), 0, total));
         spawn_local(async move {
             let progress = |done: usize, total: usize| {
-                stage.try_set(Stage::Busy("Importing…".into(), done as f64, total as f64));
+                stage.try_set(Stage::Busy("Importing…".into(), done as u64, total as u64));
             };
             match repository
                 .write_many_with_progress(with_ids, new, progress)
@@ -311,10 +241,10 @@ pub fn Transfer() -> impl IntoView {
         problem.set(None);
         let filter = query.filter.get_untracked();
         let sort = query.sort.get_untracked();
-        stage.set(Stage::Busy("Exporting…".into(), 0.0, 1.0));
+        stage.set(Stage::Busy("Exporting…".into(), 0, 1));
         spawn_local(async move {
             let progress = |done: u64, total: u64| {
-                stage.try_set(Stage::Busy("Exporting…".into(), done as f64, total as f64));
+                stage.try_set(Stage::Busy("Exporting…".into(), done, total));
             };
             let exported = export_file(&repository, format, &filter, sort, progress).await;
             let outcome = exported.and_then(|(blob, count)| {

@@ -1,0 +1,59 @@
+// Two tabs of one browser: a change in one shows in the other within a second, keeping that tab's
+// search; an edit of a book the other tab deleted is refused with a message, not resurrected.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../scripts/serve.mjs';
+import { DIST, launchBrowser, waitFor, addBook, expectCount, waitForList, rowFor, field, TIMEOUT } from './helpers.mjs';
+
+let browser;
+let server;
+before(async () => {
+  browser = await launchBrowser();
+  server = await startServer({ dir: DIST });
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function tab(context, errors) {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(server.url);
+  await waitForList(page);
+  return page;
+}
+
+test('changes in one tab show in the other, and a deleted book is not resurrected', { timeout: 120_000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(TIMEOUT);
+  const errors = [];
+  const first = await tab(context, errors);
+  const second = await tab(context, errors);
+
+  await addBook(first, { title: 'Shared Shelf', author: 'Tab One', genre: 'Essays' });
+  await rowFor(second, 'Shared Shelf').waitFor({ timeout: 2_000 });
+  await expectCount(second, '1 book');
+
+  // The second tab searches; the first tab's additions arrive into that search.
+  await second.getByRole('searchbox', { name: 'Search' }).fill('shelf');
+  await expectCount(second, '1 of 1 book');
+  await addBook(first, { title: 'Another Shelf', author: 'Tab One', genre: '' });
+  await expectCount(second, '2 of 2 books');
+  assert.equal(await second.getByRole('searchbox', { name: 'Search' }).inputValue(), 'shelf');
+
+  // The first tab opens an edit; the second deletes that book; saving says it is gone.
+  await first.getByRole('button', { name: 'Edit Shared Shelf' }).click();
+  const dialog = first.getByRole('dialog');
+  await field(dialog, 'Title').fill('Shared Shelf, revised');
+  await second.getByRole('button', { name: 'Delete Shared Shelf' }).click();
+  await rowFor(first, 'Shared Shelf').waitFor({ state: 'detached', timeout: 2_000 });
+  assert.equal(await field(dialog, 'Title').inputValue(), 'Shared Shelf, revised', 'the edit in progress is kept');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await first.getByRole('alert').filter({ hasText: 'not found' }).waitFor();
+  await expectCount(first, '1 book');
+  await expectCount(second, '1 of 1 book');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

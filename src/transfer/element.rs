@@ -1,0 +1,262 @@
+//! One element of a Bookshelf JSON array read as a book: its keys and simple values taken
+//! straight from serde_json's deserializer (no `serde_json::Value` tree), each checked by key so
+//! that a refusal names the key at fault.
+
+use std::fmt;
+
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::csv::{parse_id, COLUMNS};
+use super::error::RefusalReason;
+use super::RowOutcome;
+use crate::book::{check_rating, check_year, NewBook, Shelf};
+
+/// A value as a book's key holds it; anything that is not text, a whole number or null is `Other`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Scalar {
+    Null,
+    Text(String),
+    Integer(i64),
+    Other,
+}
+
+/// An array element: an object's keys and values in order, or anything else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Element {
+    /// A JSON object.
+    Object(Vec<(String, Scalar)>),
+    /// Text, a number, an array...: not a book.
+    Other,
+}
+
+/// Reads any value, keeping only what a scalar field can use.
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a value")
+    }
+    fn visit_unit<E>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Scalar, E> {
+        Ok(Scalar::Other)
+    }
+    fn visit_i64<E>(self, value: i64) -> Result<Scalar, E> {
+        Ok(Scalar::Integer(value))
+    }
+    fn visit_u64<E>(self, value: u64) -> Result<Scalar, E> {
+        Ok(i64::try_from(value).map_or(Scalar::Other, Scalar::Integer))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Scalar, E> {
+        Ok(Scalar::Other)
+    }
+    fn visit_str<E>(self, value: &str) -> Result<Scalar, E> {
+        Ok(Scalar::Text(value.to_owned()))
+    }
+    fn visit_string<E>(self, value: String) -> Result<Scalar, E> {
+        Ok(Scalar::Text(value))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other)
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ScalarVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Element {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ElementVisitor;
+        impl<'de> Visitor<'de> for ElementVisitor {
+            type Value = Element;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a book")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Element, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry::<String, Scalar>()? {
+                    entries.push(entry);
+                }
+                Ok(Element::Object(entries))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Element, A::Error> {
+                ScalarVisitor.visit_seq(seq).map(|_| Element::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Element, E> {
+                Ok(Element::Other)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Element, E> {
+                Ok(Element::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Element, E> {
+                Ok(Element::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Element, E> {
+                Ok(Element::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Element, E> {
+                Ok(Element::Other)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Element, E> {
+                Ok(Element::Other)
+            }
+        }
+        deserializer.deserialize_any(ElementVisitor)
+    }
+}
+
+/// The last value given for `key` (as serde_json's own maps keep the last).
+fn get<'e>(entries: &'e [(String, Scalar)], key: &str) -> &'e Scalar {
+    entries
+        .iter()
+        .rev()
+        .find(|(name, _)| name == key)
+        .map_or(&Scalar::Null, |(_, value)| value)
+}
+
+fn text<'e>(entries: &'e [(String, Scalar)], key: &str) -> Result<Option<&'e str>, RefusalReason> {
+    match get(entries, key) {
+        Scalar::Null => Ok(None),
+        Scalar::Text(text) => Ok(Some(text)),
+        _ => Err(RefusalReason::WrongType { expected: "text" }),
+    }
+}
+
+fn number(entries: &[(String, Scalar)], key: &str) -> Result<Option<i64>, RefusalReason> {
+    match get(entries, key) {
+        Scalar::Null => Ok(None),
+        Scalar::Integer(number) => Ok(Some(*number)),
+        _ => Err(RefusalReason::WrongType {
+            expected: "a whole number",
+        }),
+    }
+}
+
+/// The book an element holds, and the keys it has that Bookshelf does not keep.
+pub(super) fn book_of(element: Element) -> (RowOutcome, Vec<String>) {
+    let Element::Object(entries) = element else {
+        return (Err((None, RefusalReason::NotAnObject)), Vec::new());
+    };
+    let unknown = entries
+        .iter()
+        .map(|(key, _)| key)
+        .filter(|key| !COLUMNS.contains(&key.as_str()))
+        .cloned()
+        .collect();
+    (book_of_entries(&entries), unknown)
+}
+
+fn book_of_entries(entries: &[(String, Scalar)]) -> RowOutcome {
+    let at = |key: &str| {
+        let key = key.to_owned();
+        move |reason| (Some(key), reason)
+    };
+    let id = match get(entries, "id") {
+        Scalar::Null => None,
+        Scalar::Integer(id) => parse_id(&id.to_string()).map_err(at("id"))?,
+        _ => return Err((Some("id".to_owned()), RefusalReason::BadId)),
+    };
+    let invalid = |key: &str| {
+        let key = key.to_owned();
+        move |error| (Some(key), RefusalReason::Invalid(error))
+    };
+    let year = number(entries, "year").map_err(at("year"))?;
+    let rating = number(entries, "rating").map_err(at("rating"))?;
+    let shelf = text(entries, "shelf").map_err(at("shelf"))?;
+    let owned = |key: &str| -> Result<String, (Option<String>, RefusalReason)> {
+        Ok(text(entries, key)
+            .map_err(at(key))?
+            .unwrap_or_default()
+            .to_owned())
+    };
+    let book = NewBook {
+        title: owned("title")?,
+        author: owned("author")?,
+        genre: owned("genre")?,
+        isbn: text(entries, "isbn")
+            .map_err(at("isbn"))?
+            .map(str::to_owned),
+        year: year.map(check_year).transpose().map_err(invalid("year"))?,
+        rating: rating
+            .map(check_rating)
+            .transpose()
+            .map_err(invalid("rating"))?,
+        shelf: shelf
+            .map(Shelf::parse)
+            .transpose()
+            .map_err(invalid("shelf"))?
+            .flatten(),
+    };
+    let book = book.validated().map_err(|error| {
+        let key = error.field.label().to_ascii_lowercase();
+        (Some(key), RefusalReason::Invalid(error))
+    })?;
+    Ok((id, book))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn element(text: &str) -> Element {
+        serde_json::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn objects_keep_their_simple_values_and_the_rest_is_other() {
+        assert_eq!(
+            element(r#"{"a": "x", "b": 3, "c": null, "d": [1, {"e": 2}], "f": 1.5, "g": true}"#),
+            Element::Object(vec![
+                ("a".into(), Scalar::Text("x".into())),
+                ("b".into(), Scalar::Integer(3)),
+                ("c".into(), Scalar::Null),
+                ("d".into(), Scalar::Other),
+                ("f".into(), Scalar::Other),
+                ("g".into(), Scalar::Other),
+            ])
+        );
+        for other in ["1", "\"text\"", "[1, 2]", "null", "true", "2.5"] {
+            assert_eq!(element(other), Element::Other, "{other}");
+        }
+    }
+
+    #[test]
+    fn the_last_of_a_repeated_key_counts() {
+        let (outcome, unknown) = book_of(element(r#"{"title": "A", "author": "B", "title": "C"}"#));
+        assert_eq!(outcome.unwrap().1.title, "C");
+        assert!(unknown.is_empty());
+    }
+
+    #[test]
+    fn a_fraction_or_huge_number_is_no_whole_number() {
+        let (outcome, _) = book_of(element(r#"{"title": "A", "author": "B", "year": 1965.5}"#));
+        assert_eq!(
+            outcome.unwrap_err(),
+            (
+                Some("year".into()),
+                RefusalReason::WrongType {
+                    expected: "a whole number"
+                }
+            )
+        );
+        let (outcome, _) = book_of(element(
+            r#"{"title": "A", "author": "B", "id": 18446744073709551615}"#,
+        ));
+        assert_eq!(
+            outcome.unwrap_err(),
+            (Some("id".into()), RefusalReason::BadId)
+        );
+    }
+}
