@@ -105,4 +105,15 @@ appTest('thousands of books: a progress bar, few rows in the DOM, and the end on
     assert.ok(Number(rows[0].ID) > 0);
   });
   await page.screenshot({ path: 'artifacts/scale.png' });
+
+  // An edit deep in the list keeps the place: same scroll position, same rows.
+  const before = await region.evaluate((element) => element.scrollTop);
+  const firstRow = (await readTable(page))[0];
+  await page.getByRole('button', { name: `Edit ${firstRow.Title}`, exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Genre', { exact: true }).fill('Edited Deep Down');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await waitFor(async () => assert.equal((await readTable(page))[0].Genre, 'Edited Deep Down'));
+  assert.equal(await region.evaluate((element) => element.scrollTop), before, 'the scroll position is kept');
+  assert.equal((await readTable(page))[0].ID, firstRow.ID);
 }, { timeout: 180_000 });

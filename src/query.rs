@@ -107,6 +107,9 @@ pub struct SortKey {
 pub enum PageStart {
     /// At this row (0 is the first row in the sort's direction).
     Position(u64),
+    /// The page whose last row is this many rows before the end (0: the page ends with the last
+    /// row). Jumps near the end go this way: a cursor walks from the nearer end.
+    FromEnd(u64),
     /// Right after the row with this key (the last row of the page before).
     After(SortKey),
 }

@@ -81,6 +81,16 @@ async fn paging_ten_thousand_books_agrees_with_a_sort_in_rust() {
             let want = &expected[(position as usize).min(end)..end];
             assert_eq!(page, want, "{sort:?} at {position}");
         }
+        // Pages counted from the end: the last page, one before it, and one reaching the start.
+        for from_end in [0u64, 1, 50, 4_999, 9_960, 9_999, 10_000] {
+            let page = repository
+                .page(sort, PageStart::FromEnd(from_end), 50)
+                .await
+                .unwrap();
+            let end = expected.len().saturating_sub(from_end as usize);
+            let want = &expected[end.saturating_sub(50)..end];
+            assert_eq!(page, want, "{sort:?} {from_end} from the end");
+        }
         // Walking by key from the middle gives the next pages exactly.
         let mut position = 7_000usize;
         let mut page = repository

@@ -71,11 +71,62 @@ fn range<E: Into<rexie::Error>>(result: std::result::Result<KeyRange, E>) -> Res
     result.map_err(|error| browser_error(OPERATION, error.into()))
 }
 
+/// `limit` books in ascending order from row `position`: a cursor skips to it (no count needed).
+async fn from_start(source: &Source, position: u64, limit: u32) -> Result<Vec<Book>> {
+    let from = if position == 0 {
+        None
+    } else {
+        match source.scan(None, 1, position, Cursor::Next).await?.pop() {
+            Some((at, _)) => Some(range(KeyRange::lower_bound(&at, Some(false)))?),
+            None => return Ok(Vec::new()),
+        }
+    };
+    let values = source
+        .get_all(from, limit)
+        .await
+        .map_err(|error| browser_error(OPERATION, error))?;
+    values_to_books(values, OPERATION)
+}
+
+/// The `limit` books (ascending) whose last is `position` rows before the end: a cursor walks
+/// back from the end to the page's first row, then one read takes the page.
+async fn from_end(
+    source: &Source,
+    transaction: &rexie::Transaction,
+    position: u64,
+    limit: u32,
+) -> Result<Vec<Book>> {
+    let back = position + u64::from(limit) - 1;
+    if let Some((at, _)) = source.scan(None, 1, back, Cursor::Prev).await?.pop() {
+        let from = range(KeyRange::lower_bound(&at, Some(false)))?;
+        let values = source
+            .get_all(Some(from), limit)
+            .await
+            .map_err(|error| browser_error(OPERATION, error))?;
+        return values_to_books(values, OPERATION);
+    }
+    // The page would start before the first row: it is the first rows, up to its end.
+    let total = books_store(transaction, OPERATION)?
+        .count(None)
+        .await
+        .map_err(|error| browser_error(OPERATION, error))?;
+    let length = u64::from(total).saturating_sub(position);
+    if length == 0 {
+        return Ok(Vec::new());
+    }
+    let values = source
+        .get_all(None, length.min(u64::from(limit)) as u32)
+        .await
+        .map_err(|error| browser_error(OPERATION, error))?;
+    values_to_books(values, OPERATION)
+}
+
 impl BookRepository {
     /// A page of at most `limit` books in `sort` order, starting at a position or after a key.
     ///
     /// Sequential pages go by key range (`After`), costing the same anywhere in the catalogue;
-    /// a jump to a position walks a cursor from the nearer end.
+    /// a jump walks a cursor from the start (`Position`) or from the end (`FromEnd`): callers
+    /// that know the total pick the nearer end.
     pub async fn page(&self, sort: Sort, start: PageStart, limit: u32) -> Result<Vec<Book>> {
         let limit = limit.max(1);
         let _slot = self.slot().await;
@@ -115,44 +166,19 @@ impl BookRepository {
                     OPERATION,
                 )
             }
-            (PageStart::Position(position), direction) => {
-                let count = books_store(&transaction, OPERATION)?
-                    .count(None)
-                    .await
-                    .map_err(|error| browser_error(OPERATION, error))?;
-                let total = u64::from(count);
-                // A descending page is an ascending one read backwards.
-                let (first, length) = match direction {
-                    Direction::Ascending => (position, u64::from(limit)),
-                    Direction::Descending => {
-                        let end = total.saturating_sub(position);
-                        let first = end.saturating_sub(u64::from(limit));
-                        (first, end - first)
-                    }
-                };
-                if first >= total || length == 0 {
-                    return Ok(Vec::new());
+            // A descending page is an ascending one read from the other end, backwards.
+            (PageStart::Position(position), Direction::Ascending)
+            | (PageStart::FromEnd(position), Direction::Descending) => {
+                let mut books = from_start(&source, position, limit).await?;
+                if sort.direction == Direction::Descending {
+                    books.reverse();
                 }
-                let from = if first == 0 {
-                    None
-                } else if first < total / 2 {
-                    source.scan(None, 1, first, Cursor::Next).await?.pop()
-                } else {
-                    source
-                        .scan(None, 1, total - 1 - first, Cursor::Prev)
-                        .await?
-                        .pop()
-                };
-                let from = match from {
-                    Some((at, _)) => Some(range(KeyRange::lower_bound(&at, Some(false)))?),
-                    None => None,
-                };
-                let values = source
-                    .get_all(from, length as u32)
-                    .await
-                    .map_err(|error| browser_error(OPERATION, error))?;
-                let mut books = values_to_books(values, OPERATION)?;
-                if direction == Direction::Descending {
+                Ok(books)
+            }
+            (PageStart::FromEnd(position), Direction::Ascending)
+            | (PageStart::Position(position), Direction::Descending) => {
+                let mut books = from_end(&source, &transaction, position, limit).await?;
+                if sort.direction == Direction::Descending {
                     books.reverse();
                 }
                 Ok(books)

@@ -119,6 +119,22 @@ mod tests {
     }
 
     #[test]
+    fn a_version_two_record_reads_with_no_details() {
+        let stored = r#"{"id": 4, "title": "Emma", "author": "Jane Austen", "genre": "",
+            "title_key": "emma", "author_key": "jane austen", "genre_key": ""}"#;
+        let record: Record = serde_json::from_str(stored).unwrap();
+        let book = record.into_book().unwrap();
+        assert_eq!(
+            (book.isbn, book.year, book.rating, book.shelf),
+            (None, None, None, None)
+        );
+        // And a record without details is written without them, as before.
+        let written =
+            serde_json::to_string(&Record::from_book(&NewBook::new("a", "b", "").with_id(1)));
+        assert!(!written.unwrap().contains("isbn"));
+    }
+
+    #[test]
     fn the_new_fields_round_trip_and_are_optional() {
         let book = NewBook {
             isbn: Some("9780141026169".into()),

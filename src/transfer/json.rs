@@ -175,7 +175,7 @@ impl<'a> Elements<'a> {
 mod tests {
     use super::*;
     use crate::book::Shelf;
-    use crate::transfer::{read_all, Format, RefusalReason};
+    use crate::transfer::{read_all, Format};
 
     #[test]
     fn the_scanner_finds_each_element_and_its_line() {

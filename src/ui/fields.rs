@@ -186,10 +186,12 @@ pub fn BookFields(
             .chain(Shelf::ALL.map(|shelf| (shelf.key().to_owned(), shelf.label().to_owned())))
             .collect();
         view! {
-            {field(Field::Isbn, values.isbn, NodeRef::new())}
-            {field(Field::Year, values.year, NodeRef::new())}
-            {choice(Field::Rating, values.rating, ratings)}
-            {choice(Field::Shelf, values.shelf, shelves)}
+            <div class="book-details">
+                {field(Field::Isbn, values.isbn, NodeRef::new())}
+                {field(Field::Year, values.year, NodeRef::new())}
+                {choice(Field::Rating, values.rating, ratings)}
+                {choice(Field::Shelf, values.shelf, shelves)}
+            </div>
         }
     });
     view! {

@@ -14,7 +14,7 @@ use super::context::{Catalogue, CatalogueQuery};
 use super::edit::EditDialog;
 use super::notices::Notices;
 use crate::book::{sample_books, Book, BookId};
-use crate::query::{result_label, Direction, PageStart, Sort, SortField};
+use crate::query::{count_label, result_label, Direction, PageStart, Sort, SortField};
 use crate::route::Route;
 use crate::viewport::{blocks, Viewport, BLOCK_ROWS, MARGIN_ROWS};
 
@@ -34,16 +34,29 @@ enum Rows {
 #[derive(Clone)]
 struct ResultSet {
     generation: u64,
+    /// The catalogue's change count this result was read at.
+    changes: u64,
     sort: Sort,
-    total: u64,
     rows: Rows,
+    /// How many books are stored, once counted at this result's change (counting a large store
+    /// takes a while, and the first rows do not wait for it).
+    total: Option<u64>,
+    /// The latest count, even from before this result's change: it keeps the scroll area's
+    /// height (and so the scroll position) steady while the new count comes in.
+    estimate: Option<u64>,
 }
 
 impl ResultSet {
-    fn len(&self) -> u64 {
-        match &self.rows {
-            Rows::All => self.total,
-            Rows::Matches(ids) => ids.len() as u64,
+    /// How many rows the result has, or a first guess until the count is in: the rows of the
+    /// first block when it is short, else a block.
+    fn len(&self, first_block: Option<usize>) -> u64 {
+        match (&self.rows, self.total) {
+            (Rows::Matches(ids), _) => ids.len() as u64,
+            (Rows::All, Some(total)) => total,
+            (Rows::All, None) => self
+                .estimate
+                .or(first_block.map(|rows| rows as u64))
+                .unwrap_or(BLOCK_ROWS),
         }
     }
 }
@@ -131,41 +144,64 @@ pub fn BookTable() -> impl IntoView {
         StoredValue::new_local(resize);
     }
 
+    // The count, tagged with the change it was read at, so that it only ever joins its own result.
+    let total = LocalResource::new(move || {
+        let changes = catalogue.track();
+        let repository = catalogue.repository();
+        async move { Some((changes, repository?.count().await.ok()?)) }
+    });
     let result = LocalResource::new(move || {
-        catalogue.track();
+        let changes = catalogue.track();
         let sort = query.sort.get();
         let filter = query.filter.get();
         let repository = catalogue.repository();
         generation.update_value(|g| *g += 1);
         let generation = generation.get_value();
         async move {
-            let repository = repository?;
-            let counted = repository.count().await;
             let rows = if filter.is_empty() {
                 Ok(Rows::All)
             } else {
+                let repository = repository?;
                 repository
                     .matching(&filter, sort)
                     .await
                     .map(|ids| Rows::Matches(Arc::new(ids)))
             };
-            Some(counted.and_then(|total| {
-                rows.map(|rows| ResultSet {
-                    generation,
-                    sort,
-                    total,
-                    rows,
-                })
+            Some(rows.map(|rows| ResultSet {
+                generation,
+                changes,
+                sort,
+                rows,
+                total: None,
+                estimate: None,
             }))
         }
     });
     let current = move || match result.get().flatten() {
-        Some(Ok(set)) => Some(set),
+        Some(Ok(mut set)) => {
+            let counted = total.get().flatten();
+            set.total = counted
+                .filter(|(changes, _)| *changes == set.changes)
+                .map(|(_, total)| total);
+            set.estimate = counted.map(|(_, total)| total);
+            Some(set)
+        }
         _ => None,
     };
+    // Rows of the first block of the current result, while the count is not in yet.
+    let first_block = move |set: &ResultSet| {
+        cache.with_value(|c| match c.blocks.get(&0) {
+            Some((g, books)) if *g == set.generation && books.len() < BLOCK_ROWS as usize => {
+                Some(books.len())
+            }
+            _ => None,
+        })
+    };
+    let rows_of = move |set: &ResultSet| set.len(first_block(set));
+
     // Whole rows only: the sticky table is never taller than the box, so it never slides.
     let viewport = move |set: &ResultSet| {
-        let rows = set.len();
+        let rows = rows_of(set);
         let fit = ((window_px.get() * 0.7 - ROW_PX) / ROW_PX).floor().max(5.0) as u64;
         Viewport {
             rows,
@@ -191,7 +227,7 @@ pub fn BookTable() -> impl IntoView {
         let wanted = cache.with_value(|c| {
             !c.is_fresh(block, generation) && !c.in_flight.contains(&(generation, block))
         });
-        if !wanted || block * BLOCK_ROWS >= set.len() {
+        if !wanted || block * BLOCK_ROWS >= rows_of(&set) {
             return;
         }
         let Some(repository) = catalogue.repository() else {
@@ -208,15 +244,26 @@ pub fn BookTable() -> impl IntoView {
             }
             _ => None,
         });
+        // Otherwise a jump, from the nearer end when the count says where that is.
+        let start = start.unwrap_or_else(|| match set.total {
+            Some(total) if block * BLOCK_ROWS > total / 2 => {
+                PageStart::FromEnd(total.saturating_sub((block + 1) * BLOCK_ROWS))
+            }
+            _ => PageStart::Position(block * BLOCK_ROWS),
+        });
+        // A page counted from the end must end where the block does: the last block may be short.
+        let limit = match (&start, set.total) {
+            (PageStart::FromEnd(_), Some(total)) => {
+                total.saturating_sub(block * BLOCK_ROWS).min(BLOCK_ROWS)
+            }
+            _ => BLOCK_ROWS,
+        } as u32;
         cache.update_value(|c| {
             c.in_flight.insert((generation, block));
         });
         spawn_local(async move {
             let read = match &set.rows {
-                Rows::All => {
-                    let start = start.unwrap_or(PageStart::Position(block * BLOCK_ROWS));
-                    repository.page(set.sort, start, BLOCK_ROWS as u32).await
-                }
+                Rows::All => repository.page(set.sort, start, limit.max(1)).await,
                 Rows::Matches(ids) => {
                     let from = (block * BLOCK_ROWS) as usize;
                     let to = (from + BLOCK_ROWS as usize).min(ids.len());
@@ -246,11 +293,12 @@ pub fn BookTable() -> impl IntoView {
         let Some(set) = current() else { return };
         cache_version.track();
         let view = viewport(&set);
+        let rows = rows_of(&set);
         let first = first_row
             .get()
-            .min(set.len().saturating_sub(view.visible_rows()));
+            .min(rows.saturating_sub(view.visible_rows()));
         let around = first.saturating_sub(MARGIN_ROWS * 4)
-            ..(first + view.visible_rows() + MARGIN_ROWS * 4).min(set.len());
+            ..(first + view.visible_rows() + MARGIN_ROWS * 4).min(rows);
         for block in blocks(&around) {
             fetch(set.clone(), block);
         }
@@ -345,10 +393,11 @@ pub fn BookTable() -> impl IntoView {
             return Vec::new();
         };
         let view = viewport(&set);
+        let rows = rows_of(&set);
         let first = first_row
             .get()
-            .min(set.len().saturating_sub(view.visible_rows()));
-        let end = (first + view.visible_rows()).min(set.len());
+            .min(rows.saturating_sub(view.visible_rows()));
+        let end = (first + view.visible_rows()).min(rows);
         let rows: Vec<(u64, Option<Book>)> =
             cache.with_value(|c| (first..end).map(|row| (row, c.book_at(row))).collect());
         if !marked.get_value() && rows.iter().any(|(_, book)| book.is_some()) {
@@ -368,75 +417,105 @@ pub fn BookTable() -> impl IntoView {
         }
     };
 
-    let table = move || {
-        let set = current()?;
-        if set.total == 0 {
-            return Some(
-                view! {
-                    <div class="empty">
-                        <p>"No books yet. Add one above, or start with a few classics."</p>
-                        <button type="button" on:click=add_samples>"Add sample books"</button>
-                    </div>
-                }
-                .into_any(),
-            );
-        }
-        if set.len() == 0 {
-            return Some(view! { <p class="empty">"No books match your search."</p> }.into_any());
-        }
-        let view = viewport(&set);
-        let height = format!("{}px", view.scroll_height() + ROW_PX);
-        // Borders are inside the height (border-box): the client area is header + rows exactly.
-        let box_height = format!("{}px", view.viewport_px + ROW_PX + 3.0);
-        Some(
-            view! {
-                <div
-                    class="scroller"
-                    node_ref=scroller
-                    tabindex="0"
-                    role="region"
-                    aria-label="Books, scrollable"
-                    style:height=box_height
-                    on:scroll=on_scroll
-                >
-                    <div class="spacer" style:height=height>
-                        <table aria-rowcount=set.len() + 1>
-                            <caption class="visually-hidden">"Your books"</caption>
-                            <thead>
-                                <tr aria-rowindex="1">
-                                    {header(SortField::Id, "ID")}
-                                    {header(SortField::Title, "Title")}
-                                    {header(SortField::Author, "Author")}
-                                    {header(SortField::Genre, "Genre")}
-                                    <th scope="col" class="actions">"Actions"</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                <For each=visible_rows key=|row| row.clone() children=row_view />
-                            </tbody>
-                        </table>
-                    </div>
-                </div>
+    // What the area shows; the table itself is built once and only its numbers change, so a
+    // write (here or in another tab) never resets the scroll position.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Shown {
+        Loading,
+        Failed,
+        Empty,
+        NoMatches,
+        Table,
+    }
+    let shown = Memo::new(move |_| match result.get().flatten() {
+        None => Shown::Loading,
+        Some(Err(_)) => Shown::Failed,
+        Some(Ok(_)) => match current() {
+            Some(set) if set.total == Some(0) => Shown::Empty,
+            Some(set) if matches!(set.rows, Rows::Matches(_)) && rows_of(&set) == 0 => {
+                Shown::NoMatches
             }
-            .into_any(),
-        )
+            Some(_) => Shown::Table,
+            None => Shown::Loading,
+        },
+    });
+    let failure = move || match result.get().flatten() {
+        Some(Err(error)) => error.to_string(),
+        _ => String::new(),
+    };
+    let measure = move |pick: fn(&Viewport) -> f64| {
+        move || {
+            cache_version.track();
+            current().map_or(String::from("0px"), |set| {
+                format!("{}px", pick(&viewport(&set)))
+            })
+        }
+    };
+    let row_count = move || {
+        cache_version.track();
+        current().map_or(1, |set| rows_of(&set) + 1)
+    };
+
+    let table = move || match shown.get() {
+        Shown::Loading => view! { <p class="muted">"Loading your books…"</p> }.into_any(),
+        Shown::Failed => view! { <p role="alert">{failure}</p> }.into_any(),
+        Shown::Empty => view! {
+            <div class="empty">
+                <p>"No books yet. Add one above, or start with a few classics."</p>
+                <button type="button" on:click=add_samples>"Add sample books"</button>
+            </div>
+        }
+        .into_any(),
+        Shown::NoMatches => view! { <p class="empty">"No books match your search."</p> }.into_any(),
+        Shown::Table => view! {
+            <div
+                class="scroller"
+                node_ref=scroller
+                tabindex="0"
+                role="region"
+                aria-label="Books, scrollable"
+                // Borders are inside the height (border-box): the client area is header + rows.
+                style:height=measure(|view| view.viewport_px + ROW_PX + 3.0)
+                on:scroll=on_scroll
+            >
+                <div class="spacer" style:height=measure(|view| view.scroll_height() + ROW_PX)>
+                    <table aria-rowcount=row_count>
+                        <caption class="visually-hidden">"Your books"</caption>
+                        <thead>
+                            <tr aria-rowindex="1">
+                                {header(SortField::Id, "ID")}
+                                {header(SortField::Title, "Title")}
+                                {header(SortField::Author, "Author")}
+                                {header(SortField::Genre, "Genre")}
+                                <th scope="col" class="actions">"Actions"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            <For each=visible_rows key=|row| row.clone() children=row_view />
+                        </tbody>
+                    </table>
+                </div>
+            </div>
+        }
+        .into_any(),
     };
 
     let count = move || {
-        current()
-            .map(|set| result_label(set.len(), set.total, matches!(set.rows, Rows::Matches(_))))
-            .unwrap_or_default()
+        cache_version.track();
+        let Some(set) = current() else {
+            return String::new();
+        };
+        match (&set.rows, set.total) {
+            (Rows::All, None) => "Counting…".to_owned(),
+            (Rows::All, Some(total)) => result_label(total, total, false),
+            (Rows::Matches(ids), Some(total)) => result_label(ids.len() as u64, total, true),
+            (Rows::Matches(ids), None) => format!("{} found", count_label(ids.len() as u64)),
+        }
     };
 
     view! {
         <p id="book-count" class="count" role="status">{count}</p>
-        <div class="table-area">
-            {move || match result.get().flatten() {
-                None => Some(view! { <p class="muted">"Loading your books…"</p> }.into_any()),
-                Some(Err(error)) => Some(view! { <p role="alert">{error.to_string()}</p> }.into_any()),
-                Some(Ok(_)) => table(),
-            }}
-        </div>
+        <div class="table-area">{table}</div>
         {move || editing.get().map(|book| view! {
             <EditDialog book on_close=Callback::new(move |()| editing.set(None)) />
         })}
