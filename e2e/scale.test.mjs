@@ -44,6 +44,12 @@ appTest('search matches any part of title, author or genre, ignoring case and ac
   await search.fill('emile');
   await expectCount(page, '1 of 4 books');
   await waitFor(async () => assert.deepEqual(await titles(page), ['Thérèse Raquin']));
+  // A visit to the book's page and back keeps the search, in the box and in the table.
+  await page.getByRole('link', { name: 'Thérèse Raquin' }).click();
+  await page.getByRole('heading', { name: 'Thérèse Raquin' }).waitFor();
+  await page.goBack();
+  await expectCount(page, '1 of 4 books');
+  assert.equal(await search.inputValue(), 'emile');
 
   await search.fill('gothic');
   await expectCount(page, '1 of 4 books');

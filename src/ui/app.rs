@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -18,6 +19,11 @@ use super::transfer::Transfer;
 use crate::route::Route;
 use crate::store::schema::DATABASE_NAME;
 use crate::store::{BookRepository, OpenOptions};
+
+/// How many times opening the store is tried before the app says it cannot store books here.
+const OPEN_ATTEMPTS: u32 = 3;
+/// The pause before the second try (longer before each next one).
+const OPEN_RETRY_MILLIS: u32 = 300;
 
 /// Where opening the catalogue stands.
 #[derive(Clone)]
@@ -49,9 +55,18 @@ pub fn App() -> impl IntoView {
             on_blocked: Some(on_blocked),
             ..OpenOptions::default()
         };
-        let opened = match BookRepository::open_with(DATABASE_NAME, options).await {
-            Ok(repository) => Storage::Ready(repository),
-            Err(error) => Storage::Failed(error.to_string()),
+        // A store that will not open is often busy for a moment (another tab upgrading, a slow
+        // disk): try a few times before saying so. Never show an empty catalogue instead.
+        let mut attempt = 0;
+        let opened = loop {
+            match BookRepository::open_with(DATABASE_NAME, options.clone()).await {
+                Ok(repository) => break Storage::Ready(repository),
+                Err(_) if attempt + 1 < OPEN_ATTEMPTS => {
+                    attempt += 1;
+                    TimeoutFuture::new(OPEN_RETRY_MILLIS * attempt).await;
+                }
+                Err(error) => break Storage::Failed(error.to_string()),
+            }
         };
         storage.try_set(opened);
     });

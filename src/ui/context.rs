@@ -84,6 +84,8 @@ pub struct CatalogueQuery {
     pub sort: RwSignal<Sort>,
     /// What the rows are narrowed to (already debounced).
     pub filter: RwSignal<Filter>,
+    /// The search box as typed, so that it reads the same after a visit to a book's page.
+    pub search_text: RwSignal<String>,
 }
 
 impl Default for CatalogueQuery {
@@ -91,6 +93,7 @@ impl Default for CatalogueQuery {
         Self {
             sort: RwSignal::new(Sort::default()),
             filter: RwSignal::new(Filter::default()),
+            search_text: RwSignal::new(String::new()),
         }
     }
 }

@@ -20,7 +20,9 @@ pub fn Toolbar() -> impl IntoView {
     let pending = StoredValue::new_local(None::<Timeout>);
 
     let on_search = move |ev| {
-        let text = fold(&event_target_value(&ev));
+        let typed = event_target_value(&ev);
+        let text = fold(&typed);
+        query.search_text.set(typed);
         // Replacing the pending timeout drops it, which cancels it.
         let run = Timeout::new(DEBOUNCE_MILLIS, move || {
             query.filter.try_update(|filter| filter.text = text);
@@ -67,6 +69,7 @@ pub fn Toolbar() -> impl IntoView {
                     type="search"
                     placeholder="Title, author or genre"
                     autocomplete="off"
+                    prop:value=move || query.search_text.get()
                     on:input=on_search
                 />
             </div>
