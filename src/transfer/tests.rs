@@ -1,6 +1,9 @@
 //! Whole-file tests of import and export: a real Goodreads library, files that are not what they
 //! claim, and properties (export then import is the identity; no input makes a reader panic).
 
+#![cfg(test)]
+// (Compiled only under #[cfg(test)]: see `mod tests` in mod.rs.)
+
 use proptest::prelude::*;
 
 use super::*;

@@ -145,10 +145,19 @@ pub fn BookTable() -> impl IntoView {
     }
 
     // The count, tagged with the change it was read at, so that it only ever joins its own result.
+    // It starts once the first rows are in: counting walks every record, and IndexedDB would
+    // make the first page wait behind it.
+    let first_rows_in = RwSignal::new(false);
     let total = LocalResource::new(move || {
         let changes = catalogue.track();
+        let ready = first_rows_in.get();
         let repository = catalogue.repository();
-        async move { Some((changes, repository?.count().await.ok()?)) }
+        async move {
+            if !ready {
+                return None;
+            }
+            Some((changes, repository?.count().await.ok()?))
+        }
     });
     let result = LocalResource::new(move || {
         let changes = catalogue.track();
@@ -282,6 +291,9 @@ pub fn BookTable() -> impl IntoView {
                         }
                     });
                     cache_version.try_update(|v| *v += 1);
+                    if first_rows_in.try_get_untracked() == Some(false) {
+                        first_rows_in.try_set(true);
+                    }
                 }
                 Err(error) => notices.error(error.to_string()),
             }
