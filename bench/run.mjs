@@ -451,6 +451,21 @@ function bundleTable() {
 // ---------------------------------------------------------------------------------------------
 
 /** Serves the site on a port of its own: each port is an origin, with storage of its own. */
+/** Import and export of a 100,000-row CSV through our code (no peer has an importer). */
+async function transferTable(page) {
+  const n = 100_000;
+  log(`import and export of ${int(n)} books`);
+  const t = await page.evaluate((count) => window.wasmBindings.ours_transfer('bench-transfer', count, 7), n);
+  return [
+    `Import and export, ${int(n)} books as CSV (${int(t.bytes)} bytes; ours only)`,
+    table(['step', 'ms', 'books/s'], [
+      ['export: walk the store, write CSV', ms(t.export_ms), int(Math.round(t.books / (t.export_ms / 1000)))],
+      ['import: read and check the file', ms(t.read_ms), int(Math.round(t.books / (t.read_ms / 1000)))],
+      ['import: write, one transaction', ms(t.write_ms), int(Math.round(t.books / (t.write_ms / 1000)))],
+    ], ['l', 'r', 'r']),
+  ].join('\n');
+}
+
 async function serve() {
   const server = await startServer({ dir: SITE });
   // Cross-origin isolation (COOP + COEP) only so that performance.now() counts in 5 µs steps,
@@ -533,6 +548,7 @@ async function main() {
       }
     }
     if (apps.length) sections.push(appTable(apps));
+    sections.push(await transferTable(pages.ours));
     sections.push(bundleTable());
   } finally {
     await context.close();

@@ -11,6 +11,7 @@ mod files;
 mod form;
 pub mod notices;
 mod router;
+mod rows;
 mod status;
 mod table;
 mod toolbar;

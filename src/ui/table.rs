@@ -2,7 +2,6 @@
 //! repository a block at a time (by index and key range, or by id for a search result), and the
 //! scrollbar stands for the whole result, however long.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use gloo_events::EventListener;
@@ -13,72 +12,14 @@ use leptos::task::spawn_local;
 use super::context::{Catalogue, CatalogueQuery};
 use super::edit::EditDialog;
 use super::notices::Notices;
-use crate::book::{sample_books, Book, BookId};
+use super::rows::{BlockCache, ResultSet, Rows};
+use crate::book::{sample_books, Book};
 use crate::query::{count_label, result_label, Direction, PageStart, Sort, SortField};
 use crate::route::Route;
 use crate::viewport::{blocks, Viewport, BLOCK_ROWS, MARGIN_ROWS};
 
 /// A row's height in pixels; the stylesheet gives rows exactly this height (`--row`).
 const ROW_PX: f64 = 44.0;
-
-/// Which books the table lists.
-#[derive(Clone)]
-enum Rows {
-    /// Every book, read from the index of the sort.
-    All,
-    /// The ids a search found, already in sort order.
-    Matches(Arc<Vec<BookId>>),
-}
-
-/// One answer to "what does the table show": computed again after every change.
-#[derive(Clone)]
-struct ResultSet {
-    generation: u64,
-    /// The catalogue's change count this result was read at.
-    changes: u64,
-    sort: Sort,
-    rows: Rows,
-    /// How many books are stored, once counted at this result's change (counting a large store
-    /// takes a while, and the first rows do not wait for it).
-    total: Option<u64>,
-    /// The latest count, even from before this result's change: it keeps the scroll area's
-    /// height (and so the scroll position) steady while the new count comes in.
-    estimate: Option<u64>,
-}
-
-impl ResultSet {
-    /// How many rows the result has, or a first guess until the count is in: the rows of the
-    /// first block when it is short, else a block.
-    fn len(&self, first_block: Option<usize>) -> u64 {
-        match (&self.rows, self.total) {
-            (Rows::Matches(ids), _) => ids.len() as u64,
-            (Rows::All, Some(total)) => total,
-            (Rows::All, None) => self
-                .estimate
-                .or(first_block.map(|rows| rows as u64))
-                .unwrap_or(BLOCK_ROWS),
-        }
-    }
-}
-
-/// Blocks of rows already read, each marked with the result it belongs to. Rows of an older
-/// result are shown until the fresh ones arrive, so that a change never blanks the table.
-#[derive(Default)]
-struct BlockCache {
-    blocks: HashMap<u64, (u64, Vec<Book>)>,
-    in_flight: HashSet<(u64, u64)>,
-}
-
-impl BlockCache {
-    fn book_at(&self, row: u64) -> Option<Book> {
-        let (_, books) = self.blocks.get(&(row / BLOCK_ROWS))?;
-        books.get((row % BLOCK_ROWS) as usize).cloned()
-    }
-
-    fn is_fresh(&self, block: u64, generation: u64) -> bool {
-        matches!(self.blocks.get(&block), Some((g, _)) if *g == generation)
-    }
-}
 
 fn aria_sort(sort: Sort, field: SortField) -> &'static str {
     match (sort.field == field, sort.direction) {
