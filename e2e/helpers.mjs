@@ -264,6 +264,23 @@ export async function openApp(browser, baseUrl, { hash = '' } = {}) {
 }
 
 /**
+ * For test files that make their own contexts: starts Chromium and the server on dist/ before the
+ * file's tests and stops them after. The returned object gets `browser` and `server`.
+ */
+export function useBrowserAndServer() {
+  const handles = {};
+  before(async () => {
+    handles.browser = await launchBrowser();
+    handles.server = await startServer({ dir: DIST });
+  });
+  after(async () => {
+    await handles.browser?.close();
+    await handles.server?.close();
+  });
+  return handles;
+}
+
+/**
  * Call once at the top of a test file: starts the server on dist/ and Chromium for the file, and
  * returns `appTest(name, fn, { hash })`, which runs `fn(app, t)` in a fresh context.
  */

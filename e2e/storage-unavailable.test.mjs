@@ -3,23 +3,13 @@
 // were gone.
 
 import assert from 'node:assert/strict';
-import { test, before, after } from 'node:test';
-import { startServer } from '../scripts/serve.mjs';
-import { DIST, launchBrowser, TIMEOUT } from './helpers.mjs';
+import { test } from 'node:test';
+import { useBrowserAndServer, TIMEOUT } from './helpers.mjs';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await startServer({ dir: DIST });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = useBrowserAndServer();
 
 test('a store that refuses to open is explained, with no empty table', { timeout: 60_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await shared.browser.newContext();
   context.setDefaultTimeout(TIMEOUT);
   // Every open is refused, as with storage disabled by settings or in old private modes.
   await context.addInitScript(() => {
@@ -32,7 +22,7 @@ test('a store that refuses to open is explained, with no empty table', { timeout
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(server.url);
+  await page.goto(shared.server.url);
   const alert = page.getByRole('alert').filter({ hasText: 'will not let Bookshelf store books' });
   await alert.waitFor({ timeout: 15_000 });
   assert.equal(await page.getByRole('table').count(), 0, 'no table');

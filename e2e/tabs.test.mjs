@@ -1,32 +1,22 @@
 // Two tabs of one browser: a change in one shows in the other within a second, keeping that tab's
 // search; an edit of a book the other tab deleted is refused with a message, not resurrected.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../scripts/serve.mjs';
-import { DIST, launchBrowser, waitFor, addBook, expectCount, waitForList, rowFor, field, TIMEOUT } from './helpers.mjs';
+import { useBrowserAndServer, waitFor, addBook, expectCount, waitForList, rowFor, field, TIMEOUT } from './helpers.mjs';
 
-let browser;
-let server;
-before(async () => {
-  browser = await launchBrowser();
-  server = await startServer({ dir: DIST });
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = useBrowserAndServer();
 
 async function tab(context, errors) {
   const page = await context.newPage();
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(server.url);
+  await page.goto(shared.server.url);
   await waitForList(page);
   return page;
 }
 
 test('changes in one tab show in the other, and a deleted book is not resurrected', { timeout: 120_000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await shared.browser.newContext({ viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(TIMEOUT);
   const errors = [];
   const first = await tab(context, errors);
