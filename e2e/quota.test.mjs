@@ -1,0 +1,38 @@
+// Storage full: a write past the quota fails with a clear notice, writes nothing, and harms
+// nothing already stored. The quota is made small the way Chromium allows it (DevTools protocol).
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { useBrowserAndServer, addBook, expectCount, waitForList, TIMEOUT } from './helpers.mjs';
+
+const shared = useBrowserAndServer();
+
+test('a write past the quota says storage is full and changes nothing', { timeout: 180_000 }, async () => {
+  const context = await shared.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(TIMEOUT);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  // Chromium applies a quota override to connections opened after it: set it on a blank page.
+  const cdp = await context.newCDPSession(page);
+  const origin = new URL(shared.server.url).origin;
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 4 * 1024 * 1024 });
+  await page.goto(shared.server.url);
+  await waitForList(page);
+  await addBook(page, { title: 'Kept Safe', author: 'Before The Flood', genre: '' });
+  await expectCount(page, '1 book');
+
+  await page.getByText('Developer tools').click();
+  await page.getByLabel('Number of sample books').fill('100000');
+  await page.getByRole('button', { name: 'Generate sample books' }).click();
+  const alert = page.getByRole('alert').filter({ hasText: 'Storage is full' });
+  await alert.waitFor({ timeout: 120_000 });
+  assert.match(await alert.textContent(), /Nothing was changed/);
+
+  await page.reload();
+  await waitForList(page);
+  await expectCount(page, '1 book');
+  await page.getByRole('link', { name: 'Kept Safe' }).waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
