@@ -34,7 +34,7 @@ enum Storage {
     Failed(String),
 }
 
-/// The whole page.
+/// The page below the static header of index.html.
 #[component]
 pub fn App() -> impl IntoView {
     let notices = Notices::default();
@@ -79,10 +79,7 @@ pub fn App() -> impl IntoView {
         Storage::Ready(repository) => view! { <Ready repository /> }.into_any(),
     };
     view! {
-        <header class="site-header">
-            <h1>"Bookshelf"</h1>
-            <p class="tagline">"Your books, kept in this browser."</p>
-        </header>
+        // The header is static, in index.html: it paints before the wasm arrives.
         <main id="main">{main}</main>
         <NoticeList />
     }
