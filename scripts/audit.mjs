@@ -8,11 +8,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer } from './serve.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 
 const dist = path.resolve(process.argv[2] || 'dist');
 const server = await startServer({ dir: dist, basePath: '/tools/bookshelf/' });
 const out = mkdtempSync(path.join(tmpdir(), 'bookshelf-audit-'));
-const flags = '--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-background-networking --disable-component-update --disable-sync --no-first-run';
+const flags = CHROMIUM_ARGS.join(' ');
 
 try {
   for (const preset of ['mobile', 'desktop']) {
@@ -22,7 +23,7 @@ try {
       '--only-categories=performance,accessibility,best-practices,seo',
       '--output=json', `--output-path=${report}`,
       ...(preset === 'desktop' ? ['--preset=desktop'] : []),
-    ], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CHROME_PATH: process.env.CHROME_PATH || '/usr/bin/chromium' } });
+    ], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CHROME_PATH: process.env.CHROME_PATH || CHROMIUM_PATH } });
     const result = JSON.parse(readFileSync(report, 'utf8'));
     const scores = Object.values(result.categories).map((c) => `${c.title} ${Math.round(c.score * 100)}`).join(', ');
     console.log(`Lighthouse (${preset}): ${scores}`);

@@ -63,16 +63,7 @@ impl Record {
     pub fn from_book(book: &Book) -> Self {
         Self {
             id: Some(book.id),
-            title: book.title.clone(),
-            author: book.author.clone(),
-            genre: book.genre.clone(),
-            title_key: fold(&book.title),
-            author_key: fold(&book.author),
-            genre_key: fold(&book.genre),
-            isbn: book.isbn.clone(),
-            year: book.year,
-            rating: book.rating,
-            shelf: book.shelf,
+            ..Self::from_new(&book.to_new())
         }
     }
 

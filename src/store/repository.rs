@@ -247,9 +247,7 @@ impl BookRepository {
         let transaction = self.write_transaction(OPERATION)?;
         let outcome = async {
             let store = books_store(&transaction, OPERATION)?;
-            let current = read_book(&store, id, OPERATION)
-                .await?
-                .ok_or(StoreError::NotFound(id))?;
+            let current = read_existing(&store, id, OPERATION).await?;
             let updated = current.patched(&patch)?;
             if updated != current {
                 let value = to_js(&Record::from_book(&updated), OPERATION)?;
@@ -275,9 +273,7 @@ impl BookRepository {
         let transaction = self.write_transaction(OPERATION)?;
         let outcome = async {
             let store = books_store(&transaction, OPERATION)?;
-            let current = read_book(&store, id, OPERATION)
-                .await?
-                .ok_or(StoreError::NotFound(id))?;
+            let current = read_existing(&store, id, OPERATION).await?;
             store
                 .delete(key(id))
                 .await
@@ -384,6 +380,14 @@ pub(super) async fn read_book(
         Some(value) => Ok(from_js::<Record>(value, operation)?.into_book()),
         None => Ok(None),
     }
+}
+
+/// The stored book with this id; a missing one is an error (update and delete must not pass
+/// silently over a book that another tab deleted).
+async fn read_existing(store: &Store, id: BookId, operation: &'static str) -> Result<Book> {
+    read_book(store, id, operation)
+        .await?
+        .ok_or(StoreError::NotFound(id))
 }
 
 pub(super) fn values_to_books(
