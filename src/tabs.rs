@@ -1,17 +1,12 @@
 //! Messages between the open tabs of Bookshelf (over a `BroadcastChannel`): "the books changed",
-//! so every tab shows a change within a moment, and "a tab opened schema version N", so an older
-//! tab knows that a newer version of the app has taken over the database.
+//! so every tab shows a change within a moment. (A newer version taking over the database is told
+//! by IndexedDB itself: see `store::watch`.)
 
 /// What one tab tells the others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TabMessage {
     /// Books were written; read them again.
     Changed,
-    /// A tab opened the database at this schema version.
-    Opened {
-        /// The schema version that tab's build uses.
-        version: u32,
-    },
 }
 
 impl TabMessage {
@@ -19,18 +14,13 @@ impl TabMessage {
     pub fn encode(self) -> String {
         match self {
             TabMessage::Changed => "changed".to_owned(),
-            TabMessage::Opened { version } => format!("opened:{version}"),
         }
     }
 
     /// A received message, or `None` for anything this build does not understand.
     pub fn decode(text: &str) -> Option<TabMessage> {
-        match text.split_once(':') {
-            None if text == "changed" => Some(TabMessage::Changed),
-            Some(("opened", version)) => version
-                .parse()
-                .ok()
-                .map(|version| TabMessage::Opened { version }),
+        match text {
+            "changed" => Some(TabMessage::Changed),
             _ => None,
         }
     }
@@ -88,9 +78,8 @@ mod tests {
 
     #[test]
     fn messages_round_trip_and_strangers_are_ignored() {
-        for message in [TabMessage::Changed, TabMessage::Opened { version: 3 }] {
-            assert_eq!(TabMessage::decode(&message.encode()), Some(message));
-        }
+        let message = TabMessage::Changed;
+        assert_eq!(TabMessage::decode(&message.encode()), Some(message));
         assert_eq!(TabMessage::decode("opened:x"), None);
         assert_eq!(TabMessage::decode("deleted:1"), None);
         assert_eq!(TabMessage::decode(""), None);

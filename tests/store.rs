@@ -4,7 +4,10 @@
 
 use bookshelf::book::{BookPatch, NewBook};
 use bookshelf::store::schema::{self, BOOKS, BY_TITLE};
-use bookshelf::store::{BookRepository, OpenOptions, PageRequest, StoreError};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use bookshelf::store::{BookRepository, Lost, OpenOptions, PageRequest, StoreError};
 use futures::future::join_all;
 use rexie::{Rexie, TransactionMode};
 use wasm_bindgen_test::*;
@@ -303,4 +306,63 @@ async fn a_second_connection_upgrading_closes_the_first() {
     newer.close();
     let after = repository.count().await;
     assert_eq!(after, Err(StoreError::ClosedElsewhere), "{after:?}");
+    // Opening with this build's older version now says why it cannot.
+    let again = BookRepository::open("version_change").await.err();
+    assert_eq!(again, Some(StoreError::ClosedElsewhere));
+}
+
+/// Opens `name` with a callback that records what happened to the connection.
+async fn watched(name: &str) -> (BookRepository, Rc<RefCell<Vec<Lost>>>) {
+    let _ = Rexie::delete(name).await;
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let options = OpenOptions {
+        on_lost: Some(Rc::new({
+            let seen = seen.clone();
+            move |lost| seen.borrow_mut().push(lost)
+        })),
+        ..OpenOptions::default()
+    };
+    match BookRepository::open_with(name, options).await {
+        Ok(repository) => (repository, seen),
+        Err(error) => panic!("open {name}: {error}"),
+    }
+}
+
+/// Waits (up to 5 s) until `done` holds.
+async fn eventually(mut done: impl FnMut() -> bool) {
+    for _ in 0..100 {
+        if done() {
+            return;
+        }
+        gloo_timers::future::TimeoutFuture::new(50).await;
+    }
+    panic!("condition not reached in 5 s");
+}
+
+#[wasm_bindgen_test]
+async fn a_newer_version_elsewhere_is_reported_and_never_blocked() {
+    let (repository, seen) = watched("newer_elsewhere").await;
+    repository.create(book("Before")).await.unwrap();
+    let newer = schema::builder("newer_elsewhere", schema::VERSION + 1)
+        .build()
+        .await
+        .unwrap();
+    newer.close();
+    eventually(|| !seen.borrow().is_empty()).await;
+    assert_eq!(*seen.borrow(), vec![Lost::NewerVersion]);
+    let _ = Rexie::delete("newer_elsewhere").await;
+}
+
+#[wasm_bindgen_test]
+async fn a_database_deleted_under_the_repository_is_reopened_empty() {
+    let (repository, seen) = watched("deleted_under").await;
+    repository.create(book("Gone")).await.unwrap();
+    // What clearing site data does to an open database, as far as a page can do it.
+    Rexie::delete("deleted_under").await.unwrap();
+    eventually(|| !seen.borrow().is_empty()).await;
+    assert_eq!(*seen.borrow(), vec![Lost::Reopened]);
+    assert_eq!(repository.count().await.unwrap(), 0);
+    let stored = repository.create(book("After")).await.unwrap();
+    assert_eq!(repository.get(stored.id).await.unwrap(), Some(stored));
+    repository.close();
 }

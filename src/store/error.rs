@@ -28,8 +28,10 @@ pub enum StoreError {
     },
     /// Opening waits for other tabs that still hold an older version of the database.
     Blocked,
-    /// Another tab opened a newer version (or the site's data was cleared): this connection is gone.
+    /// Another tab opened a newer version: this connection is gone.
     ClosedElsewhere,
+    /// The database was deleted under the page (site data cleared) and is being opened again.
+    Reopening,
     /// The repository was closed by this page.
     Closed,
     /// A write broke a rule of the store (for example an id that already exists).
@@ -94,8 +96,12 @@ impl fmt::Display for StoreError {
             ),
             StoreError::ClosedElsewhere => write!(
                 f,
-                "A newer version of Bookshelf was opened in another tab, or the site's data was \
-                 cleared — reload this page."
+                "A newer version of Bookshelf was opened — reload this page to go on."
+            ),
+            StoreError::Reopening => write!(
+                f,
+                "The browser cleared Bookshelf's storage, and it is being opened again: try again \
+                 in a moment."
             ),
             StoreError::Closed => write!(f, "The catalogue is closed: reload the page to reopen it."),
             StoreError::Constraint { detail } => {

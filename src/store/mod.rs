@@ -21,6 +21,8 @@ pub mod schema;
 mod storage;
 #[cfg(target_arch = "wasm32")]
 mod transaction;
+#[cfg(target_arch = "wasm32")]
+mod watch;
 
 pub use error::{Result, StoreError};
 #[cfg(target_arch = "wasm32")]

@@ -2,13 +2,11 @@
 //! at most `max_in_flight` calls at once.
 
 use std::cell::{Cell, RefCell};
-use std::pin::pin;
 use std::rc::Rc;
 
 use async_lock::{Semaphore, SemaphoreGuard};
-use futures::future::{select, Either};
-use gloo_timers::future::TimeoutFuture;
 use rexie::{Rexie, Store, Transaction, TransactionMode};
+use wasm_bindgen_futures::spawn_local;
 
 use super::chunks;
 use super::codec::{from_js, key, to_js};
@@ -16,6 +14,7 @@ use super::error::{Result, StoreError};
 use super::record::Record;
 use super::schema::{self, BOOKS, SEARCH};
 use super::transaction::{browser_error, describe, settle};
+use super::watch::{wait_until_unblocked, Loss, Watch};
 use crate::book::{Book, BookId, BookPatch, NewBook};
 use crate::search::SearchIndex;
 
@@ -27,20 +26,44 @@ pub const DEFAULT_MAX_IN_FLIGHT: usize = 50;
 pub struct OpenOptions {
     /// The most calls that may run at once; more wait their turn.
     pub max_in_flight: usize,
-    /// How long opening may wait before other tabs are taken to be blocking an upgrade.
-    pub blocked_after_ms: u32,
-    /// Called once if opening is blocked by other tabs; opening goes on when they close.
+    /// Called if opening is blocked by other tabs holding an older version; opening goes on when
+    /// they let go.
     pub on_blocked: Option<Rc<dyn Fn(StoreError)>>,
+    /// Called when the database is taken away from this page without it asking (see [`Lost`]).
+    pub on_lost: Option<Rc<dyn Fn(Lost)>>,
 }
 
 impl Default for OpenOptions {
     fn default() -> Self {
         Self {
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
-            blocked_after_ms: 1_500,
             on_blocked: None,
+            on_lost: None,
         }
     }
+}
+
+/// The database was taken away from this page without it asking.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lost {
+    /// Another tab opened a newer version: this page let go, and must reload to go on.
+    NewerVersion,
+    /// The browser deleted the database under the page (site data cleared, or evicted); the
+    /// repository opened it again, empty, and works as before.
+    Reopened,
+    /// As `Reopened`, but opening it again failed: every call fails until the page reloads.
+    ReopenFailed(StoreError),
+}
+
+/// Why there is no connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gone {
+    /// This page closed the repository.
+    ClosedHere,
+    /// A newer version took over.
+    NewerVersion,
+    /// The database was deleted under the page and is being opened again.
+    Reopening,
 }
 
 /// The catalogue's storage. Cheap to clone: clones share one connection and one limit.
@@ -52,6 +75,11 @@ pub struct BookRepository {
 pub(super) struct Inner {
     name: String,
     database: RefCell<Option<Rexie>>,
+    /// Why `database` is `None`.
+    gone: Cell<Gone>,
+    /// Watches for the database being taken away.
+    watch: RefCell<Option<Watch>>,
+    on_lost: Option<Rc<dyn Fn(Lost)>>,
     permits: Semaphore,
     in_flight: Cell<usize>,
     peak_in_flight: Cell<usize>,
@@ -112,35 +140,61 @@ impl BookRepository {
 
     /// Opens the database `name`: creates it, or upgrades it from any older version keeping every record.
     pub async fn open_with(name: &str, options: OpenOptions) -> Result<Self> {
-        let mut opening = pin!(schema::builder(name, schema::VERSION).build());
-        let waited = select(
-            opening.as_mut(),
-            TimeoutFuture::new(options.blocked_after_ms),
-        )
-        .await;
-        let opened = match waited {
-            Either::Left((opened, _)) => opened,
-            Either::Right(((), opening)) => {
-                if let Some(on_blocked) = &options.on_blocked {
-                    on_blocked(StoreError::Blocked);
-                }
-                opening.await
-            }
-        };
-        let database = opened.map_err(|error| StoreError::Unavailable {
-            detail: describe(&error),
-        })?;
-        schema::migrate(&database).await?;
-        Ok(Self {
+        let database = connect(name, options.on_blocked).await?;
+        let repository = Self {
             inner: Rc::new(Inner {
                 name: name.to_owned(),
                 database: RefCell::new(Some(database)),
+                gone: Cell::new(Gone::ClosedHere),
+                watch: RefCell::new(None),
+                on_lost: options.on_lost,
                 permits: Semaphore::new(options.max_in_flight.max(1)),
                 in_flight: Cell::new(0),
                 peak_in_flight: Cell::new(0),
                 search: RefCell::new(None),
             }),
+        };
+        repository.watch().await;
+        Ok(repository)
+    }
+
+    /// Starts watching for the database being taken away. Best effort: without a watch the
+    /// repository still works, and a lost connection shows as errors of the calls.
+    async fn watch(&self) {
+        let repository = Rc::downgrade(&self.inner);
+        let watch = Watch::start(&self.inner.name, schema::VERSION, move |loss| {
+            if let Some(inner) = repository.upgrade() {
+                // After the event: the watch that called this is dropped on the way.
+                spawn_local(async move { BookRepository { inner }.lost(loss).await });
+            }
         })
+        .await;
+        match watch {
+            Ok(watch) => *self.inner.watch.borrow_mut() = watch,
+            Err(error) => web_sys::console::warn_1(&format!("Bookshelf: {error}").into()),
+        }
+    }
+
+    /// The database was taken away: let go of it, then reopen it if it was deleted.
+    async fn lost(self, loss: Loss) {
+        self.disconnect(match loss {
+            Loss::NewerVersion => Gone::NewerVersion,
+            Loss::Deleted => Gone::Reopening,
+        });
+        let event = match loss {
+            Loss::NewerVersion => Lost::NewerVersion,
+            Loss::Deleted => match connect(&self.inner.name, None).await {
+                Ok(database) => {
+                    *self.inner.database.borrow_mut() = Some(database);
+                    self.watch().await;
+                    Lost::Reopened
+                }
+                Err(error) => Lost::ReopenFailed(error),
+            },
+        };
+        if let Some(on_lost) = &self.inner.on_lost {
+            on_lost(event);
+        }
     }
 
     /// The database's name.
@@ -311,6 +365,12 @@ impl BookRepository {
 
     /// Closes the connection; later calls on any clone fail with [`StoreError::Closed`].
     pub fn close(&self) {
+        self.disconnect(Gone::ClosedHere);
+    }
+
+    fn disconnect(&self, why: Gone) {
+        self.inner.gone.set(why);
+        self.inner.watch.borrow_mut().take();
         if let Some(database) = self.inner.database.borrow_mut().take() {
             database.close();
         }
@@ -337,7 +397,11 @@ impl BookRepository {
         operation: &'static str,
     ) -> Result<Transaction> {
         let database = self.inner.database.borrow();
-        let database = database.as_ref().ok_or(StoreError::Closed)?;
+        let database = database.as_ref().ok_or(match self.inner.gone.get() {
+            Gone::ClosedHere => StoreError::Closed,
+            Gone::NewerVersion => StoreError::ClosedElsewhere,
+            Gone::Reopening => StoreError::Reopening,
+        })?;
         database
             .transaction(stores, mode)
             .map_err(|error| browser_error(operation, error))
@@ -353,6 +417,25 @@ impl BookRepository {
             change(index);
         }
     }
+}
+
+/// Opens `name` at this build's schema version, after other tabs have let go of older versions,
+/// and brings its data up to date.
+async fn connect(name: &str, on_blocked: Option<Rc<dyn Fn(StoreError)>>) -> Result<Rexie> {
+    wait_until_unblocked(name, schema::VERSION, move || {
+        if let Some(on_blocked) = &on_blocked {
+            on_blocked(StoreError::Blocked);
+        }
+    })
+    .await?;
+    let database = schema::builder(name, schema::VERSION)
+        .build()
+        .await
+        .map_err(|error| StoreError::Unavailable {
+            detail: describe(&error),
+        })?;
+    schema::migrate(&database).await?;
+    Ok(database)
 }
 
 pub(super) fn books_store(transaction: &Transaction, operation: &'static str) -> Result<Store> {

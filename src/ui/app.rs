@@ -18,12 +18,27 @@ use super::toolbar::Toolbar;
 use super::transfer::Transfer;
 use crate::route::Route;
 use crate::store::schema::DATABASE_NAME;
-use crate::store::{BookRepository, OpenOptions};
+use crate::store::{BookRepository, Lost, OpenOptions, StoreError};
 
 /// How many times opening the store is tried before the app says it cannot store books here.
 const OPEN_ATTEMPTS: u32 = 3;
 /// The pause before the second try (longer before each next one).
 const OPEN_RETRY_MILLIS: u32 = 300;
+
+/// Said when the browser deleted the store under the running page and it was opened again.
+const CLEARED: &str = "The browser cleared Bookshelf's storage (the site's data was deleted, or \
+    the browser reclaimed the space), so the books stored in this browser are gone. Bookshelf \
+    opened its storage again and works as before; to get your books back, import an export.";
+/// Said when, after that, opening it again failed.
+const CLEARED_FAILED: &str =
+    "The browser cleared Bookshelf's storage, and opening it again failed:";
+
+/// Reloads the page.
+fn reload() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
+}
 
 /// Where opening the catalogue stands.
 #[derive(Clone)]
@@ -31,6 +46,8 @@ enum Storage {
     Opening,
     Blocked(String),
     Ready(BookRepository),
+    /// A newer version of the app took over the database in another tab.
+    Replaced,
     Failed(String),
 }
 
@@ -47,12 +64,27 @@ pub fn App() -> impl IntoView {
         );
     });
     let storage = RwSignal::new_local(Storage::Opening);
+    // Counts the times the browser cleared the store under the page (it was opened again, empty).
+    let cleared = RwSignal::new(0_u32);
     spawn_local(async move {
-        let on_blocked = Rc::new(move |error: crate::store::StoreError| {
+        let on_blocked = Rc::new(move |error: StoreError| {
             storage.try_set(Storage::Blocked(error.to_string()));
+        });
+        let on_lost = Rc::new(move |lost: Lost| match lost {
+            Lost::NewerVersion => {
+                storage.try_set(Storage::Replaced);
+            }
+            Lost::Reopened => {
+                notices.error(CLEARED);
+                cleared.try_update(|count| *count += 1);
+            }
+            Lost::ReopenFailed(error) => {
+                storage.try_set(Storage::Failed(format!("{CLEARED_FAILED} {error}")));
+            }
         });
         let options = OpenOptions {
             on_blocked: Some(on_blocked),
+            on_lost: Some(on_lost),
             ..OpenOptions::default()
         };
         // A store that will not open is often busy for a moment (another tab upgrading, a slow
@@ -76,7 +108,14 @@ pub fn App() -> impl IntoView {
         Storage::Blocked(message) | Storage::Failed(message) => {
             view! { <p role="alert" class="notice notice-error">{message}</p> }.into_any()
         }
-        Storage::Ready(repository) => view! { <Ready repository /> }.into_any(),
+        Storage::Ready(repository) => view! { <Ready repository cleared /> }.into_any(),
+        Storage::Replaced => view! {
+            <div role="alert" class="notice notice-error">
+                <p>{StoreError::ClosedElsewhere.to_string()}</p>
+                <button type="button" on:click=|_| reload()>"Reload"</button>
+            </div>
+        }
+        .into_any(),
     };
     view! {
         // The header is static, in index.html: it paints before the wasm arrives.
@@ -87,8 +126,15 @@ pub fn App() -> impl IntoView {
 
 /// The app once storage is open: provides the catalogue and follows the route.
 #[component]
-fn Ready(repository: BookRepository) -> impl IntoView {
-    provide_context(Catalogue::new(repository, expect_context::<Notices>()));
+fn Ready(repository: BookRepository, cleared: RwSignal<u32>) -> impl IntoView {
+    let catalogue = Catalogue::new(repository);
+    provide_context(catalogue);
+    // The store was cleared and opened again: every view reads it afresh.
+    Effect::watch(
+        move || cleared.get(),
+        move |_, _, _| catalogue.changed_elsewhere(),
+        false,
+    );
     // Kept above the route so that a visit to a book's page keeps the search and sort.
     provide_context(CatalogueQuery::default());
     let route = use_route();

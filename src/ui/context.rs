@@ -2,9 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::notices::Notices;
 use crate::query::{Filter, Sort};
-use crate::store::schema::VERSION;
 use crate::store::BookRepository;
 use crate::tabs::{TabMessage, Tabs};
 
@@ -20,30 +18,15 @@ pub struct Catalogue {
 
 impl Catalogue {
     /// A handle over an open repository, joined to the other open tabs of the app.
-    pub fn new(repository: BookRepository, notices: Notices) -> Self {
+    pub fn new(repository: BookRepository) -> Self {
         let catalogue = Self {
             repository: StoredValue::new_local(repository),
             changes: RwSignal::new(0),
             tabs: StoredValue::new_local(None),
         };
-        let tabs = Tabs::join(move |message| {
-            match message {
+        let tabs = Tabs::join(move |message| match message {
             TabMessage::Changed => catalogue.changed_elsewhere(),
-            TabMessage::Opened { version } if version > VERSION => notices.offer(
-                "A newer version of Bookshelf was opened in another tab — reload this one to use it.",
-                "Reload",
-                Callback::new(|()| {
-                    if let Some(window) = web_sys::window() {
-                        let _ = window.location().reload();
-                    }
-                }),
-            ),
-            TabMessage::Opened { .. } => {}
-        }
         });
-        if let Some(tabs) = &tabs {
-            tabs.send(TabMessage::Opened { version: VERSION });
-        }
         catalogue.tabs.set_value(tabs);
         catalogue
     }
@@ -68,8 +51,9 @@ impl Catalogue {
         });
     }
 
-    /// Another tab wrote: read everything again, search index included, keeping this tab's place.
-    fn changed_elsewhere(&self) {
+    /// The books changed under this page (another tab wrote, or the browser cleared the store):
+    /// read everything again, search index included, keeping this tab's place.
+    pub fn changed_elsewhere(&self) {
         if let Some(repository) = self.repository() {
             repository.forget_search_index();
         }

@@ -1,0 +1,169 @@
+//! What rexie does not expose of a connection: whether opening is blocked by other tabs, and when
+//! the browser takes the database away (a newer version opened elsewhere, site data cleared).
+//!
+//! Both use plain `indexedDB.open` requests beside rexie's connection: a probe before opening that
+//! never upgrades anything, and a watcher connection that listens for `versionchange` and `close`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use futures::channel::oneshot;
+use gloo_events::EventListener;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
+use web_sys::{DomException, IdbDatabase, IdbOpenDbRequest, IdbVersionChangeEvent};
+
+use super::error::{Result, StoreError};
+
+/// Why the database was taken away from this page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Loss {
+    /// Another tab opened a newer version of the database.
+    NewerVersion,
+    /// The database was deleted under the page: site data cleared, or the browser evicted it.
+    Deleted,
+}
+
+/// Opens `name` at `version` the way rexie will, but never upgrades: an upgrade it would need is
+/// aborted at once, leaving everything as it was. Calls `on_blocked` if other connections hold an
+/// older version open, and returns once they have let go: rexie's open that follows is not blocked.
+pub async fn wait_until_unblocked(
+    name: &str,
+    version: u32,
+    on_blocked: impl Fn() + 'static,
+) -> Result<()> {
+    if let Some(database) = open_without_upgrade(name, version, on_blocked).await? {
+        database.close();
+    }
+    Ok(())
+}
+
+/// Watches the database for being taken away; the watch ends when this is dropped.
+pub struct Watch {
+    database: IdbDatabase,
+    _listeners: [EventListener; 2],
+}
+
+impl Watch {
+    /// A watcher connection to `name` at `version`; `on_loss` is called once, after the watcher has
+    /// closed itself (so that it never blocks the newer version). `None` if the database is not
+    /// at `version` any more.
+    pub async fn start(
+        name: &str,
+        version: u32,
+        on_loss: impl Fn(Loss) + 'static,
+    ) -> Result<Option<Watch>> {
+        let Some(database) = open_without_upgrade(name, version, || {}).await? else {
+            return Ok(None);
+        };
+        let on_loss = Rc::new(on_loss);
+        let version_change = EventListener::new(&database, "versionchange", {
+            let (database, on_loss) = (database.clone(), on_loss.clone());
+            move |event| {
+                database.close();
+                let deleted = event
+                    .dyn_ref::<IdbVersionChangeEvent>()
+                    .is_some_and(|event| event.new_version().is_none());
+                on_loss(if deleted {
+                    Loss::Deleted
+                } else {
+                    Loss::NewerVersion
+                });
+            }
+        });
+        // Fired only when the browser closes the connection itself (data cleared, disk trouble).
+        let closed = EventListener::new(&database, "close", move |_| on_loss(Loss::Deleted));
+        Ok(Some(Watch {
+            database,
+            _listeners: [version_change, closed],
+        }))
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        self.database.close();
+    }
+}
+
+/// How an open request ended.
+enum Outcome {
+    Opened,
+    Failed,
+}
+
+/// Opens `name` at `version`: the connection, or `None` if that would need an upgrade (aborted).
+async fn open_without_upgrade(
+    name: &str,
+    version: u32,
+    on_blocked: impl Fn() + 'static,
+) -> Result<Option<IdbDatabase>> {
+    let unavailable = |detail: String| StoreError::Unavailable { detail };
+    let factory = web_sys::window()
+        .ok_or_else(|| unavailable("no window".into()))?
+        .indexed_db()
+        .map_err(|error| unavailable(js_detail(&error)))?
+        .ok_or_else(|| unavailable("IndexedDB is missing".into()))?;
+    let request = factory
+        .open_with_u32(name, version)
+        .map_err(|error| unavailable(js_detail(&error)))?;
+
+    let (send, receive) = oneshot::channel();
+    let send = Rc::new(RefCell::new(Some(send)));
+    let finish = move |outcome: Outcome| {
+        if let Some(send) = send.borrow_mut().take() {
+            let _ = send.send(outcome);
+        }
+    };
+    let _listeners = [
+        EventListener::new(&request, "success", {
+            let finish = finish.clone();
+            move |_| finish(Outcome::Opened)
+        }),
+        EventListener::new(&request, "error", move |event| {
+            // Handled here: the aborted upgrade is expected, and must not surface as an error.
+            event.prevent_default();
+            finish(Outcome::Failed)
+        }),
+        EventListener::new(&request, "upgradeneeded", {
+            let request = request.clone();
+            move |_| {
+                if let Some(transaction) = request.transaction() {
+                    let _ = transaction.abort();
+                }
+            }
+        }),
+        EventListener::new(&request, "blocked", move |_| on_blocked()),
+    ];
+    let outcome = receive.await.unwrap_or(Outcome::Failed);
+    match outcome {
+        Outcome::Opened => Ok(request
+            .result()
+            .ok()
+            .and_then(|result| result.dyn_into::<IdbDatabase>().ok())),
+        Outcome::Failed => failure(&request),
+    }
+}
+
+/// An open request that failed: `None` for the aborted upgrade, or why the browser refused.
+fn failure(request: &IdbOpenDbRequest) -> Result<Option<IdbDatabase>> {
+    match request.error() {
+        Ok(Some(error)) if error.name() == "AbortError" => Ok(None),
+        // The database is newer than this build: another tab runs a newer version of the app.
+        Ok(Some(error)) if error.name() == "VersionError" => Err(StoreError::ClosedElsewhere),
+        Ok(Some(error)) => Err(StoreError::Unavailable {
+            detail: js_detail(&error),
+        }),
+        _ => Err(StoreError::Unavailable {
+            detail: "opening failed without a reason".into(),
+        }),
+    }
+}
+
+/// What a thrown browser error says.
+fn js_detail(error: &JsValue) -> String {
+    match error.dyn_ref::<DomException>() {
+        Some(error) => format!("{}: {}", error.name(), error.message()),
+        None => error.as_string().unwrap_or_else(|| format!("{error:?}")),
+    }
+}
