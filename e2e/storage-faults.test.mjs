@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  useBrowserAndServer, addBook, expectCount, waitForList, rowFor, emptyState, TIMEOUT,
+  useBrowserAndServer, addBook, expectCount, waitForList, rowFor, emptyState, waitFor, TIMEOUT,
 } from './helpers.mjs';
 
 const shared = useBrowserAndServer();
@@ -130,4 +130,45 @@ test('an older tab holding the database blocks the upgrade: the app says so and 
   assert.equal(await blocked.count(), 0, 'the blocked message is gone');
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('storage is asked to be persistent, and the page says when it is not', { timeout: 60_000 }, async () => {
+  const footer = (page) => page.locator('footer.storage');
+  // Without the browser's promise (the default for a site never visited before, headless).
+  const denied = await start();
+  await denied.context.addInitScript(() => {
+    window.persistCalls = 0;
+    const persist = StorageManager.prototype.persist;
+    StorageManager.prototype.persist = function counted() {
+      window.persistCalls += 1;
+      return persist.call(this);
+    };
+  });
+  await denied.page.goto(shared.server.url);
+  await waitForList(denied.page);
+  assert.equal(await denied.page.evaluate(() => window.persistCalls), 0, 'not asked before there is anything to keep');
+  await addBook(denied.page, { title: 'Not Promised', author: 'Someone', genre: '' });
+  await waitFor(async () => assert.equal(await denied.page.evaluate(() => window.persistCalls), 1, 'asked once after the first change'));
+  await footer(denied.page).getByText('may clear them when it runs short of space').waitFor();
+  await footer(denied.page).getByRole('button', { name: 'Keep my books on this device' }).waitFor();
+  assert.deepEqual(denied.errors, []);
+  await denied.context.close();
+
+  // With it: after the first change the app asks, and the page says the books are kept.
+  const granted = await start();
+  const cdp = await granted.context.newCDPSession(granted.page);
+  const { targetInfo } = await cdp.send('Target.getTargetInfo');
+  await cdp.send('Browser.grantPermissions', {
+    origin: new URL(shared.server.url).origin,
+    permissions: ['durableStorage'],
+    browserContextId: targetInfo.browserContextId,
+  });
+  await granted.page.goto(shared.server.url);
+  await waitForList(granted.page);
+  await addBook(granted.page, { title: 'Promised', author: 'Someone', genre: '' });
+  await footer(granted.page).getByText('keeps them until you delete them').waitFor();
+  assert.equal(await footer(granted.page).getByRole('button').count(), 0);
+  assert.equal(await granted.page.evaluate(() => navigator.storage.persisted()), true);
+  assert.deepEqual(granted.errors, []);
+  await granted.context.close();
 });

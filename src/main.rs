@@ -3,7 +3,7 @@
 
 #[cfg(all(target_arch = "wasm32", not(feature = "bench")))]
 fn main() {
-    console_error_panic_hook::set_once();
+    bookshelf::ui::install_panic_hook();
     leptos::mount::mount_to_body(bookshelf::ui::App);
 }
 

@@ -5,6 +5,7 @@ mod app;
 mod book_page;
 mod bulk;
 pub mod context;
+mod crash;
 mod edit;
 mod fields;
 mod files;
@@ -18,3 +19,4 @@ mod toolbar;
 mod transfer;
 
 pub use app::App;
+pub use crash::install_panic_hook;
