@@ -47,3 +47,40 @@ test('changes in one tab show in the other, and a deleted book is not resurrecte
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('two tabs editing one book: the later save wins and both tabs show it', { timeout: 120_000 }, async () => {
+  const context = await shared.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(TIMEOUT);
+  const errors = [];
+  const first = await tab(context, errors);
+  const second = await tab(context, errors);
+  await addBook(first, { title: 'Contested', author: 'Original Author', genre: 'Drama' });
+  await rowFor(second, 'Contested').waitFor({ timeout: 2_000 });
+
+  // Both open the edit dialog on the same book.
+  await first.getByRole('button', { name: 'Edit Contested' }).click();
+  await second.getByRole('button', { name: 'Edit Contested' }).click();
+  const firstDialog = first.getByRole('dialog');
+  const secondDialog = second.getByRole('dialog');
+  await field(firstDialog, 'Author').fill('Author From The First Tab');
+  await field(firstDialog, 'Genre').fill('Comedy');
+  await field(secondDialog, 'Author').fill('Author From The Second Tab');
+
+  // The first saves; the second tab's list shows it while its own edit stays as typed.
+  await firstDialog.getByRole('button', { name: 'Save' }).click();
+  await rowFor(second, 'Contested').filter({ hasText: 'Author From The First Tab' }).waitFor({ timeout: 2_000 });
+  assert.equal(await field(secondDialog, 'Author').inputValue(), 'Author From The Second Tab');
+
+  // The second saves later: its change wins; what it did not touch (the genre) keeps the first's.
+  await secondDialog.getByRole('button', { name: 'Save' }).click();
+  for (const page of [first, second]) {
+    await rowFor(page, 'Contested').filter({ hasText: 'Author From The Second Tab' }).filter({ hasText: 'Comedy' })
+      .waitFor({ timeout: 2_000 });
+  }
+  await first.reload();
+  await waitForList(first);
+  await rowFor(first, 'Contested').filter({ hasText: 'Author From The Second Tab' }).filter({ hasText: 'Comedy' }).waitFor();
+  await expectCount(first, '1 book');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
