@@ -4,7 +4,7 @@
 use ::csv::{ReaderBuilder, StringRecord};
 
 use super::error::{ImportError, ImportErrorKind, QuotingFault, RefusalReason};
-use super::{line_and_column, RowOutcome, MAX_IMPORT_ID};
+use super::{line_and_column, line_breaks, RowOutcome, MAX_IMPORT_ID};
 use crate::book::{parse_isbn, parse_rating, parse_year, BookId, Field, NewBook, Shelf};
 
 /// Bookshelf's CSV columns, in the order it writes them.
@@ -18,6 +18,10 @@ pub(super) struct Rows<'a> {
     reader: ::csv::Reader<&'a [u8]>,
     record: StringRecord,
     width: usize,
+    /// Line breaks counted so far, up to `counted_to` (the csv crate's own line numbers go wrong
+    /// with CR LF line ends and after blank lines).
+    line: u64,
+    counted_to: usize,
 }
 
 impl<'a> Rows<'a> {
@@ -32,6 +36,8 @@ impl<'a> Rows<'a> {
             reader,
             record: StringRecord::new(),
             width: 0,
+            line: 1,
+            counted_to: 0,
         };
         let header = match rows.next()? {
             Some(_) => rows.record.clone(),
@@ -46,24 +52,41 @@ impl<'a> Rows<'a> {
         self.reader.position().byte() as usize
     }
 
+    /// The line the text at `at` is on, counting from where the last call stopped. A record's
+    /// start may sit on the line break that ended the one before (or on blank lines): those
+    /// breaks belong before it.
+    fn line_at(&mut self, at: usize) -> u64 {
+        let bytes = self.text.as_bytes();
+        let mut at = at.min(bytes.len());
+        while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+            at += 1;
+        }
+        if at > self.counted_to {
+            self.line += line_breaks(&bytes[self.counted_to..at]);
+            self.counted_to = at;
+        }
+        self.line
+    }
+
     /// Reads the next record; returns the line it starts on, or `None` at the end.
     pub fn next(&mut self) -> Result<Option<u64>, ImportError> {
-        let start = self.reader.position().clone();
-        let more = self
-            .reader
-            .read_record(&mut self.record)
-            .map_err(|error| ImportError::at(ImportErrorKind::Csv(error), start.line(), None))?;
+        let start = self.reader.position().byte() as usize;
+        let more = self.reader.read_record(&mut self.record);
+        let more = match more {
+            Ok(more) => more,
+            Err(error) => {
+                let line = self.line_at(start);
+                return Err(ImportError::at(ImportErrorKind::Csv(error), line, None));
+            }
+        };
         if !more {
             return Ok(None);
         }
-        let line = self
-            .record
-            .position()
-            .map_or(start.line(), |position| position.line());
         let from = self
             .record
             .position()
-            .map_or(start.byte(), |position| position.byte()) as usize;
+            .map_or(start, |position| position.byte() as usize);
+        let line = self.line_at(from);
         let to = self.position();
         if let Some(raw) = self.text.get(from..to) {
             if let Err((offset, fault)) = check_quoting(raw) {

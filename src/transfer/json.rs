@@ -147,7 +147,8 @@ impl<'a> Elements<'a> {
     fn broken(&self) -> ImportError {
         match serde_json::from_str::<serde::de::IgnoredAny>(self.text) {
             Err(error) => {
-                let (line, column) = (error.line() as u64, error.column() as u64);
+                // serde_json says column 0 for an error at a line break; columns here count from 1.
+                let (line, column) = (error.line() as u64, error.column().max(1) as u64);
                 ImportError::at(ImportErrorKind::Json(error), line, Some(column))
             }
             Ok(_) => {

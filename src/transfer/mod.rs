@@ -117,13 +117,20 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, ImportError> {
 /// The line and column (both 1-based, the column in characters) of a byte offset in `text`.
 pub(crate) fn line_and_column(text: &str, offset: usize) -> (u64, u64) {
     let before = &text.as_bytes()[..offset.min(text.len())];
-    let line = memchr::memchr_iter(b'\n', before).count() as u64 + 1;
-    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    let line = line_breaks(before) + 1;
+    let line_start = memchr::memrchr2(b'\n', b'\r', before).map_or(0, |i| i + 1);
     let column = String::from_utf8_lossy(&before[line_start..])
         .chars()
         .count() as u64
         + 1;
     (line, column)
+}
+
+/// How many line breaks `bytes` holds: "\n", "\r\n" and a lone "\r" count one each.
+pub(crate) fn line_breaks(bytes: &[u8]) -> u64 {
+    memchr::memchr2_iter(b'\n', b'\r', bytes)
+        .filter(|&at| bytes[at] == b'\n' || bytes.get(at + 1) != Some(&b'\n'))
+        .count() as u64
 }
 
 /// Where the reading is: in a JSON array, or in CSV rows of one of the two kinds.
@@ -259,5 +266,7 @@ pub fn read_all(text: &str) -> Result<ImportReport, ImportError> {
     Ok(reader.finish())
 }
 
+#[cfg(test)]
+mod fuzz;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
