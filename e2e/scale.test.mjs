@@ -1,7 +1,9 @@
 // Sorting by column headers, search as you type, the genre filter, and the virtual table at size.
 
 import assert from 'node:assert/strict';
-import { useApp, readTable, expectCount, waitFor, bookRows, table, addBook } from './helpers.mjs';
+import {
+  useApp, readTable, expectCount, waitFor, bookRows, table, addBook, fillAndSubmit, field, addForm,
+} from './helpers.mjs';
 
 const appTest = useApp();
 
@@ -69,6 +71,17 @@ appTest('search matches any part of title, author or genre, ignoring case and ac
   await waitFor(async () => assert.deepEqual(await titles(page), ['The Hobbit']));
   await genre.selectOption({ label: 'All genres' });
   await expectCount(page, '4 books');
+
+  // Shown afresh with a search that finds nothing (back from a book's page), the count is whole,
+  // and follows new books.
+  await search.fill('no such book');
+  await expectCount(page, '0 of 4 books');
+  await page.goto(`${page.url().split('#')[0]}#/books/1`);
+  await page.getByRole('link', { name: 'All books' }).click();
+  await expectCount(page, '0 of 4 books');
+  await fillAndSubmit(page, { title: 'Found Later', author: 'Nobody' });
+  await waitFor(async () => assert.equal(await field(addForm(page), 'Title').inputValue(), ''));
+  await expectCount(page, '0 of 5 books');
 });
 
 appTest('thousands of books: a progress bar, few rows in the DOM, and the end one jump away', async ({ page }) => {

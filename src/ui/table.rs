@@ -127,6 +127,16 @@ pub fn BookTable() -> impl IntoView {
             }))
         }
     });
+    // A search that matches nothing reads no rows: its count may start at once.
+    Effect::new(move |_| {
+        let nothing = matches!(
+            result.get().flatten(),
+            Some(Ok(ResultSet { rows: Rows::Matches(ids), .. })) if ids.is_empty()
+        );
+        if nothing && first_rows_in.try_get_untracked() == Some(false) {
+            first_rows_in.try_set(true);
+        }
+    });
     let current = move || match result.get().flatten() {
         Some(Ok(mut set)) => {
             let counted = total.get().flatten();
