@@ -177,6 +177,10 @@ impl BookRepository {
 
     /// The database was taken away: let go of it, then reopen it if it was deleted.
     async fn lost(self, loss: Loss) {
+        if self.inner.database.borrow().is_none() {
+            // Already let go: closed here, or a loss heard twice (both of the watch's events).
+            return;
+        }
         self.disconnect(match loss {
             Loss::NewerVersion => Gone::NewerVersion,
             Loss::Deleted => Gone::Reopening,
