@@ -11,7 +11,7 @@
 
 import assert from 'node:assert/strict';
 import {
-  useApp, addForm, field, waitFor, expectCount, describedByText, table,
+  useApp, addForm, field, waitFor, expectCount, describedByText, table, storedRecords,
 } from './helpers.mjs';
 
 const appTest = useApp();
@@ -145,25 +145,9 @@ function expectedBook(row) {
 // ---------------------------------------------------------------------------------------------
 // Reading what the app stored and shows.
 
-/** Every stored book, read straight from IndexedDB (database "bookshelf", store "books"). */
-async function storedBooks(page) {
-  return page.evaluate(() => new Promise((resolve, reject) => {
-    const open = indexedDB.open('bookshelf');
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const db = open.result;
-      const request = db.transaction('books', 'readonly').objectStore('books').getAll();
-      request.onsuccess = () => {
-        db.close();
-        resolve(request.result.map(({ id, title, author, genre }) => ({ id, title, author, genre })));
-      };
-      request.onerror = () => {
-        db.close();
-        reject(request.error);
-      };
-    };
-  }));
-}
+/** Every stored book's id, title, author and genre, read straight from IndexedDB. */
+const storedBooks = async (page) =>
+  (await storedRecords(page)).map(({ id, title, author, genre }) => ({ id, title, author, genre }));
 
 /** The rows the table shows: exact texts, and how many elements each text cell holds. */
 async function shownRows(page) {

@@ -196,6 +196,26 @@ export async function waitForList(page) {
   await table(page).or(emptyState(page)).first().waitFor({ state: 'visible' });
 }
 
+/** Every record of the books store, read straight from IndexedDB in `page` (not through the app). */
+export function storedRecords(page) {
+  return page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('bookshelf');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const request = db.transaction('books', 'readonly').objectStore('books').getAll();
+      request.onsuccess = () => {
+        db.close();
+        resolve(request.result);
+      };
+      request.onerror = () => {
+        db.close();
+        reject(request.error);
+      };
+    };
+  }));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Lifecycle.
 

@@ -19,7 +19,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { useBrowserAndServer, waitForList, addForm, field, ARTIFACTS, REPO_ROOT, TIMEOUT } from './helpers.mjs';
+import {
+  useBrowserAndServer, waitForList, addForm, field, storedRecords, ARTIFACTS, REPO_ROOT, TIMEOUT,
+} from './helpers.mjs';
 
 const shared = useBrowserAndServer();
 
@@ -192,23 +194,6 @@ async function toFront(tab) {
   if (front === tab) return;
   await tab.page.bringToFront();
   front = tab;
-}
-
-/** Reads every record of the books store straight from IndexedDB, in this page. */
-function readStore(page) {
-  return page.evaluate(() => new Promise((resolve, reject) => {
-    const open = indexedDB.open('bookshelf');
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const db = open.result;
-      const request = db.transaction('books', 'readonly').objectStore('books').getAll();
-      request.onsuccess = () => {
-        db.close();
-        resolve(request.result);
-      };
-      request.onerror = () => reject(request.error);
-    };
-  }));
 }
 
 /** In the page: the error messages shown (error notices, field errors, an import's problem). */
@@ -765,7 +750,7 @@ test(`soak: two tabs, ${OPS} random operations, the store equals the model`, { t
   let current = 'opening the tabs';
 
   const compareStore = async (tab, when) => {
-    assert.deepEqual(differences(await readStore(tab.page), `IndexedDB ${when}`), [], `the store should equal the model ${when}`);
+    assert.deepEqual(differences(await storedRecords(tab.page), `IndexedDB ${when}`), [], `the store should equal the model ${when}`);
     checks += 1;
   };
 
