@@ -508,24 +508,26 @@ fn check_rows(
     Ok(())
 }
 
-/// A file with a NUL in its first 8 KB is refused whole as "not a text file": that is a refusal
-/// with a message too (the check that tells binary files from text).
-fn refused_as_binary(
-    text: &str,
-    outcome: &Result<Imported, String>,
-) -> Result<bool, TestCaseError> {
-    let head = &text.as_bytes()[..text.len().min(8192)];
-    if !head.contains(&0) {
-        return Ok(false);
-    }
+/// Imports a generated file that must be read row by row: `None` if it was refused whole as "not
+/// a text file", which a NUL in its first 8 KB rightly causes (a refusal with a message too: the
+/// check that tells binary files from text). Any other refusal of the whole file fails the case.
+fn read_rows(file: &str, slice: usize) -> Result<Option<Imported>, TestCaseError> {
+    let outcome = import(file.as_bytes().to_vec(), slice);
+    let head = &file.as_bytes()[..file.len().min(8192)];
     match outcome {
-        Ok(_) => prop_assert!(false, "a NUL in the first 8 KB was read as text"),
-        Err(message) => {
+        Ok(_) if head.contains(&0) => Err(TestCaseError::fail(
+            "a NUL in the first 8 KB was read as text",
+        )),
+        Ok(imported) => Ok(Some(imported)),
+        Err(message) if head.contains(&0) => {
             prop_assert!(message.contains("not a text file"), "{message:?}");
-            check_file_error(message)?;
+            check_file_error(&message)?;
+            Ok(None)
         }
+        Err(message) => Err(TestCaseError::fail(format!(
+            "the whole file was refused: {message}"
+        ))),
     }
-    Ok(true)
 }
 
 proptest! {
@@ -557,16 +559,8 @@ proptest! {
             })
             .collect();
         let (file, lines) = csv_file(&names, &records, style);
-        let outcome = import(file.clone().into_bytes(), slice);
-        if refused_as_binary(&file, &outcome)? {
+        let Some(imported) = read_rows(&file, slice)? else {
             return Ok(());
-        }
-        let imported = match outcome {
-            Ok(imported) => imported,
-            Err(message) => {
-                prop_assert!(false, "the whole file was refused: {message}");
-                unreachable!()
-            }
         };
         prop_assert_eq!(imported.report.format, Format::Csv);
         let notes: Vec<String> =
@@ -752,16 +746,8 @@ proptest! {
         let header = ["title", "author", column].map(str::to_owned);
         let record = vec!["T".to_owned(), "A".to_owned(), value.clone()];
         let (file, _) = csv_file(&header, &[record], style);
-        let outcome = import(file.clone().into_bytes(), 1);
-        if refused_as_binary(&file, &outcome)? {
+        let Some(Imported { report, .. }) = read_rows(&file, 1)? else {
             return Ok(());
-        }
-        let report = match outcome {
-            Ok(imported) => imported.report,
-            Err(message) => {
-                prop_assert!(false, "the whole file was refused: {message}");
-                unreachable!()
-            }
         };
         match expected_detail(column, &value) {
             Ok(book) => {
@@ -947,16 +933,8 @@ proptest! {
         let records: Vec<Vec<String>> =
             rows.iter().enumerate().map(|(index, row)| row.record(index)).collect();
         let (file, lines) = csv_file(&header, &records, style);
-        let outcome = import(file.clone().into_bytes(), slice);
-        if refused_as_binary(&file, &outcome)? {
+        let Some(imported) = read_rows(&file, slice)? else {
             return Ok(());
-        }
-        let imported = match outcome {
-            Ok(imported) => imported,
-            Err(message) => {
-                prop_assert!(false, "the whole file was refused: {message}");
-                unreachable!()
-            }
         };
         prop_assert_eq!(imported.report.format, Format::Goodreads);
         let as_rows: Vec<[String; 4]> = rows
