@@ -7,7 +7,6 @@ use std::rc::Rc;
 use async_lock::{Semaphore, SemaphoreGuard};
 use rexie::{Rexie, Store, Transaction, TransactionMode};
 use wasm_bindgen_futures::spawn_local;
-use web_sys::IdbDatabase;
 
 use super::chunks;
 use super::codec::{from_js, key, to_js};
@@ -15,7 +14,7 @@ use super::error::{Result, StoreError};
 use super::record::Record;
 use super::schema::{self, BOOKS, SEARCH};
 use super::transaction::{browser_error, describe, settle};
-use super::watch::{open_unblocked, Loss, Watch};
+use super::watch::{wait_until_unblocked, Loss, Watch};
 use crate::book::{Book, BookId, BookPatch, NewBook};
 use crate::search::SearchIndex;
 
@@ -56,13 +55,13 @@ pub enum Lost {
     ReopenFailed(StoreError),
 }
 
-/// The repository's hold on the database.
-enum Connection {
-    Open(Rexie),
+/// Why there is no connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gone {
     /// This page closed the repository.
-    Closed,
+    ClosedHere,
     /// A newer version took over.
-    Replaced,
+    NewerVersion,
     /// The database was deleted under the page and is being opened again.
     Reopening,
 }
@@ -75,7 +74,9 @@ pub struct BookRepository {
 
 pub(super) struct Inner {
     name: String,
-    connection: RefCell<Connection>,
+    database: RefCell<Option<Rexie>>,
+    /// Why `database` is `None`.
+    gone: Cell<Gone>,
     /// Watches for the database being taken away.
     watch: RefCell<Option<Watch>>,
     on_lost: Option<Rc<dyn Fn(Lost)>>,
@@ -139,11 +140,12 @@ impl BookRepository {
 
     /// Opens the database `name`: creates it, or upgrades it from any older version keeping every record.
     pub async fn open_with(name: &str, options: OpenOptions) -> Result<Self> {
-        let (database, watcher) = connect(name, options.on_blocked).await?;
+        let database = connect(name, options.on_blocked).await?;
         let repository = Self {
             inner: Rc::new(Inner {
                 name: name.to_owned(),
-                connection: RefCell::new(Connection::Open(database)),
+                database: RefCell::new(Some(database)),
+                gone: Cell::new(Gone::ClosedHere),
                 watch: RefCell::new(None),
                 on_lost: options.on_lost,
                 permits: Semaphore::new(options.max_in_flight.max(1)),
@@ -152,16 +154,15 @@ impl BookRepository {
                 search: RefCell::new(None),
             }),
         };
-        repository.watch(watcher).await;
+        repository.watch().await;
         Ok(repository)
     }
 
-    /// Starts watching for the database being taken away, on `watcher` if opening left one.
-    /// Best effort: without a watch the repository still works, and a lost connection shows as
-    /// errors of the calls.
-    async fn watch(&self, watcher: Option<IdbDatabase>) {
+    /// Starts watching for the database being taken away. Best effort: without a watch the
+    /// repository still works, and a lost connection shows as errors of the calls.
+    async fn watch(&self) {
         let repository = Rc::downgrade(&self.inner);
-        let watch = Watch::start(&self.inner.name, schema::VERSION, watcher, move |loss| {
+        let watch = Watch::start(&self.inner.name, schema::VERSION, move |loss| {
             if let Some(inner) = repository.upgrade() {
                 // After the event: the watch that called this is dropped on the way.
                 spawn_local(async move { BookRepository { inner }.lost(loss).await });
@@ -176,20 +177,20 @@ impl BookRepository {
 
     /// The database was taken away: let go of it, then reopen it if it was deleted.
     async fn lost(self, loss: Loss) {
-        if !matches!(*self.inner.connection.borrow(), Connection::Open(_)) {
+        if self.inner.database.borrow().is_none() {
             // Already let go: closed here, or a loss heard twice (both of the watch's events).
             return;
         }
         self.disconnect(match loss {
-            Loss::NewerVersion => Connection::Replaced,
-            Loss::Deleted => Connection::Reopening,
+            Loss::NewerVersion => Gone::NewerVersion,
+            Loss::Deleted => Gone::Reopening,
         });
         let event = match loss {
             Loss::NewerVersion => Lost::NewerVersion,
             Loss::Deleted => match connect(&self.inner.name, None).await {
-                Ok((database, watcher)) => {
-                    *self.inner.connection.borrow_mut() = Connection::Open(database);
-                    self.watch(watcher).await;
+                Ok(database) => {
+                    *self.inner.database.borrow_mut() = Some(database);
+                    self.watch().await;
                     Lost::Reopened
                 }
                 Err(error) => Lost::ReopenFailed(error),
@@ -368,14 +369,13 @@ impl BookRepository {
 
     /// Closes the connection; later calls on any clone fail with [`StoreError::Closed`].
     pub fn close(&self) {
-        self.disconnect(Connection::Closed);
+        self.disconnect(Gone::ClosedHere);
     }
 
-    /// Lets go of the database (and its watch); `then` says why.
-    fn disconnect(&self, then: Connection) {
+    fn disconnect(&self, why: Gone) {
+        self.inner.gone.set(why);
         self.inner.watch.borrow_mut().take();
-        let before = self.inner.connection.replace(then);
-        if let Connection::Open(database) = before {
+        if let Some(database) = self.inner.database.borrow_mut().take() {
             database.close();
         }
         self.inner.search.borrow_mut().take();
@@ -400,14 +400,15 @@ impl BookRepository {
         mode: TransactionMode,
         operation: &'static str,
     ) -> Result<Transaction> {
-        match &*self.inner.connection.borrow() {
-            Connection::Open(database) => database
-                .transaction(stores, mode)
-                .map_err(|error| browser_error(operation, error)),
-            Connection::Closed => Err(StoreError::Closed),
-            Connection::Replaced => Err(StoreError::ClosedElsewhere),
-            Connection::Reopening => Err(StoreError::Reopening),
-        }
+        let database = self.inner.database.borrow();
+        let database = database.as_ref().ok_or(match self.inner.gone.get() {
+            Gone::ClosedHere => StoreError::Closed,
+            Gone::NewerVersion => StoreError::ClosedElsewhere,
+            Gone::Reopening => StoreError::Reopening,
+        })?;
+        database
+            .transaction(stores, mode)
+            .map_err(|error| browser_error(operation, error))
     }
 
     pub(super) fn write_transaction(&self, operation: &'static str) -> Result<Transaction> {
@@ -423,13 +424,9 @@ impl BookRepository {
 }
 
 /// Opens `name` at this build's schema version, after other tabs have let go of older versions,
-/// and brings its data up to date. Also returns the probe's connection when it needed no
-/// upgrade: it serves as the watcher.
-async fn connect(
-    name: &str,
-    on_blocked: Option<Rc<dyn Fn(StoreError)>>,
-) -> Result<(Rexie, Option<IdbDatabase>)> {
-    let watcher = open_unblocked(name, schema::VERSION, move || {
+/// and brings its data up to date.
+async fn connect(name: &str, on_blocked: Option<Rc<dyn Fn(StoreError)>>) -> Result<Rexie> {
+    wait_until_unblocked(name, schema::VERSION, move || {
         if let Some(on_blocked) = &on_blocked {
             on_blocked(StoreError::Blocked);
         }
@@ -442,7 +439,7 @@ async fn connect(
             detail: describe(&error),
         })?;
     schema::migrate(&database).await?;
-    Ok((database, watcher))
+    Ok(database)
 }
 
 pub(super) fn books_store(transaction: &Transaction, operation: &'static str) -> Result<Store> {

@@ -1,9 +1,8 @@
 //! What rexie does not expose of a connection: whether opening is blocked by other tabs, and when
 //! the browser takes the database away (a newer version opened elsewhere, site data cleared).
 //!
-//! Both use a plain `indexedDB.open` beside rexie's connection: a probe before rexie opens, which
-//! never upgrades anything and, when no upgrade was needed, stays open as the watcher that listens
-//! for `versionchange` and `close` (after an upgrade the watcher opens its own connection).
+//! Both use plain `indexedDB.open` requests beside rexie's connection: a probe before opening that
+//! never upgrades anything, and a watcher connection that listens for `versionchange` and `close`.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -25,6 +24,20 @@ pub enum Loss {
     Deleted,
 }
 
+/// Opens `name` at `version` the way rexie will, but never upgrades: an upgrade it would need is
+/// aborted at once, leaving everything as it was. Calls `on_blocked` if other connections hold an
+/// older version open, and returns once they have let go: rexie's open that follows is not blocked.
+pub async fn wait_until_unblocked(
+    name: &str,
+    version: u32,
+    on_blocked: impl Fn() + 'static,
+) -> Result<()> {
+    if let Some(database) = open_without_upgrade(name, version, on_blocked).await? {
+        database.close();
+    }
+    Ok(())
+}
+
 /// Watches the database for being taken away; the watch ends when this is dropped.
 pub struct Watch {
     database: IdbDatabase,
@@ -32,21 +45,16 @@ pub struct Watch {
 }
 
 impl Watch {
-    /// Watches `name` at `version` through `connection`, or through a connection of its own if
-    /// that is `None`. `on_loss` is called after the watcher has closed itself (so that it never
-    /// blocks the newer version). `None` if the database is not at `version` any more.
+    /// A watcher connection to `name` at `version`; `on_loss` is called once, after the watcher has
+    /// closed itself (so that it never blocks the newer version). `None` if the database is not
+    /// at `version` any more.
     pub async fn start(
         name: &str,
         version: u32,
-        connection: Option<IdbDatabase>,
         on_loss: impl Fn(Loss) + 'static,
     ) -> Result<Option<Watch>> {
-        let database = match connection {
-            Some(database) => database,
-            None => match open_unblocked(name, version, || {}).await? {
-                Some(database) => database,
-                None => return Ok(None),
-            },
+        let Some(database) = open_without_upgrade(name, version, || {}).await? else {
+            return Ok(None);
         };
         let on_loss = Rc::new(on_loss);
         let version_change = EventListener::new(&database, "versionchange", {
@@ -84,12 +92,8 @@ enum Outcome {
     Failed,
 }
 
-/// Opens `name` at `version` the way rexie will, but never upgrades: an upgrade it would need is
-/// aborted at once, leaving everything as it was. Calls `on_blocked` if other connections hold an
-/// older version open, and returns once they have let go, so that rexie's open that follows is
-/// not blocked. Returns the connection when no upgrade was needed (the usual case): it can serve
-/// as a [`Watch`].
-pub async fn open_unblocked(
+/// Opens `name` at `version`: the connection, or `None` if that would need an upgrade (aborted).
+async fn open_without_upgrade(
     name: &str,
     version: u32,
     on_blocked: impl Fn() + 'static,
