@@ -9,6 +9,7 @@ use wasm_bindgen::JsValue;
 use super::chunks;
 use super::codec::{id_of, to_js};
 use super::error::{Result, StoreError};
+use super::identity::new_uids;
 use super::record::Record;
 use super::repository::{books_store, search_store, BookRepository};
 use super::transaction::{browser_error, settle};
@@ -81,6 +82,7 @@ impl BookRepository {
         if total == 0 {
             return Ok(Vec::new());
         }
+        give_uids(&mut restored, &mut created)?;
         // Everything that is not an IndexedDB request happens before the transaction opens,
         // including the turns of the event loop that keep a long conversion from freezing the page.
         let mut values = Vec::with_capacity(total);
@@ -131,6 +133,24 @@ impl BookRepository {
         progress(stored.len(), stored.len());
         Ok(stored)
     }
+}
+
+/// Gives a new uid to every book of the batch that has none yet (one call for all of them).
+fn give_uids(restored: &mut [Book], created: &mut [NewBook]) -> Result<()> {
+    let missing = restored.iter().filter(|book| book.uid.is_empty()).count()
+        + created.iter().filter(|book| book.uid.is_empty()).count();
+    if missing == 0 {
+        return Ok(());
+    }
+    let mut uids = new_uids(missing, "add the books")?.into_iter();
+    let slots = restored
+        .iter_mut()
+        .map(|book| &mut book.uid)
+        .chain(created.iter_mut().map(|book| &mut book.uid));
+    for uid in slots.filter(|uid| uid.is_empty()) {
+        *uid = uids.next().unwrap_or_default();
+    }
+    Ok(())
 }
 
 /// Issues every add before awaiting any (awaiting one slice at a time to report progress);

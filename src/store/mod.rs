@@ -10,6 +10,8 @@ mod chunks;
 #[cfg(target_arch = "wasm32")]
 mod codec;
 #[cfg(target_arch = "wasm32")]
+mod identity;
+#[cfg(target_arch = "wasm32")]
 mod lookup;
 #[cfg(target_arch = "wasm32")]
 mod read;

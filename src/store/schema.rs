@@ -13,6 +13,7 @@ use wasm_bindgen::JsValue;
 use super::chunks;
 use super::codec::{from_js, to_js};
 use super::error::Result;
+use super::identity::new_uids;
 use super::record::Record;
 use super::transaction::{browser_error, settle};
 use crate::search::{self, chunk_of};
@@ -20,7 +21,7 @@ use crate::search::{self, chunk_of};
 /// The database name the app uses.
 pub const DATABASE_NAME: &str = "bookshelf";
 /// The schema version this build writes.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 /// The object store of books, keyed by an auto-incremented `id`.
 pub const BOOKS: &str = "books";
 /// The object store of the search index's chunks, keyed by chunk number.
@@ -35,6 +36,10 @@ pub const BY_AUTHOR: &str = "by_author";
 pub const BY_GENRE: &str = "by_genre";
 /// The index of books by ISBN-13 (books without one are not in it), to find duplicates.
 pub const BY_ISBN: &str = "by_isbn";
+/// The unique index of books by their lasting identity (`uid`).
+pub const BY_UID: &str = "by_uid";
+/// The `meta` key of the largest id any book has ever had here (deleted ones included).
+pub const HIGH_WATER_KEY: &str = "high_water";
 
 const DATA_VERSION_KEY: &str = "data_version";
 const MIGRATION_BATCH: u32 = 5_000;
@@ -46,7 +51,9 @@ const MIGRATION_BATCH: u32 = 5_000;
 ///    can start right after the last row of the previous one), the search index's chunks, and
 ///    the `meta` store;
 /// 3. optional `isbn`, `year`, `rating` and `shelf` in records (absent in older ones, read as
-///    none) and an index on `isbn`, which IndexedDB fills from the stored records as it creates it.
+///    none) and an index on `isbn`, which IndexedDB fills from the stored records as it creates it;
+/// 4. a `uid` in every record (the upgrade gives one to each older record) under a unique index,
+///    and the ids' high-water mark in `meta`, so that no id or uid is ever another book's.
 pub fn builder(name: &str, version: u32) -> RexieBuilder {
     let books = ObjectStore::new(BOOKS).key_path("id").auto_increment(true);
     let builder = Rexie::builder(name).version(version);
@@ -59,6 +66,9 @@ pub fn builder(name: &str, version: u32) -> RexieBuilder {
         .add_index(Index::new_array(BY_GENRE, ["genre_key", "id"]));
     if version >= 3 {
         books = books.add_index(Index::new(BY_ISBN, "isbn"));
+    }
+    if version >= 4 {
+        books = books.add_index(Index::new(BY_UID, "uid").unique(true));
     }
     builder
         .add_object_store(books)
@@ -90,19 +100,21 @@ async fn migrate_in(transaction: &rexie::Transaction, operation: &'static str) -
         return Ok(());
     }
     // Version 3 rewrites no data: its fields are optional and its index fills itself.
-    if reached < 2.0 {
-        add_sort_keys_and_search_lines(transaction, operation).await?;
-    }
+    // Versions 1 and 4 rewrite every record: sort keys and search lines, and a uid.
+    rewrite_records(transaction, operation, reached < 2.0).await?;
     meta.put(&JsValue::from(VERSION), Some(&key))
         .await
         .map_err(fail)?;
     Ok(())
 }
 
-/// Version 1 records have no sort keys and no search lines: add them, a batch at a time.
-async fn add_sort_keys_and_search_lines(
+/// Gives every record a uid (version 4) and the shape this version reads (a title and author that
+/// a version 1 record lacks are filled in, for the person to fix); with `rekey` (from version 1),
+/// also sort keys and search lines. A batch at a time, in the one transaction.
+async fn rewrite_records(
     transaction: &rexie::Transaction,
     operation: &'static str,
+    rekey: bool,
 ) -> Result<()> {
     let fail = |error| browser_error(operation, error);
     let books = transaction.store(BOOKS).map_err(fail)?;
@@ -122,15 +134,24 @@ async fn add_sort_keys_and_search_lines(
         if batch.is_empty() {
             break;
         }
+        let mut uids = new_uids(batch.len(), operation)?.into_iter();
         let mut rekeyed = Vec::with_capacity(batch.len());
         for value in batch {
-            let record = from_js::<Record>(value, operation)?.rekeyed();
+            let mut record = from_js::<Record>(value, operation)?;
+            if rekey || record.title.trim().is_empty() || record.author.trim().is_empty() {
+                record = record.repaired();
+            }
+            if record.uid.is_empty() {
+                record.uid = uids.next().unwrap_or_default();
+            }
             if let Some(book) = record.clone().into_book() {
-                let line = search::line_of(&book);
-                lines
-                    .entry(chunk_of(book.id))
-                    .or_default()
-                    .extend_from_slice(&line);
+                if rekey {
+                    let line = search::line_of(&book);
+                    lines
+                        .entry(chunk_of(book.id))
+                        .or_default()
+                        .extend_from_slice(&line);
+                }
                 after = Some(JsValue::from_f64(book.id as f64));
             }
             rekeyed.push((to_js(&record, operation)?, None));
@@ -139,6 +160,9 @@ async fn add_sort_keys_and_search_lines(
         if after.is_none() {
             break;
         }
+    }
+    if !rekey {
+        return Ok(());
     }
     let search_store = transaction.store(SEARCH).map_err(fail)?;
     search_store.clear().await.map_err(fail)?;

@@ -8,8 +8,8 @@ use super::{line_and_column, line_breaks, RowOutcome, MAX_IMPORT_ID};
 use crate::book::{parse_isbn, parse_rating, parse_year, BookId, Field, NewBook, Shelf};
 
 /// Bookshelf's CSV columns, in the order it writes them.
-pub const COLUMNS: [&str; 8] = [
-    "id", "title", "author", "genre", "isbn", "year", "rating", "shelf",
+pub const COLUMNS: [&str; 9] = [
+    "id", "title", "author", "genre", "isbn", "year", "rating", "shelf", "uid",
 ];
 
 /// The rows of a CSV text, one record at a time.
@@ -168,7 +168,7 @@ pub(super) fn header_names(header: &StringRecord) -> Result<Vec<String>, ImportE
 /// Where each of Bookshelf's columns is in a CSV's header.
 pub(super) struct Columns {
     /// The index of each of [`COLUMNS`], if present.
-    at: [Option<usize>; 8],
+    at: [Option<usize>; 9],
     /// Columns of the file that are not Bookshelf's.
     pub ignored: Vec<String>,
 }
@@ -212,6 +212,7 @@ impl Columns {
         let invalid = |index: usize| move |error| (column(index), RefusalReason::Invalid(error));
         let id = parse_id(value(0)).map_err(|reason| (column(0), reason))?;
         let book = NewBook {
+            uid: value(8).to_owned(),
             title: value(1).to_owned(),
             author: value(2).to_owned(),
             genre: value(3).to_owned(),
@@ -224,6 +225,7 @@ impl Columns {
             let index = match error.field {
                 Field::Title => 1,
                 Field::Author => 2,
+                Field::Uid => 8,
                 _ => 3,
             };
             invalid(index)(error)

@@ -18,6 +18,8 @@ pub struct Probe {
     pub isbns: Vec<String>,
     /// Folded title to the folded authors it comes with.
     pub names: HashMap<String, Vec<String>>,
+    /// The uids the file carries.
+    pub uids: Vec<String>,
 }
 
 impl Probe {
@@ -27,6 +29,9 @@ impl Probe {
         let mut isbns = HashSet::new();
         for candidate in &report.books {
             probe.ids.extend(candidate.id);
+            if !candidate.book.uid.is_empty() {
+                probe.uids.push(candidate.book.uid.clone());
+            }
             if let Some(isbn) = &candidate.book.isbn {
                 if isbns.insert(isbn.as_str()) {
                     probe.isbns.push(isbn.clone());
@@ -43,7 +48,7 @@ impl Probe {
 
     /// True when there is nothing to ask.
     pub fn is_empty(&self) -> bool {
-        self.ids.is_empty() && self.isbns.is_empty() && self.names.is_empty()
+        self.ids.is_empty() && self.isbns.is_empty() && self.names.is_empty() && self.uids.is_empty()
     }
 }
 
@@ -56,6 +61,11 @@ pub struct Existing {
     pub isbns: HashMap<String, BookId>,
     /// (Folded title, folded author) to a stored book that has them.
     pub names: HashMap<(String, String), BookId>,
+    /// Uid of the file to the stored book that has it (the same book).
+    pub uids: HashMap<String, BookId>,
+    /// The largest id any book has ever had here, deleted ones included: a file's id at or
+    /// below it could be another book's, so only ids above it are kept.
+    pub high_water: BookId,
 }
 
 impl Existing {
@@ -76,6 +86,8 @@ impl Existing {
 /// Why a book looks like one already stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DuplicateReason {
+    /// A stored book is this very book (the same uid): the file was exported from here.
+    SameBook,
     /// A stored book has the same ISBN.
     SameIsbn,
     /// A stored book has the same title and author (ignoring case and accents).
@@ -97,6 +109,7 @@ impl fmt::Display for Duplicate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let book = &self.candidate.book;
         let reason = match self.reason {
+            DuplicateReason::SameBook => "already stored",
             DuplicateReason::SameIsbn => "same ISBN",
             DuplicateReason::SameTitleAndAuthor => "same title and author",
         };
@@ -117,7 +130,7 @@ pub struct ImportPlan {
     pub restored: Vec<Book>,
     /// Books that get new ids.
     pub added: Vec<NewBook>,
-    /// How many of `added` carried an id that a stored book already has.
+    /// How many of `added` carried an id that a book here has, or once had.
     pub renumbered: usize,
     /// Books that look like stored ones (skipped by default).
     pub duplicates: Vec<Duplicate>,
@@ -139,17 +152,24 @@ impl ImportPlan {
             refused: report.refused,
             ignored_columns: report.ignored_columns,
         };
-        for candidate in report.books {
+        let mut uids_seen = HashSet::new();
+        for mut candidate in report.books {
+            // A uid the file gives twice names one book: the later rows are copies of it.
+            if !candidate.book.uid.is_empty() && !uids_seen.insert(candidate.book.uid.clone()) {
+                candidate.book.uid.clear();
+            }
+            let same_book = existing.uids.get(&candidate.book.uid);
             let same_isbn = candidate
                 .book
                 .isbn
                 .as_ref()
                 .and_then(|isbn| existing.isbns.get(isbn));
             let name = (fold(&candidate.book.title), fold(&candidate.book.author));
-            let duplicate = match (same_isbn, existing.names.get(&name)) {
-                (Some(&id), _) => Some((id, DuplicateReason::SameIsbn)),
-                (None, Some(&id)) => Some((id, DuplicateReason::SameTitleAndAuthor)),
-                (None, None) => None,
+            let duplicate = match (same_book, same_isbn, existing.names.get(&name)) {
+                (Some(&id), _, _) => Some((id, DuplicateReason::SameBook)),
+                (None, Some(&id), _) => Some((id, DuplicateReason::SameIsbn)),
+                (None, None, Some(&id)) => Some((id, DuplicateReason::SameTitleAndAuthor)),
+                (None, None, None) => None,
             };
             match duplicate {
                 Some((existing, reason)) => plan.duplicates.push(Duplicate {
@@ -163,10 +183,10 @@ impl ImportPlan {
         plan
     }
 
-    /// Files a book that will be written: with its own id if it has a free one.
+    /// Files a book that will be written: with its own id if no book here ever had that id.
     fn take(&mut self, candidate: Candidate, existing: &Existing) {
         match candidate.id {
-            Some(id) if !existing.ids.contains(&id) => {
+            Some(id) if id > existing.high_water && !existing.ids.contains(&id) => {
                 self.restored.push(candidate.book.with_id(id))
             }
             Some(_) => {
@@ -195,7 +215,11 @@ impl ImportPlan {
     ) -> (Vec<Book>, Vec<NewBook>) {
         let mut plan = self;
         if include_duplicates {
-            for duplicate in std::mem::take(&mut plan.duplicates) {
+            for mut duplicate in std::mem::take(&mut plan.duplicates) {
+                if duplicate.reason == DuplicateReason::SameBook {
+                    // A second copy of a stored book is a book of its own.
+                    duplicate.candidate.book.uid.clear();
+                }
                 plan.take(duplicate.candidate, existing);
             }
         }
@@ -280,5 +304,38 @@ mod tests {
         let (restored, added) = plan.into_batch(true, &existing);
         assert_eq!(restored.iter().map(|b| b.id).collect::<Vec<_>>(), [1, 3]);
         assert_eq!(added.len(), 2);
+    }
+
+    #[test]
+    fn ids_ever_used_here_are_never_kept_and_uids_find_the_same_book() {
+        let mut report = report();
+        report.books[0].book.uid = "uid-dune".into();
+        report.books[1].book.uid = "uid-emma".into();
+        report.books[2].book.uid = "uid-dune".into();
+        let existing = Existing {
+            // Book 2 was deleted here; book 1's uid is stored as book 9.
+            high_water: 2,
+            uids: HashMap::from([("uid-dune".to_owned(), 9)]),
+            ..Existing::default()
+        };
+        let plan = ImportPlan::new(report, &existing);
+        assert_eq!(plan.duplicates.len(), 1);
+        assert_eq!(plan.duplicates[0].reason, DuplicateReason::SameBook);
+        assert!(plan.duplicates[0].to_string().contains("already stored as book 9"));
+        // Emma's id 2 was used here before: a new id, but her uid goes with her.
+        assert_eq!(plan.renumbered, 1);
+        assert!(plan.added.iter().any(|book| book.uid == "uid-emma"));
+        // The second row with Dune's uid is a copy of its own: its uid is dropped, its id 3 kept.
+        assert_eq!(plan.restored.len(), 1);
+        assert_eq!((plan.restored[0].id, plan.restored[0].uid.as_str()), (3, ""));
+        // Imported anyway, the stored book's copy gets a uid of its own.
+        let (restored, added) = plan.into_batch(true, &existing);
+        assert_eq!(restored.len() + added.len(), 4);
+        let uids: Vec<&str> = restored
+            .iter()
+            .map(|book| book.uid.as_str())
+            .chain(added.iter().map(|book| book.uid.as_str()))
+            .collect();
+        assert!(!uids.contains(&"uid-dune"), "{uids:?}");
     }
 }
