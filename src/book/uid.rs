@@ -49,7 +49,10 @@ mod tests {
         let uid = uuid_from_random([0xff; 16]);
         assert_eq!(uid, "ffffffff-ffff-4fff-bfff-ffffffffffff");
         assert_eq!(check_uid(&uid), Ok(uid.clone()));
-        assert_eq!(uuid_from_random([0; 16]), "00000000-0000-4000-8000-000000000000");
+        assert_eq!(
+            uuid_from_random([0; 16]),
+            "00000000-0000-4000-8000-000000000000"
+        );
     }
 
     #[test]

@@ -259,7 +259,10 @@ mod tests {
         let record: Record =
             serde_json::from_str(r#"{"id": 6, "title": 1984, "author": null}"#).unwrap();
         let book = record.repaired().into_book().unwrap();
-        assert_eq!((book.title.as_str(), book.author.as_str()), ("1984", MISSING_AUTHOR));
+        assert_eq!(
+            (book.title.as_str(), book.author.as_str()),
+            ("1984", MISSING_AUTHOR)
+        );
     }
 
     #[test]
@@ -270,7 +273,8 @@ mod tests {
         }
         .with_id(2);
         assert_eq!(Record::from_book(&book).into_book(), Some(book));
-        let old: Record = serde_json::from_str(r#"{"id": 1, "title": "a", "author": "b"}"#).unwrap();
+        let old: Record =
+            serde_json::from_str(r#"{"id": 1, "title": "a", "author": "b"}"#).unwrap();
         assert!(old.uid.is_empty());
     }
 }

@@ -11,8 +11,8 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::chunks;
 use super::codec::{from_js, id_of, key, to_js};
-use super::identity::new_uids;
 use super::error::{Result, StoreError};
+use super::identity::new_uids;
 use super::record::Record;
 use super::schema::{self, BOOKS, HIGH_WATER_KEY, META, SEARCH};
 use super::transaction::{browser_error, describe, settle};
@@ -425,7 +425,11 @@ impl BookRepository {
     }
 
     pub(super) fn write_transaction(&self, operation: &'static str) -> Result<Transaction> {
-        self.transaction(&[BOOKS, SEARCH, META], TransactionMode::ReadWrite, operation)
+        self.transaction(
+            &[BOOKS, SEARCH, META],
+            TransactionMode::ReadWrite,
+            operation,
+        )
     }
 
     /// Applies a committed change to the in-memory search index, if it is loaded.
@@ -456,7 +460,10 @@ async fn connect(name: &str, on_blocked: Option<Rc<dyn Fn(StoreError)>>) -> Resu
 }
 
 /// The largest id any book has ever had here, deleted books included (0 for none).
-pub(super) async fn high_water(transaction: &Transaction, operation: &'static str) -> Result<BookId> {
+pub(super) async fn high_water(
+    transaction: &Transaction,
+    operation: &'static str,
+) -> Result<BookId> {
     let meta = transaction
         .store(META)
         .map_err(|error| browser_error(operation, error))?;
@@ -468,7 +475,11 @@ pub(super) async fn high_water(transaction: &Transaction, operation: &'static st
 }
 
 /// Remembers that `id` was used, so that no other book is ever given it (called as a book goes).
-async fn raise_high_water(transaction: &Transaction, id: BookId, operation: &'static str) -> Result<()> {
+async fn raise_high_water(
+    transaction: &Transaction,
+    id: BookId,
+    operation: &'static str,
+) -> Result<()> {
     if high_water(transaction, operation).await? >= id {
         return Ok(());
     }

@@ -48,7 +48,10 @@ impl Probe {
 
     /// True when there is nothing to ask.
     pub fn is_empty(&self) -> bool {
-        self.ids.is_empty() && self.isbns.is_empty() && self.names.is_empty() && self.uids.is_empty()
+        self.ids.is_empty()
+            && self.isbns.is_empty()
+            && self.names.is_empty()
+            && self.uids.is_empty()
     }
 }
 
@@ -321,13 +324,18 @@ mod tests {
         let plan = ImportPlan::new(report, &existing);
         assert_eq!(plan.duplicates.len(), 1);
         assert_eq!(plan.duplicates[0].reason, DuplicateReason::SameBook);
-        assert!(plan.duplicates[0].to_string().contains("already stored as book 9"));
+        assert!(plan.duplicates[0]
+            .to_string()
+            .contains("already stored as book 9"));
         // Emma's id 2 was used here before: a new id, but her uid goes with her.
         assert_eq!(plan.renumbered, 1);
         assert!(plan.added.iter().any(|book| book.uid == "uid-emma"));
         // The second row with Dune's uid is a copy of its own: its uid is dropped, its id 3 kept.
         assert_eq!(plan.restored.len(), 1);
-        assert_eq!((plan.restored[0].id, plan.restored[0].uid.as_str()), (3, ""));
+        assert_eq!(
+            (plan.restored[0].id, plan.restored[0].uid.as_str()),
+            (3, "")
+        );
         // Imported anyway, the stored book's copy gets a uid of its own.
         let (restored, added) = plan.into_batch(true, &existing);
         assert_eq!(restored.len() + added.len(), 4);

@@ -292,7 +292,9 @@ pub fn BookTable() -> impl IntoView {
                 repository.rank(sort, &book).await.ok()
             } else {
                 let ids = repository.matching(&filter, sort).await.unwrap_or_default();
-                ids.iter().position(|&id| id == book.id).map(|row| row as u64)
+                ids.iter()
+                    .position(|&id| id == book.id)
+                    .map(|row| row as u64)
             };
             match row {
                 Some(row) => {
