@@ -22,6 +22,8 @@ pub mod schema;
 #[cfg(target_arch = "wasm32")]
 mod storage;
 #[cfg(target_arch = "wasm32")]
+mod strict;
+#[cfg(target_arch = "wasm32")]
 mod transaction;
 #[cfg(target_arch = "wasm32")]
 mod watch;

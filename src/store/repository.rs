@@ -432,6 +432,13 @@ impl BookRepository {
         )
     }
 
+    /// The watcher's plain connection, for writes rexie cannot make (strict durability); `None`
+    /// when there is no watch (closed, gone, or the watch could not start).
+    pub(super) fn plain_connection(&self) -> Option<web_sys::IdbDatabase> {
+        let watch = self.inner.watch.borrow();
+        watch.as_ref().map(|watch| watch.connection().clone())
+    }
+
     /// Applies a committed change to the in-memory search index, if it is loaded.
     pub(super) fn remember(&self, change: impl FnOnce(&mut SearchIndex)) {
         if let Some(index) = self.inner.search.borrow_mut().as_mut() {
@@ -455,7 +462,7 @@ async fn connect(name: &str, on_blocked: Option<Rc<dyn Fn(StoreError)>>) -> Resu
         .map_err(|error| StoreError::Unavailable {
             detail: describe(&error),
         })?;
-    schema::migrate(&database).await?;
+    schema::migrate(name, &database).await?;
     Ok(database)
 }
 

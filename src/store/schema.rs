@@ -7,15 +7,17 @@
 
 use std::collections::BTreeMap;
 
-use rexie::{Index, KeyRange, ObjectStore, Rexie, RexieBuilder, TransactionMode};
+use rexie::{Index, ObjectStore, Rexie, RexieBuilder, TransactionMode};
 use wasm_bindgen::JsValue;
 
 use super::chunks;
 use super::codec::{from_js, to_js};
-use super::error::Result;
+use super::error::{Result, StoreError};
 use super::identity::new_uids;
 use super::record::Record;
-use super::transaction::{browser_error, settle};
+use super::strict::StrictTransaction;
+use super::transaction::browser_error;
+use super::watch::open_without_upgrade;
 use crate::search::{self, chunk_of};
 
 /// The database name the app uses.
@@ -76,24 +78,50 @@ pub fn builder(name: &str, version: u32) -> RexieBuilder {
         .add_object_store(ObjectStore::new(META))
 }
 
-/// Brings the data up to [`VERSION`]: one transaction, all or nothing, only IndexedDB awaits.
-pub(crate) async fn migrate(database: &Rexie) -> Result<()> {
+/// Brings the data of the database `name` up to [`VERSION`]: one transaction, all or nothing,
+/// only IndexedDB awaits, with strict durability (the rewrite must be on disk before the app
+/// counts on it), on a plain connection beside rexie's (which has no such option).
+pub(crate) async fn migrate(name: &str, database: &Rexie) -> Result<()> {
     let operation = "upgrade the stored books";
-    let transaction = database
-        .transaction(&[BOOKS, SEARCH, META], TransactionMode::ReadWrite)
-        .map_err(|error| browser_error(operation, error))?;
-    let outcome = migrate_in(&transaction, operation).await;
-    settle(transaction, outcome, operation).await
+    if data_version(database, operation).await? >= f64::from(VERSION) {
+        return Ok(());
+    }
+    let Some(connection) = open_without_upgrade(name, VERSION, || {}).await? else {
+        return Err(StoreError::ClosedElsewhere);
+    };
+    let result = match StrictTransaction::begin(&connection, &[BOOKS, SEARCH, META], operation) {
+        Ok(transaction) => {
+            let outcome = migrate_in(&transaction, operation).await;
+            transaction.settle(outcome).await
+        }
+        Err(error) => Err(error),
+    };
+    connection.close();
+    result
 }
 
-async fn migrate_in(transaction: &rexie::Transaction, operation: &'static str) -> Result<()> {
+/// The version the data was last brought up to (1 when never recorded).
+async fn data_version(database: &Rexie, operation: &'static str) -> Result<f64> {
     let fail = |error| browser_error(operation, error);
-    let meta = transaction.store(META).map_err(fail)?;
-    let key = JsValue::from_str(DATA_VERSION_KEY);
-    let reached = meta
-        .get(key.clone())
-        .await
+    let transaction = database
+        .transaction(&[META], TransactionMode::ReadOnly)
+        .map_err(fail)?;
+    let stored = transaction
+        .store(META)
         .map_err(fail)?
+        .get(JsValue::from_str(DATA_VERSION_KEY))
+        .await
+        .map_err(fail)?;
+    Ok(stored.and_then(|value| value.as_f64()).unwrap_or(1.0))
+}
+
+async fn migrate_in(transaction: &StrictTransaction, operation: &'static str) -> Result<()> {
+    let meta = transaction.store(META)?;
+    let key = JsValue::from_str(DATA_VERSION_KEY);
+    // Asked again inside the write: another tab may have upgraded the data meanwhile.
+    let reached = meta
+        .get(&key)
+        .await?
         .and_then(|value| value.as_f64())
         .unwrap_or(1.0);
     if reached >= f64::from(VERSION) {
@@ -102,38 +130,26 @@ async fn migrate_in(transaction: &rexie::Transaction, operation: &'static str) -
     // Version 3 rewrites no data: its fields are optional and its index fills itself.
     // Versions 1 and 4 rewrite every record: sort keys and search lines, and a uid.
     rewrite_records(transaction, operation, reached < 2.0).await?;
-    meta.put(&JsValue::from(VERSION), Some(&key))
-        .await
-        .map_err(fail)?;
-    Ok(())
+    meta.put(&JsValue::from(VERSION), Some(&key)).await
 }
 
 /// Gives every record a uid (version 4) and the shape this version reads (a title and author that
 /// a version 1 record lacks are filled in, for the person to fix); with `rekey` (from version 1),
 /// also sort keys and search lines. A batch at a time, in the one transaction.
 async fn rewrite_records(
-    transaction: &rexie::Transaction,
+    transaction: &StrictTransaction,
     operation: &'static str,
     rekey: bool,
 ) -> Result<()> {
-    let fail = |error| browser_error(operation, error);
-    let books = transaction.store(BOOKS).map_err(fail)?;
+    let books = transaction.store(BOOKS)?;
     let mut lines: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
     let mut after: Option<JsValue> = None;
     loop {
-        let range = match &after {
-            Some(last) => {
-                Some(KeyRange::lower_bound(last, Some(true)).map_err(|e| fail(e.into()))?)
-            }
-            None => None,
-        };
-        let batch = books
-            .get_all(range, Some(MIGRATION_BATCH))
-            .await
-            .map_err(fail)?;
+        let batch = books.get_all_after(after.as_ref(), MIGRATION_BATCH).await?;
         if batch.is_empty() {
             break;
         }
+        after = None;
         let mut uids = new_uids(batch.len(), operation)?.into_iter();
         let mut rekeyed = Vec::with_capacity(batch.len());
         for value in batch {
@@ -154,9 +170,16 @@ async fn rewrite_records(
                 }
                 after = Some(JsValue::from_f64(book.id as f64));
             }
-            rekeyed.push((to_js(&record, operation)?, None));
+            rekeyed.push(to_js(&record, operation)?);
         }
-        books.put_all(rekeyed.into_iter()).await.map_err(fail)?;
+        // Every put is issued before any is awaited; they finish in order.
+        let mut last = None;
+        for value in &rekeyed {
+            last = Some(books.put_unawaited(value, None)?);
+        }
+        if let Some(last) = last {
+            books.wait(&last).await?;
+        }
         if after.is_none() {
             break;
         }
@@ -164,8 +187,8 @@ async fn rewrite_records(
     if !rekey {
         return Ok(());
     }
-    let search_store = transaction.store(SEARCH).map_err(fail)?;
-    search_store.clear().await.map_err(fail)?;
+    let search_store = transaction.store(SEARCH)?;
+    search_store.clear().await?;
     for (chunk, bytes) in lines {
         chunks::write(&search_store, chunk, &bytes, operation).await?;
     }
