@@ -111,13 +111,13 @@ impl BookRepository {
             total,
         };
         let _slot = self.slot().await;
-        // An import must be on disk before it is shown as done: strict durability, on the
-        // watcher's plain connection (rexie has no such option). Without one, rexie's transaction.
-        let connection = durable.then(|| self.plain_connection()).flatten();
-        let stored = match connection {
+        // On the watcher's plain connection, because rexie offers neither strict durability (an
+        // import must be on disk before it is shown as done) nor the cause of an abort at commit
+        // (a big write is where the quota runs out). Without a watch, rexie's transaction.
+        let stored = match self.plain_connection() {
             Some(connection) => {
                 let transaction =
-                    StrictTransaction::begin(&connection, &[BOOKS, SEARCH], OPERATION)?;
+                    StrictTransaction::begin(&connection, &[BOOKS, SEARCH], durable, OPERATION)?;
                 let outcome = async {
                     let (books, search) = (transaction.store(BOOKS)?, transaction.store(SEARCH)?);
                     batch.write(&books, &search, progress).await

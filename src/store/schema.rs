@@ -89,13 +89,14 @@ pub(crate) async fn migrate(name: &str, database: &Rexie) -> Result<()> {
     let Some(connection) = open_without_upgrade(name, VERSION, || {}).await? else {
         return Err(StoreError::ClosedElsewhere);
     };
-    let result = match StrictTransaction::begin(&connection, &[BOOKS, SEARCH, META], operation) {
-        Ok(transaction) => {
-            let outcome = migrate_in(&transaction, operation).await;
-            transaction.settle(outcome).await
-        }
-        Err(error) => Err(error),
-    };
+    let result =
+        match StrictTransaction::begin(&connection, &[BOOKS, SEARCH, META], true, operation) {
+            Ok(transaction) => {
+                let outcome = migrate_in(&transaction, operation).await;
+                transaction.settle(outcome).await
+            }
+            Err(error) => Err(error),
+        };
     connection.close();
     result
 }

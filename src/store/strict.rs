@@ -26,7 +26,8 @@ enum Ending {
     Abort,
 }
 
-/// A read-write transaction with strict durability, and the means to hear how it ends.
+/// A read-write transaction on a plain connection (strict durability where asked), and the means
+/// to hear how it ends.
 pub(crate) struct StrictTransaction {
     transaction: IdbTransaction,
     ended: oneshot::Receiver<Ending>,
@@ -35,12 +36,19 @@ pub(crate) struct StrictTransaction {
 }
 
 impl StrictTransaction {
-    /// Starts a read-write transaction over `stores`, asking for strict durability.
-    pub fn begin(database: &IdbDatabase, stores: &[&str], operation: &'static str) -> Result<Self> {
+    /// Starts a read-write transaction over `stores`, asking for strict durability (or, with
+    /// `strict` false, the browser's default).
+    pub fn begin(
+        database: &IdbDatabase,
+        stores: &[&str],
+        strict: bool,
+        operation: &'static str,
+    ) -> Result<Self> {
         let fail = |error: JsValue| StoreError::from_browser(operation, js_detail(&error));
         let names: Array = stores.iter().map(|name| JsValue::from_str(name)).collect();
         let options = Object::new();
-        Reflect::set(&options, &"durability".into(), &"strict".into()).map_err(fail)?;
+        let durability = if strict { "strict" } else { "default" };
+        Reflect::set(&options, &"durability".into(), &durability.into()).map_err(fail)?;
         // `transaction(stores, mode, options)`: web-sys has it only behind unstable APIs.
         let open: Function = Reflect::get(database, &"transaction".into())
             .map_err(fail)?
