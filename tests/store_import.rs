@@ -1,5 +1,5 @@
 //! The repository's side of import: bulk writes that keep ids (all or nothing, the search index
-//! kept right), duplicate lookups, and the upgrade from version 2 with records in it.
+//! kept right), duplicate lookups, and the upgrade from version 2 with records in it (each gets a uid).
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::RefCell;
@@ -266,11 +266,13 @@ async fn an_upgrade_from_version_two_keeps_every_record() {
     old.close();
 
     let repository = BookRepository::open(name).await.unwrap();
-    assert_eq!(
-        all(&repository).await,
-        books,
-        "every record, new fields read as none"
-    );
+    let mut upgraded = all(&repository).await;
+    let uids: std::collections::HashSet<String> =
+        upgraded.iter().map(|book| book.uid.clone()).collect();
+    assert_eq!(uids.len(), 3, "a uid of its own for every record");
+    assert!(!uids.contains(""));
+    upgraded.iter_mut().for_each(|book| book.uid.clear());
+    assert_eq!(upgraded, books, "every record, new fields read as none");
     assert_eq!(found(&repository, "emile").await, vec![1, 3]);
     // The new fields can be set on old records, and the ISBN index finds them.
     let patch = bookshelf::book::BookPatch {
