@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import {
-  useApp, addBook, bookRows, expectCount, readTable, rowFor, waitFor, field, addForm,
+  useApp, addBook, bookRows, expectCount, readTable, rowFor, waitFor, field, addForm, fillAndSubmit,
 } from './helpers.mjs';
 
 const appTest = useApp();
@@ -82,10 +82,11 @@ appTest('a book just added is brought into view and marked; hidden by a search, 
   // A search that hides it: the status names the book and links to its page.
   await searchBox(page).fill('Book 00');
   await waitFor(async () => assert.ok((await bookRows(page).count()) > 0));
-  await addBook(page, { title: 'Zebra Finch', author: 'Nobody', genre: '' }).catch(() => {});
+  await fillAndSubmit(page, { title: 'Zebra Finch', author: 'Nobody', genre: '' });
   const hidden = notices(page, 'Added “Zebra Finch”');
   await hidden.waitFor({ state: 'visible' });
   assert.match(await hidden.textContent(), /hides it/);
+  assert.equal(await rowFor(page, 'Zebra Finch').count(), 0, 'not in the filtered table');
   const link = hidden.getByRole('link');
   const href = await link.getAttribute('href');
   assert.match(href, /^#\/books\/\d+$/);
