@@ -4,12 +4,13 @@
 #![cfg(target_arch = "wasm32")]
 
 use bookshelf::book::NewBook;
-use bookshelf::store::schema::{self, BOOKS};
 use bookshelf::store::{BookRepository, StoreError};
 use js_sys::{Array, Function, Reflect};
-use rexie::{Rexie, TransactionMode};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
+
+mod common;
+use common::{fresh, version_one};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -62,11 +63,6 @@ fn recorded() -> Vec<String> {
         .collect()
 }
 
-async fn fresh(name: &str) -> BookRepository {
-    let _ = Rexie::delete(name).await;
-    BookRepository::open(name).await.unwrap()
-}
-
 #[wasm_bindgen_test]
 async fn an_import_asks_for_strict_durability_and_single_writes_do_not() {
     let repository = fresh("durability_import").await;
@@ -89,20 +85,7 @@ async fn an_import_asks_for_strict_durability_and_single_writes_do_not() {
 #[wasm_bindgen_test]
 async fn an_upgrade_rewrites_the_data_with_strict_durability() {
     let name = "durability_upgrade";
-    let _ = Rexie::delete(name).await;
-    let old = schema::builder(name, 1).build().await.unwrap();
-    let transaction = old
-        .transaction(&[BOOKS], TransactionMode::ReadWrite)
-        .unwrap();
-    let value = js_sys::JSON::parse(r#"{"title": "Emma", "author": "Jane Austen"}"#).unwrap();
-    transaction
-        .store(BOOKS)
-        .unwrap()
-        .add(&value, None)
-        .await
-        .unwrap();
-    transaction.done().await.unwrap();
-    old.close();
+    version_one(name, &[r#"{"title": "Emma", "author": "Jane Austen"}"#]).await;
 
     record_transactions(false);
     let repository = BookRepository::open(name).await.unwrap();

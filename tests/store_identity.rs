@@ -8,29 +8,14 @@ use std::collections::HashSet;
 use bookshelf::book::{Book, BookPatch, NewBook};
 use bookshelf::query::{Direction, Sort, SortField};
 use bookshelf::store::record::{MISSING_AUTHOR, MISSING_TITLE};
-use bookshelf::store::schema::{self, BOOKS};
-use bookshelf::store::{BookRepository, PageRequest, StoreError};
+use bookshelf::store::{BookRepository, StoreError};
 use bookshelf::transfer::{read_all, DuplicateReason, ImportPlan, Probe};
-use rexie::{Rexie, TransactionMode};
 use wasm_bindgen_test::*;
 
+mod common;
+use common::{all, fresh, version_one};
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-async fn fresh(name: &str) -> BookRepository {
-    let _ = Rexie::delete(name).await;
-    match BookRepository::open(name).await {
-        Ok(repository) => repository,
-        Err(error) => panic!("open {name}: {error}"),
-    }
-}
-
-async fn all(repository: &BookRepository) -> Vec<Book> {
-    let request = PageRequest {
-        after: None,
-        limit: 100_000,
-    };
-    repository.list(request).await.unwrap()
-}
 
 /// Plans and writes an import of `file` as the Import control does.
 async fn import(repository: &BookRepository, file: &str, anyway: bool) -> (ImportPlan, Vec<Book>) {
@@ -191,24 +176,13 @@ async fn an_export_restored_into_an_empty_catalogue_is_the_same_and_again_is_a_d
 #[wasm_bindgen_test]
 async fn the_upgrade_gives_old_records_uids_and_keeps_those_without_a_title_or_author() {
     let name = "identity_upgrade_v1";
-    let _ = Rexie::delete(name).await;
-    let old = schema::builder(name, 1).build().await.unwrap();
-    let transaction = old
-        .transaction(&[BOOKS], TransactionMode::ReadWrite)
-        .unwrap();
-    let store = transaction.store(BOOKS).unwrap();
     let records = [
         r#"{"title": "Emma", "author": "Jane Austen", "genre": ""}"#,
         r#"{"title": null, "author": "Anonymous"}"#,
         r#"{"title": "Beowulf"}"#,
         r#"{"title": 1984, "author": "George Orwell", "genre": null}"#,
     ];
-    for record in records {
-        let value = js_sys::JSON::parse(record).unwrap();
-        store.add(&value, None).await.unwrap();
-    }
-    transaction.done().await.unwrap();
-    old.close();
+    version_one(name, &records).await;
 
     let repository = BookRepository::open(name).await.unwrap();
     let books = all(&repository).await;

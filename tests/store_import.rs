@@ -8,7 +8,7 @@ use bookshelf::book::{Book, NewBook, Shelf};
 use bookshelf::query::{Direction, Filter, Sort, SortField};
 use bookshelf::search::SearchIndex;
 use bookshelf::store::schema::{self, BOOKS, BY_ISBN, META, SEARCH};
-use bookshelf::store::{BookRepository, PageRequest, StoreError};
+use bookshelf::store::{BookRepository, StoreError};
 use bookshelf::transfer::{read_all, ImportPlan, Probe};
 use rexie::{Rexie, TransactionMode};
 use wasm_bindgen::JsValue;
@@ -16,13 +16,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn fresh(name: &str) -> BookRepository {
-    let _ = Rexie::delete(name).await;
-    match BookRepository::open(name).await {
-        Ok(repository) => repository,
-        Err(error) => panic!("open {name}: {error}"),
-    }
-}
+mod common;
+use common::{all, fresh};
 
 fn book(id: u64, title: &str, author: &str) -> Book {
     NewBook::new(title, author, "Imported").with_id(id)
@@ -38,14 +33,6 @@ async fn found(repository: &BookRepository, text: &str) -> Vec<u64> {
         .matching(&Filter::new(text, None), BY_ID)
         .await
         .unwrap()
-}
-
-async fn all(repository: &BookRepository) -> Vec<Book> {
-    let request = PageRequest {
-        after: None,
-        limit: 100_000,
-    };
-    repository.list(request).await.unwrap()
 }
 
 #[wasm_bindgen_test]
