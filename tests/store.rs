@@ -138,11 +138,20 @@ async fn restoring_an_id_in_use_is_refused_and_changes_nothing() {
     let first = repository.create(book("First")).await.unwrap();
     repository.delete(first.id).await.unwrap();
     repository.restore(first.clone()).await.unwrap();
-    let again = repository.restore(first.clone()).await;
+    // Another book under the same id: the store refuses the key.
+    let other = bookshelf::book::Book {
+        uid: String::new(),
+        title: "Other".into(),
+        ..first.clone()
+    };
+    let taken = repository.restore(other).await;
     assert!(
-        matches!(again, Err(StoreError::Constraint { .. })),
-        "{again:?}"
+        matches!(taken, Err(StoreError::Constraint { .. })),
+        "{taken:?}"
     );
+    // The same book again: already back.
+    let again = repository.restore(first.clone()).await;
+    assert_eq!(again, Err(StoreError::AlreadyStored(first.id)));
     assert_eq!(repository.count().await.unwrap(), 1);
     repository.close();
 }

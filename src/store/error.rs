@@ -19,6 +19,8 @@ pub enum StoreError {
     },
     /// No book has this id.
     NotFound(BookId),
+    /// The book is already stored again (under this id), so it is not put back twice.
+    AlreadyStored(BookId),
     /// The browser refused the write: the site's storage quota is used up. Nothing was changed.
     QuotaExceeded {
         /// Bytes in use when the write failed, when the browser says.
@@ -97,6 +99,10 @@ impl fmt::Display for StoreError {
             StoreError::ClosedElsewhere => write!(
                 f,
                 "A newer version of Bookshelf was opened — reload this page to go on."
+            ),
+            StoreError::AlreadyStored(id) => write!(
+                f,
+                "This book is already back in the catalogue (as book {id}), so nothing was changed."
             ),
             StoreError::Reopening => write!(
                 f,

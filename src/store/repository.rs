@@ -14,7 +14,7 @@ use super::codec::{from_js, id_of, key, to_js};
 use super::error::{Result, StoreError};
 use super::identity::new_uids;
 use super::record::Record;
-use super::schema::{self, BOOKS, HIGH_WATER_KEY, META, SEARCH};
+use super::schema::{self, BOOKS, BY_UID, HIGH_WATER_KEY, META, SEARCH};
 use super::transaction::{browser_error, describe, settle};
 use super::watch::{wait_until_unblocked, Loss, Watch};
 use crate::book::{Book, BookId, BookPatch, NewBook};
@@ -228,7 +228,8 @@ impl BookRepository {
         })
     }
 
-    /// Puts a deleted book back with its own id (undo). Fails if that id is in use again.
+    /// Puts a deleted book back with its own id and uid (undo). Fails if that id is in use again,
+    /// or if an import has brought the same book (its uid) back meanwhile.
     pub async fn restore(&self, book: Book) -> Result<Book> {
         const OPERATION: &str = "restore the book";
         let mut checked = book.to_new().validated()?.with_id(book.id);
@@ -239,7 +240,20 @@ impl BookRepository {
         let _slot = self.slot().await;
         let transaction = self.write_transaction(OPERATION)?;
         let outcome = async {
-            books_store(&transaction, OPERATION)?
+            let books = books_store(&transaction, OPERATION)?;
+            // An import may have brought the same book back meanwhile: it is not put back twice.
+            let only = rexie::KeyRange::only(&JsValue::from_str(&checked.uid))
+                .map_err(|error| browser_error(OPERATION, error.into()))?;
+            let same = books
+                .index(BY_UID)
+                .map_err(|error| browser_error(OPERATION, error))?
+                .get_all_keys(Some(only), Some(1))
+                .await
+                .map_err(|error| browser_error(OPERATION, error))?;
+            if let Some(key) = same.first() {
+                return Err(StoreError::AlreadyStored(id_of(key, OPERATION)?));
+            }
+            books
                 .add(&value, None)
                 .await
                 .map_err(|error| browser_error(OPERATION, error))?;

@@ -38,7 +38,10 @@ pub const BY_AUTHOR: &str = "by_author";
 pub const BY_GENRE: &str = "by_genre";
 /// The index of books by ISBN-13 (books without one are not in it), to find duplicates.
 pub const BY_ISBN: &str = "by_isbn";
-/// The unique index of books by their lasting identity (`uid`).
+/// The index of books by their lasting identity (`uid`), to find an import's books already here.
+/// Not a unique index: IndexedDB would then look up every uid as it writes, which doubles the
+/// cost of a large import; uids are random, an import's plan sets aside the ones already stored,
+/// and Undo checks its own ([`crate::store::BookRepository::restore`]).
 pub const BY_UID: &str = "by_uid";
 /// The `meta` key of the largest id any book has ever had here (deleted ones included).
 pub const HIGH_WATER_KEY: &str = "high_water";
@@ -54,7 +57,7 @@ const MIGRATION_BATCH: u32 = 5_000;
 ///    the `meta` store;
 /// 3. optional `isbn`, `year`, `rating` and `shelf` in records (absent in older ones, read as
 ///    none) and an index on `isbn`, which IndexedDB fills from the stored records as it creates it;
-/// 4. a `uid` in every record (the upgrade gives one to each older record) under a unique index,
+/// 4. a `uid` in every record (the upgrade gives one to each older record) under an index,
 ///    and the ids' high-water mark in `meta`, so that no id or uid is ever another book's.
 pub fn builder(name: &str, version: u32) -> RexieBuilder {
     let books = ObjectStore::new(BOOKS).key_path("id").auto_increment(true);
@@ -70,7 +73,7 @@ pub fn builder(name: &str, version: u32) -> RexieBuilder {
         books = books.add_index(Index::new(BY_ISBN, "isbn"));
     }
     if version >= 4 {
-        books = books.add_index(Index::new(BY_UID, "uid").unique(true));
+        books = books.add_index(Index::new(BY_UID, "uid"));
     }
     builder
         .add_object_store(books)
