@@ -5,7 +5,8 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use super::{Candidate, Format, ImportReport, Refusal};
+use super::input::out_of_memory;
+use super::{Candidate, Format, IgnoredColumns, ImportError, ImportReport, Refusal};
 use crate::book::{Book, BookId, NewBook};
 use crate::query::{count_label, fold};
 
@@ -17,28 +18,70 @@ pub struct Probe {
     /// The ISBNs the file carries, each once.
     pub isbns: Vec<String>,
     /// Folded title to the folded authors it comes with.
-    pub names: HashMap<String, Vec<String>>,
+    pub names: HashMap<String, HashSet<String>>,
+}
+
+/// Gathers a [`Probe`] a book at a time (a caller with many books adds them a slice at a time).
+#[derive(Debug, Default)]
+pub struct ProbeBuilder {
+    probe: Probe,
+    /// The ISBNs already asked about (as numbers: an ISBN is 13 digits).
+    seen_isbns: HashSet<u64>,
+}
+
+impl ProbeBuilder {
+    /// Adds the questions for one book; refused if memory runs out.
+    pub fn add(&mut self, candidate: &Candidate) -> Result<(), ImportError> {
+        let probe = &mut self.probe;
+        let room = probe
+            .ids
+            .try_reserve(1)
+            .and_then(|()| probe.isbns.try_reserve(1))
+            .and_then(|()| self.seen_isbns.try_reserve(1))
+            .and_then(|()| probe.names.try_reserve(1));
+        room.map_err(|_| out_of_memory(candidate.line))?;
+        self.ask(candidate);
+        Ok(())
+    }
+
+    fn ask(&mut self, candidate: &Candidate) {
+        let probe = &mut self.probe;
+        probe.ids.extend(candidate.id);
+        if let Some(isbn) = &candidate.book.isbn {
+            let new = match isbn.parse::<u64>() {
+                Ok(number) => self.seen_isbns.insert(number),
+                Err(_) => !probe.isbns.contains(isbn),
+            };
+            if new {
+                probe.isbns.push(isbn.clone());
+            }
+        }
+        let title = fold(&candidate.book.title);
+        let author = fold(&candidate.book.author);
+        match probe.names.get_mut(&title) {
+            Some(authors) => {
+                authors.insert(author);
+            }
+            None => {
+                probe.names.insert(title, HashSet::from([author]));
+            }
+        }
+    }
+
+    /// The questions gathered.
+    pub fn finish(self) -> Probe {
+        self.probe
+    }
 }
 
 impl Probe {
     /// The questions for the books of `report`.
     pub fn of(report: &ImportReport) -> Self {
-        let mut probe = Probe::default();
-        let mut isbns = HashSet::new();
+        let mut builder = ProbeBuilder::default();
         for candidate in &report.books {
-            probe.ids.extend(candidate.id);
-            if let Some(isbn) = &candidate.book.isbn {
-                if isbns.insert(isbn.as_str()) {
-                    probe.isbns.push(isbn.clone());
-                }
-            }
-            let authors = probe.names.entry(fold(&candidate.book.title)).or_default();
-            let author = fold(&candidate.book.author);
-            if !authors.contains(&author) {
-                authors.push(author);
-            }
+            builder.ask(candidate);
         }
-        probe
+        builder.finish()
     }
 
     /// True when there is nothing to ask.
@@ -65,7 +108,7 @@ impl Existing {
             self.ids.insert(id);
         }
         let asked = probe.names.get(title_key);
-        if asked.is_some_and(|authors| authors.iter().any(|a| a == author_key)) {
+        if asked.is_some_and(|authors| authors.contains(author_key)) {
             self.names
                 .entry((title_key.to_owned(), author_key.to_owned()))
                 .or_insert(id);
@@ -121,46 +164,91 @@ pub struct ImportPlan {
     pub renumbered: usize,
     /// Books that look like stored ones (skipped by default).
     pub duplicates: Vec<Duplicate>,
-    /// Lines refused, and why.
+    /// The first lines refused, and why (the report's).
     pub refused: Vec<Refusal>,
+    /// How many lines were refused in all.
+    pub refused_total: usize,
     /// Columns of the file that Bookshelf does not keep.
-    pub ignored_columns: Vec<String>,
+    pub ignored_columns: IgnoredColumns,
 }
 
-impl ImportPlan {
-    /// The plan for `report`, given what the store answered to its [`Probe`].
-    pub fn new(report: ImportReport, existing: &Existing) -> Self {
-        let mut plan = ImportPlan {
+/// Makes an [`ImportPlan`] a slice of books at a time, so that a caller can let the page
+/// breathe between slices.
+pub struct Planner {
+    plan: ImportPlan,
+    books: std::vec::IntoIter<Candidate>,
+}
+
+impl Planner {
+    /// Starts the plan for `report`.
+    pub fn new(report: ImportReport) -> Self {
+        let plan = ImportPlan {
             format: report.format,
             restored: Vec::new(),
             added: Vec::new(),
             renumbered: 0,
             duplicates: Vec::new(),
             refused: report.refused,
+            refused_total: report.refused_total,
             ignored_columns: report.ignored_columns,
         };
-        for candidate in report.books {
-            let same_isbn = candidate
-                .book
-                .isbn
-                .as_ref()
-                .and_then(|isbn| existing.isbns.get(isbn));
-            let name = (fold(&candidate.book.title), fold(&candidate.book.author));
-            let duplicate = match (same_isbn, existing.names.get(&name)) {
-                (Some(&id), _) => Some((id, DuplicateReason::SameIsbn)),
-                (None, Some(&id)) => Some((id, DuplicateReason::SameTitleAndAuthor)),
-                (None, None) => None,
-            };
-            match duplicate {
-                Some((existing, reason)) => plan.duplicates.push(Duplicate {
-                    candidate,
-                    existing,
-                    reason,
-                }),
-                None => plan.take(candidate, existing),
-            }
+        Self {
+            plan,
+            books: report.books.into_iter(),
         }
-        plan
+    }
+
+    /// Files up to `count` more books, given what the store answered to the [`Probe`]; true
+    /// once every book is filed. Refused if memory runs out.
+    pub fn step(&mut self, existing: &Existing, count: usize) -> Result<bool, ImportError> {
+        for candidate in self.books.by_ref().take(count) {
+            let plan = &mut self.plan;
+            let duplicate = duplicate_of(&candidate, existing);
+            let room = match duplicate {
+                Some(_) => plan.duplicates.try_reserve(1),
+                None if candidate.id.is_some_and(|id| !existing.ids.contains(&id)) => {
+                    plan.restored.try_reserve(1)
+                }
+                None => plan.added.try_reserve(1),
+            };
+            room.map_err(|_| out_of_memory(candidate.line))?;
+            plan.file(candidate, duplicate, existing);
+        }
+        Ok(self.books.len() == 0)
+    }
+
+    /// The plan, once [`step`](Self::step) has said every book is filed.
+    pub fn finish(self) -> ImportPlan {
+        self.plan
+    }
+}
+
+impl ImportPlan {
+    /// The plan for `report`, given what the store answered to its [`Probe`], all at once.
+    pub fn new(report: ImportReport, existing: &Existing) -> Self {
+        let mut planner = Planner::new(report);
+        for candidate in planner.books.by_ref() {
+            let duplicate = duplicate_of(&candidate, existing);
+            planner.plan.file(candidate, duplicate, existing);
+        }
+        planner.finish()
+    }
+
+    /// Files a book: a duplicate of a stored book, or one that will be written.
+    fn file(
+        &mut self,
+        candidate: Candidate,
+        duplicate: Option<(BookId, DuplicateReason)>,
+        existing: &Existing,
+    ) {
+        match duplicate {
+            Some((existing, reason)) => self.duplicates.push(Duplicate {
+                candidate,
+                existing,
+                reason,
+            }),
+            None => self.take(candidate, existing),
+        }
     }
 
     /// Files a book that will be written: with its own id if it has a free one.
@@ -203,6 +291,21 @@ impl ImportPlan {
     }
 }
 
+/// The stored book `candidate` looks like, and why, if any.
+fn duplicate_of(candidate: &Candidate, existing: &Existing) -> Option<(BookId, DuplicateReason)> {
+    let book = &candidate.book;
+    if let Some(&id) = book.isbn.as_ref().and_then(|isbn| existing.isbns.get(isbn)) {
+        return Some((id, DuplicateReason::SameIsbn));
+    }
+    // Folding costs: only done when some stored book shares a title and author.
+    if existing.names.is_empty() {
+        return None;
+    }
+    let name = (fold(&book.title), fold(&book.author));
+    let id = existing.names.get(&name)?;
+    Some((*id, DuplicateReason::SameTitleAndAuthor))
+}
+
 /// The confirm button's name: "Import 232 books".
 pub fn import_label(count: usize) -> String {
     format!("Import {}", count_label(count as u64))
@@ -229,7 +332,7 @@ mod tests {
         let probe = Probe::of(&report());
         assert_eq!(probe.ids, HashSet::from([1, 2, 3]));
         assert_eq!(probe.isbns, vec!["9780441172719".to_owned()]);
-        assert_eq!(probe.names["emile"], vec!["rousseau".to_owned()]);
+        assert_eq!(probe.names["emile"], HashSet::from(["rousseau".to_owned()]));
         assert!(Probe::default().is_empty());
     }
 

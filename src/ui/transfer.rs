@@ -1,6 +1,7 @@
-//! Import and export: the Import control (a file read and checked in full, shown as a preview,
-//! written in one transaction only once confirmed, with progress throughout) and the Export JSON
-//! and Export CSV buttons (the catalogue, or the current search result, downloaded as a file).
+//! Import and export: the Import control (a file read a slice at a time and checked in full,
+//! shown as a preview, written in one transaction only once confirmed, with progress throughout,
+//! the page never blocked for long, and every failure a message) and the Export JSON and Export
+//! CSV buttons (the catalogue, or the current search result, downloaded as a file).
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
@@ -9,16 +10,24 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, HtmlInputElement};
 
 use super::context::{Catalogue, CatalogueQuery};
-use super::files::{download, read_text, today, BlobParts};
+use super::files::{download, today, BlobParts, FileSlices};
 use super::notices::Notices;
+use crate::memory;
 use crate::query::{count_label, Filter, Sort};
 use crate::store::BookRepository;
 use crate::transfer::{
-    import_label, Existing, ExportFormat, Exporter, ImportPlan, Probe, Reader, MAX_IMPORT_BYTES,
+    import_label, Existing, ExportFormat, Exporter, FileReader, IgnoredColumns, ImportError,
+    ImportErrorKind, ImportPlan, Planner, ProbeBuilder, ReadStep, MAX_IMPORT_BYTES,
 };
 
-/// Rows parsed between two turns of the event loop.
-const ROWS_PER_SLICE: usize = 2_000;
+/// Bytes of the file read from disk at a time (`Blob.slice`): the file is never in memory whole.
+const FILE_SLICE_BYTES: u32 = 8 * 1024 * 1024;
+/// Bytes of text read between two looks at the clock.
+const READ_BUDGET: usize = 64 * 1024;
+/// Books looked at between two looks at the clock (finding duplicates, planning).
+const BOOKS_PER_STEP: usize = 2_000;
+/// How long the work goes on before the page gets a turn (well under the 50 ms of a long task).
+const WORK_MILLIS: f64 = 30.0;
 /// Books per page read for an export (each page becomes one part of the file).
 const EXPORT_PAGE: usize = 1_000;
 /// Lines of refusals or duplicates listed in the preview (the counts are always whole).
@@ -43,7 +52,7 @@ struct Summary {
     refused: Vec<String>,
     duplicates_total: usize,
     duplicates: Vec<String>,
-    ignored_columns: Vec<String>,
+    ignored_columns: IgnoredColumns,
 }
 
 impl Summary {
@@ -52,7 +61,7 @@ impl Summary {
             heading: format!("Import preview: {file_name} ({})", plan.format),
             adds: plan.count(false),
             renumbered: plan.renumbered,
-            refused_total: plan.refused.len(),
+            refused_total: plan.refused_total,
             refused: plan
                 .refused
                 .iter()
@@ -71,38 +80,108 @@ impl Summary {
     }
 }
 
-/// Reads, checks and plans an import of `file`, reporting progress; writes nothing.
+/// Milliseconds on the page's clock.
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|window| window.performance())
+        .map_or_else(js_sys::Date::now, |performance| performance.now())
+}
+
+/// Gives the page a turn after every [`WORK_MILLIS`] of work, so that it never freezes.
+struct Breather {
+    since: f64,
+}
+
+impl Breather {
+    fn new() -> Self {
+        Self { since: now() }
+    }
+
+    /// True when the work has gone on long enough.
+    fn due(&self) -> bool {
+        now() - self.since >= WORK_MILLIS
+    }
+
+    /// Lets the page have its turn if it is due; then says whether memory ran out meanwhile.
+    async fn breathe(&mut self) -> Result<(), String> {
+        if self.due() {
+            TimeoutFuture::new(0).await;
+            self.since = now();
+        }
+        enough_memory()
+    }
+}
+
+/// Refused, with a message, once memory has run out (the allocator let its reserve go).
+fn enough_memory() -> Result<(), String> {
+    match memory::ran_low() {
+        true => Err(ImportError::new(ImportErrorKind::OutOfMemory).to_string()),
+        false => Ok(()),
+    }
+}
+
+/// Reads, checks and plans an import of `file`, reporting progress; writes nothing. The file is
+/// read from disk in slices and checked a little at a time; whatever goes wrong — the file, the
+/// browser, memory — ends in a message.
 async fn prepare(
     repository: &BookRepository,
     file: &web_sys::File,
     stage: RwSignal<Stage>,
 ) -> Result<(ImportPlan, Existing), String> {
+    let message = |error: ImportError| error.to_string();
+    memory::arm();
     stage.set(Stage::Busy("Reading the file…".into(), 0, 1));
-    let text = read_text(file).await?;
-    let mut reader = Reader::new(&text).map_err(|error| error.to_string())?;
-    let checking = format!("Checking the {}…", reader.format());
-    while reader
-        .read(ROWS_PER_SLICE)
-        .map_err(|error| error.to_string())?
-    {
-        let (done, total) = reader.progress();
-        stage.set(Stage::Busy(checking.clone(), done as u64, total as u64));
-        TimeoutFuture::new(0).await;
+    let size = file.size();
+    let mut reader = FileReader::new(size as u64).map_err(message)?;
+    let mut slices = FileSlices::new(file, FILE_SLICE_BYTES);
+    let mut bytes = Vec::new();
+    let mut breather = Breather::new();
+    loop {
+        match reader.read(READ_BUDGET).map_err(message)? {
+            ReadStep::Finished => break,
+            ReadStep::Paused => {}
+            ReadStep::NeedsText => {
+                let more = slices.next(&mut bytes).await?;
+                reader.give(more.then_some(&bytes[..])).map_err(message)?;
+            }
+        }
+        if breather.due() {
+            let label = match reader.format() {
+                Some(format) => format!("Checking the {format}…"),
+                None => "Reading the file…".to_owned(),
+            };
+            stage.set(Stage::Busy(label, slices.read() as u64, size as u64));
+        }
+        breather.breathe().await?;
     }
+    drop(bytes);
     let report = reader.finish();
-    drop(text);
-    stage.set(Stage::Busy(
-        "Looking for books you already have…".into(),
-        1,
-        1,
-    ));
-    TimeoutFuture::new(0).await;
-    let probe = Probe::of(&report);
+    let books = report.books.len() as u64;
+    let looking = "Looking for books you already have…";
+    stage.set(Stage::Busy(looking.into(), 0, books));
+    let mut probe = ProbeBuilder::default();
+    for (step, chunk) in report.books.chunks(BOOKS_PER_STEP).enumerate() {
+        for candidate in chunk {
+            probe.add(candidate).map_err(message)?;
+        }
+        if breather.due() {
+            let done = (step * BOOKS_PER_STEP + chunk.len()) as u64;
+            stage.set(Stage::Busy(looking.into(), done, books));
+        }
+        breather.breathe().await?;
+    }
+    let probe = probe.finish();
     let existing = repository
         .existing(&probe)
         .await
         .map_err(|error| error.to_string())?;
-    Ok((ImportPlan::new(report, &existing), existing))
+    drop(probe);
+    breather.breathe().await?;
+    let mut planner = Planner::new(report);
+    while !planner.step(&existing, BOOKS_PER_STEP).map_err(message)? {
+        breather.breathe().await?;
+    }
+    Ok((planner.finish(), existing))
 }
 
 /// Writes the catalogue (or the books `filter` finds, in `sort` order) as a file of `format`.
@@ -365,7 +444,7 @@ fn preview(
         view! { <p>{format!("{} carry an id already in use: they get new ids.", count_label(summary.renumbered as u64))}</p> }
     });
     let ignored = (!summary.ignored_columns.is_empty()).then(|| {
-        view! { <p class="muted">{format!("Not imported (Bookshelf does not keep them): {}.", summary.ignored_columns.join(", "))}</p> }
+        view! { <p class="muted">{format!("Not imported (Bookshelf does not keep them): {}.", summary.ignored_columns.label())}</p> }
     });
     view! {
         <div class="import-preview" role="group" aria-labelledby="import-preview-heading">
