@@ -43,7 +43,10 @@ pub enum ImportErrorKind {
     /// Text after the end of the JSON array.
     TrailingText,
     /// More books than one import takes.
-    TooManyBooks,
+    TooManyBooks {
+        /// How many it takes ([`MAX_IMPORT_BOOKS`](super::MAX_IMPORT_BOOKS)).
+        max: usize,
+    },
     /// The tab ran out of memory while reading the file.
     OutOfMemory,
 }
@@ -190,8 +193,7 @@ impl fmt::Display for ImportError {
             ImportErrorKind::TrailingText => {
                 write!(f, "The JSON goes on after its list of books ends{place}")?
             }
-            ImportErrorKind::TooManyBooks => {
-                let max = super::MAX_IMPORT_BOOKS;
+            ImportErrorKind::TooManyBooks { max } => {
                 write!(f, "The file holds more than {max} books")?;
                 if let Some(line) = self.line {
                     write!(f, " (book {} starts on line {line})", max + 1)?;

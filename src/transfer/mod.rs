@@ -136,6 +136,7 @@ pub struct Reader {
     record: csv::Record,
     report: ImportReport,
     first_line_of_id: HashMap<BookId, u64>,
+    max_books: usize,
 }
 
 /// What one row became: a book (with the id it carried) or the reason it was refused, by column.
@@ -162,6 +163,16 @@ impl Reader {
                 ignored_columns: IgnoredColumns::default(),
             },
             first_line_of_id: HashMap::new(),
+            max_books: MAX_IMPORT_BOOKS,
+        }
+    }
+
+    /// A reader that takes at most `max_books` books (for tests of the limit).
+    #[cfg(test)]
+    fn with_max_books(max_books: usize) -> Self {
+        Self {
+            max_books,
+            ..Self::new()
         }
     }
 
@@ -318,8 +329,10 @@ impl Reader {
             }
             Ok((id, book)) => {
                 let books = &mut self.report.books;
-                if books.len() >= MAX_IMPORT_BOOKS {
-                    let kind = ImportErrorKind::TooManyBooks;
+                if books.len() >= self.max_books {
+                    let kind = ImportErrorKind::TooManyBooks {
+                        max: self.max_books,
+                    };
                     return Err(ImportError::at(kind, line, None));
                 }
                 books.try_reserve(1).map_err(|_| out_of_memory(line))?;
