@@ -2,8 +2,9 @@
 //! the preview, and how many there are in all — counted at a constant cost per column and in
 //! bounded memory, however many a file has.
 
-use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
+
+use super::sharded::ShardedMap;
 
 /// How many ignored columns are named; the rest are counted.
 pub const LISTED_IGNORED: usize = 30;
@@ -71,7 +72,7 @@ impl IgnoredColumns {
 #[derive(Debug, Default)]
 pub(super) struct KeyTally {
     columns: IgnoredColumns,
-    seen: HashSet<u64>,
+    seen: ShardedMap<()>,
 }
 
 impl KeyTally {
@@ -80,16 +81,16 @@ impl KeyTally {
         let mut hasher = DefaultHasher::new();
         key.hash(&mut hasher);
         let hash = hasher.finish();
-        if self.seen.contains(&hash) {
+        if self.seen.get(hash).is_some() {
             return;
         }
         // Past the limit, or when memory for more runs out, the count becomes a lower bound.
-        if self.seen.len() >= MAX_COUNTED_KEYS || self.seen.try_reserve(1).is_err() {
+        let added = self.seen.len() < MAX_COUNTED_KEYS && self.seen.insert_new(hash, ()).is_ok();
+        if added {
+            self.columns.push(key);
+        } else {
             self.columns.at_least = true;
-            return;
         }
-        self.seen.insert(hash);
-        self.columns.push(key);
     }
 
     /// The keys noted.

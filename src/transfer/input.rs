@@ -14,8 +14,6 @@ pub(super) struct Input {
     /// Where `text[counted]` is in the file; positions are counted forward, once.
     position: Position,
     counted: usize,
-    /// Bytes of text dropped before `text` starts.
-    dropped: u64,
     ended: bool,
 }
 
@@ -26,7 +24,6 @@ impl Input {
             self.count_to(self.at);
             self.text.drain(..self.at);
             self.counted -= self.at;
-            self.dropped += self.at as u64;
             self.at = 0;
         }
         self.text
@@ -54,11 +51,6 @@ impl Input {
     /// Marks the next `bytes` bytes as used.
     pub fn consume(&mut self, bytes: usize) {
         self.at = (self.at + bytes).min(self.text.len());
-    }
-
-    /// Bytes of text used so far.
-    pub fn used(&self) -> u64 {
-        self.dropped + self.at as u64
     }
 
     /// The line and column (1-based, the column in characters) of the text `ahead` bytes into

@@ -15,9 +15,9 @@ mod input;
 mod json;
 mod plan;
 mod records;
+mod sharded;
 mod text;
 
-use std::collections::HashMap;
 use std::fmt;
 
 pub use error::{ImportError, ImportErrorKind, JsonFault, QuotingFault, Refusal, RefusalReason};
@@ -25,7 +25,8 @@ pub use export::{ExportError, ExportFormat, Exporter};
 pub use file::FileReader;
 pub use ignored::{IgnoredColumns, LISTED_IGNORED};
 pub use plan::{
-    import_label, Duplicate, DuplicateReason, Existing, ImportPlan, Planner, Probe, ProbeBuilder,
+    import_label, name_key, Duplicate, DuplicateReason, Existing, ImportPlan, Planner, Probe,
+    ProbeBuilder,
 };
 pub use text::{decode, Decoder};
 
@@ -135,7 +136,7 @@ pub struct Reader {
     source: Source,
     record: csv::Record,
     report: ImportReport,
-    first_line_of_id: HashMap<BookId, u64>,
+    first_line_of_id: sharded::ShardedMap<u64>,
     max_books: usize,
 }
 
@@ -162,13 +163,13 @@ impl Reader {
                 refused_total: 0,
                 ignored_columns: IgnoredColumns::default(),
             },
-            first_line_of_id: HashMap::new(),
+            first_line_of_id: sharded::ShardedMap::default(),
             max_books: MAX_IMPORT_BOOKS,
         }
     }
 
     /// A reader that takes at most `max_books` books (for tests of the limit).
-    #[cfg(test)]
+    #[cfg(all(test, not(target_arch = "wasm32")))]
     fn with_max_books(max_books: usize) -> Self {
         Self {
             max_books,
@@ -192,11 +193,6 @@ impl Reader {
             Source::Undecided { .. } | Source::Header(..) => None,
             _ => Some(self.report.format),
         }
-    }
-
-    /// Bytes of text read so far.
-    pub fn position(&self) -> u64 {
-        self.input.used()
     }
 
     /// Reads on, for a budget of about `budget` bytes of text (each row costs a little more).
@@ -322,8 +318,8 @@ impl Reader {
             reason,
         };
         match outcome {
-            Ok((Some(id), _)) if self.first_line_of_id.contains_key(&id) => {
-                let first_line = self.first_line_of_id.get(&id).copied().unwrap_or_default();
+            Ok((Some(id), _)) if self.first_line_of_id.get(id).is_some() => {
+                let first_line = self.first_line_of_id.get(id).copied().unwrap_or_default();
                 let reason = RefusalReason::RepeatedId { id, first_line };
                 self.refuse(refuse(Some("id".into()), reason));
             }
@@ -338,9 +334,8 @@ impl Reader {
                 books.try_reserve(1).map_err(|_| out_of_memory(line))?;
                 if let Some(id) = id {
                     self.first_line_of_id
-                        .try_reserve(1)
+                        .insert_new(id, line)
                         .map_err(|_| out_of_memory(line))?;
-                    self.first_line_of_id.insert(id, line);
                 }
                 books.push(Candidate { line, id, book });
             }

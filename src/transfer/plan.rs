@@ -17,8 +17,18 @@ pub struct Probe {
     pub ids: HashSet<BookId>,
     /// The ISBNs the file carries, each once.
     pub isbns: Vec<String>,
-    /// Folded title to the folded authors it comes with.
-    pub names: HashMap<String, HashSet<String>>,
+    /// Each book's folded title and author, as [`name_key`] joins them.
+    pub names: HashSet<String>,
+}
+
+/// A folded title and author as one key: joined by a NUL, which neither can hold (control
+/// characters are refused).
+pub fn name_key(title_key: &str, author_key: &str) -> String {
+    let mut key = String::with_capacity(title_key.len() + 1 + author_key.len());
+    key.push_str(title_key);
+    key.push('\0');
+    key.push_str(author_key);
+    key
 }
 
 /// Gathers a [`Probe`] a book at a time (a caller with many books adds them a slice at a time).
@@ -30,6 +40,22 @@ pub struct ProbeBuilder {
 }
 
 impl ProbeBuilder {
+    /// A builder with room for the questions about `books` (a table grown a step at a time to
+    /// a million entries would, at each step, move them all in one go).
+    pub fn for_books(books: &[Candidate]) -> Result<Self, ImportError> {
+        let mut builder = Self::default();
+        let ids = books.iter().filter(|c| c.id.is_some()).count();
+        let isbns = books.iter().filter(|c| c.book.isbn.is_some()).count();
+        let probe = &mut builder.probe;
+        let room = probe
+            .ids
+            .try_reserve(ids)
+            .and_then(|()| builder.seen_isbns.try_reserve(isbns))
+            .and_then(|()| probe.names.try_reserve(books.len()));
+        room.map_err(|_| out_of_memory(books.first().map_or(1, |c| c.line)))?;
+        Ok(builder)
+    }
+
     /// Adds the questions for one book; refused if memory runs out.
     pub fn add(&mut self, candidate: &Candidate) -> Result<(), ImportError> {
         let probe = &mut self.probe;
@@ -56,16 +82,8 @@ impl ProbeBuilder {
                 probe.isbns.push(isbn.clone());
             }
         }
-        let title = fold(&candidate.book.title);
-        let author = fold(&candidate.book.author);
-        match probe.names.get_mut(&title) {
-            Some(authors) => {
-                authors.insert(author);
-            }
-            None => {
-                probe.names.insert(title, HashSet::from([author]));
-            }
-        }
+        let key = name_key(&fold(&candidate.book.title), &fold(&candidate.book.author));
+        probe.names.insert(key);
     }
 
     /// The questions gathered.
@@ -107,8 +125,7 @@ impl Existing {
         if probe.ids.contains(&id) {
             self.ids.insert(id);
         }
-        let asked = probe.names.get(title_key);
-        if asked.is_some_and(|authors| authors.contains(author_key)) {
+        if probe.names.contains(&name_key(title_key, author_key)) {
             self.names
                 .entry((title_key.to_owned(), author_key.to_owned()))
                 .or_insert(id);
@@ -180,9 +197,9 @@ pub struct Planner {
 }
 
 impl Planner {
-    /// Starts the plan for `report`.
-    pub fn new(report: ImportReport) -> Self {
-        let plan = ImportPlan {
+    /// Starts the plan for `report`, given what the store answered to the [`Probe`].
+    pub fn new(report: ImportReport, existing: &Existing) -> Self {
+        let mut plan = ImportPlan {
             format: report.format,
             restored: Vec::new(),
             added: Vec::new(),
@@ -192,6 +209,15 @@ impl Planner {
             refused_total: report.refused_total,
             ignored_columns: report.ignored_columns,
         };
+        // Room for the books up front, so that no step moves a million of them to grow a list
+        // (without it, the lists grow as they go: `step` says if memory runs out).
+        let restored = report
+            .books
+            .iter()
+            .filter(|c| c.id.is_some_and(|id| !existing.ids.contains(&id)))
+            .count();
+        let _ = plan.restored.try_reserve_exact(restored);
+        let _ = plan.added.try_reserve_exact(report.books.len() - restored);
         Self {
             plan,
             books: report.books.into_iter(),
@@ -221,12 +247,18 @@ impl Planner {
     pub fn finish(self) -> ImportPlan {
         self.plan
     }
+
+    /// The plan so far and the books not yet filed (to free them a slice at a time when the
+    /// planning is given up).
+    pub fn into_parts(self) -> (ImportPlan, impl Iterator<Item = Candidate>) {
+        (self.plan, self.books)
+    }
 }
 
 impl ImportPlan {
     /// The plan for `report`, given what the store answered to its [`Probe`], all at once.
     pub fn new(report: ImportReport, existing: &Existing) -> Self {
-        let mut planner = Planner::new(report);
+        let mut planner = Planner::new(report, existing);
         for candidate in planner.books.by_ref() {
             let duplicate = duplicate_of(&candidate, existing);
             planner.plan.file(candidate, duplicate, existing);
@@ -332,7 +364,8 @@ mod tests {
         let probe = Probe::of(&report());
         assert_eq!(probe.ids, HashSet::from([1, 2, 3]));
         assert_eq!(probe.isbns, vec!["9780441172719".to_owned()]);
-        assert_eq!(probe.names["emile"], HashSet::from(["rousseau".to_owned()]));
+        assert!(probe.names.contains(&name_key("emile", "rousseau")));
+        assert_eq!(probe.names.len(), 4);
         assert!(Probe::default().is_empty());
     }
 

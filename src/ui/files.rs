@@ -18,6 +18,7 @@ pub struct FileSlices {
     size: f64,
     at: f64,
     slice: f64,
+    ended: bool,
 }
 
 impl FileSlices {
@@ -28,6 +29,7 @@ impl FileSlices {
             size: file.size(),
             at: 0.0,
             slice: f64::from(slice_bytes),
+            ended: false,
         }
     }
 
@@ -36,10 +38,16 @@ impl FileSlices {
         self.at
     }
 
+    /// True once the end of the file has been reached (and said).
+    pub fn done(&self) -> bool {
+        self.ended
+    }
+
     /// Reads the next slice into `bytes` (replacing what was there); false at the end of the
     /// file. Refused with a message if the browser cannot read the file, or has no memory for it.
     pub async fn next(&mut self, bytes: &mut Vec<u8>) -> Result<bool, String> {
         if self.at >= self.size {
+            self.ended = true;
             return Ok(false);
         }
         let end = (self.at + self.slice).min(self.size);

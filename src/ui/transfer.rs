@@ -17,11 +17,11 @@ use crate::query::{count_label, Filter, Sort};
 use crate::store::BookRepository;
 use crate::transfer::{
     import_label, Existing, ExportFormat, Exporter, FileReader, IgnoredColumns, ImportError,
-    ImportErrorKind, ImportPlan, Planner, ProbeBuilder, ReadStep, MAX_IMPORT_BYTES,
+    ImportErrorKind, ImportPlan, ImportReport, Planner, ProbeBuilder, ReadStep, MAX_IMPORT_BYTES,
 };
 
 /// Bytes of the file read from disk at a time (`Blob.slice`): the file is never in memory whole.
-const FILE_SLICE_BYTES: u32 = 8 * 1024 * 1024;
+const FILE_SLICE_BYTES: u32 = 4 * 1024 * 1024;
 /// Bytes of text read between two looks at the clock.
 const READ_BUDGET: usize = 64 * 1024;
 /// Books looked at between two looks at the clock (finding duplicates, planning).
@@ -104,11 +104,28 @@ impl Breather {
 
     /// Lets the page have its turn if it is due; then says whether memory ran out meanwhile.
     async fn breathe(&mut self) -> Result<(), String> {
+        self.pause().await;
+        enough_memory()
+    }
+
+    /// Lets the page have its turn if it is due.
+    async fn pause(&mut self) {
         if self.due() {
             TimeoutFuture::new(0).await;
             self.since = now();
         }
-        enough_memory()
+    }
+}
+
+/// How many items are freed between two looks at the clock.
+const FREED_PER_STEP: usize = 20_000;
+
+/// Frees a large collection a slice at a time: a million books freed at once would block the
+/// page for a moment of its own.
+async fn free_in_slices<T>(items: impl IntoIterator<Item = T>, breather: &mut Breather) {
+    let mut items = items.into_iter();
+    while items.by_ref().take(FREED_PER_STEP).count() > 0 {
+        breather.pause().await;
     }
 }
 
@@ -122,24 +139,67 @@ fn enough_memory() -> Result<(), String> {
 
 /// Reads, checks and plans an import of `file`, reporting progress; writes nothing. The file is
 /// read from disk in slices and checked a little at a time; whatever goes wrong — the file, the
-/// browser, memory — ends in a message.
+/// browser, memory — ends in a message, and what was read is freed a slice at a time.
 async fn prepare(
     repository: &BookRepository,
     file: &web_sys::File,
     stage: RwSignal<Stage>,
 ) -> Result<(ImportPlan, Existing), String> {
-    let message = |error: ImportError| error.to_string();
     memory::arm();
+    let mut breather = Breather::new();
     stage.set(Stage::Busy("Reading the file…".into(), 0, 1));
+    let mut reader = FileReader::new(file.size() as u64).map_err(|error| error.to_string())?;
+    if let Err(message) = read(&mut reader, file, stage, &mut breather).await {
+        free_in_slices(reader.finish().books, &mut breather).await;
+        return Err(message);
+    }
+    let report = reader.finish();
+    let existing = match find_existing(repository, &report, stage, &mut breather).await {
+        Ok(existing) => existing,
+        Err(message) => {
+            free_in_slices(report.books, &mut breather).await;
+            return Err(message);
+        }
+    };
+    let mut planner = Planner::new(report, &existing);
+    loop {
+        let step = planner.step(&existing, BOOKS_PER_STEP);
+        let step = step.map_err(|error| error.to_string()).and_then(|done| {
+            enough_memory()?;
+            Ok(done)
+        });
+        match step {
+            Ok(true) => return Ok((planner.finish(), existing)),
+            Ok(false) => breather.pause().await,
+            Err(message) => {
+                let (plan, rest) = planner.into_parts();
+                free_in_slices(rest, &mut breather).await;
+                free_plan(plan).await;
+                return Err(message);
+            }
+        }
+    }
+}
+
+/// Reads the whole file into `reader`, a slice from disk and a budget of text at a time.
+async fn read(
+    reader: &mut FileReader,
+    file: &web_sys::File,
+    stage: RwSignal<Stage>,
+    breather: &mut Breather,
+) -> Result<(), String> {
+    let message = |error: ImportError| error.to_string();
     let size = file.size();
-    let mut reader = FileReader::new(size as u64).map_err(message)?;
     let mut slices = FileSlices::new(file, FILE_SLICE_BYTES);
     let mut bytes = Vec::new();
-    let mut breather = Breather::new();
     loop {
         match reader.read(READ_BUDGET).map_err(message)? {
-            ReadStep::Finished => break,
+            ReadStep::Finished => return Ok(()),
             ReadStep::Paused => {}
+            ReadStep::NeedsText if slices.done() => {
+                // The end was given: a reader that wants more is a bug, not a reason to hang.
+                return Err("The file could not be read to its end. Nothing was imported.".into());
+            }
             ReadStep::NeedsText => {
                 let more = slices.next(&mut bytes).await?;
                 reader.give(more.then_some(&bytes[..])).map_err(message)?;
@@ -154,34 +214,54 @@ async fn prepare(
         }
         breather.breathe().await?;
     }
-    drop(bytes);
-    let report = reader.finish();
+}
+
+/// Asks the store which of the report's books it already has (ids, ISBNs, titles and authors).
+async fn find_existing(
+    repository: &BookRepository,
+    report: &ImportReport,
+    stage: RwSignal<Stage>,
+    breather: &mut Breather,
+) -> Result<Existing, String> {
+    let message = |error: ImportError| error.to_string();
     let books = report.books.len() as u64;
     let looking = "Looking for books you already have…";
     stage.set(Stage::Busy(looking.into(), 0, books));
-    let mut probe = ProbeBuilder::default();
+    let mut probe = ProbeBuilder::for_books(&report.books).map_err(message)?;
+    let mut asked = Ok(());
     for (step, chunk) in report.books.chunks(BOOKS_PER_STEP).enumerate() {
-        for candidate in chunk {
-            probe.add(candidate).map_err(message)?;
+        asked = chunk
+            .iter()
+            .try_for_each(|candidate| probe.add(candidate))
+            .map_err(message);
+        if asked.is_ok() {
+            asked = breather.breathe().await;
+        }
+        if asked.is_err() {
+            break;
         }
         if breather.due() {
             let done = (step * BOOKS_PER_STEP + chunk.len()) as u64;
             stage.set(Stage::Busy(looking.into(), done, books));
         }
-        breather.breathe().await?;
     }
     let probe = probe.finish();
-    let existing = repository
-        .existing(&probe)
-        .await
-        .map_err(|error| error.to_string())?;
-    drop(probe);
-    breather.breathe().await?;
-    let mut planner = Planner::new(report);
-    while !planner.step(&existing, BOOKS_PER_STEP).map_err(message)? {
-        breather.breathe().await?;
-    }
-    Ok((planner.finish(), existing))
+    let existing = match asked {
+        Ok(()) => repository.existing(&probe).await.map_err(|e| e.to_string()),
+        Err(message) => Err(message),
+    };
+    // The questions, a million keys perhaps, are freed a slice at a time either way.
+    free_in_slices(probe.names, breather).await;
+    free_in_slices(probe.isbns, breather).await;
+    existing
+}
+
+/// Frees a plan's books a slice at a time (after Cancel, or once written).
+async fn free_plan(plan: ImportPlan) {
+    let mut breather = Breather::new();
+    free_in_slices(plan.restored, &mut breather).await;
+    free_in_slices(plan.added, &mut breather).await;
+    free_in_slices(plan.duplicates, &mut breather).await;
 }
 
 /// Writes the catalogue (or the books `filter` finds, in `sort` order) as a file of `format`.
@@ -276,8 +356,11 @@ pub fn Transfer() -> impl IntoView {
     };
 
     let cancel = move |_| {
-        pending.set_value(None);
+        let taken = pending.try_update_value(Option::take).flatten();
         stage.set(Stage::Idle);
+        if let Some((plan, _)) = taken {
+            spawn_local(free_plan(plan));
+        }
     };
     let confirm = move |_| {
         let taken = pending.try_update_value(Option::take).flatten();
@@ -301,12 +384,14 @@ pub fn Transfer() -> impl IntoView {
                         format!("Imported {}.", count_label(stored.len() as u64)),
                         None,
                     );
+                    stage.try_set(Stage::Idle);
+                    free_in_slices(stored, &mut Breather::new()).await;
                 }
                 Err(error) => {
                     problem.try_set(Some(error.to_string()));
+                    stage.try_set(Stage::Idle);
                 }
             }
-            stage.try_set(Stage::Idle);
         });
     };
 
