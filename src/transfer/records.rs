@@ -331,6 +331,9 @@ mod tests {
     }
 
     proptest! {
+        // No regression files written into the source tree (as in fuzz.rs).
+        #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+
         #[test]
         fn slices_and_budgets_change_nothing(
             chars in proptest::collection::vec(

@@ -312,6 +312,9 @@ mod tests {
     }
 
     proptest! {
+        // No regression files written into the source tree (as in fuzz.rs).
+        #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+
         #[test]
         fn slices_of_any_size_give_what_the_whole_gives(
             bytes in proptest::collection::vec(
