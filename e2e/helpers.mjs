@@ -336,3 +336,19 @@ export function useApp() {
 }
 
 const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
+
+/**
+ * For a test that provokes console errors on purpose (a script the CSP refuses): waits until at
+ * least `count` of the app's recorded errors match `pattern`, takes them out of `app.errors` (so
+ * they do not fail the test) and returns them. Any other error still fails it.
+ */
+export async function takeExpectedErrors(app, pattern, { count = 1 } = {}) {
+  await waitFor(() => assert.ok(
+    app.errors.filter((line) => pattern.test(line)).length >= count,
+    `expected ${count} console error(s) matching ${pattern}; got ${JSON.stringify(app.errors)}`,
+  ));
+  const taken = app.errors.filter((line) => pattern.test(line));
+  const rest = app.errors.filter((line) => !pattern.test(line));
+  app.errors.splice(0, app.errors.length, ...rest);
+  return taken;
+}

@@ -175,17 +175,21 @@ appTest('Export JSON, then Import into an empty catalogue, gives the same catalo
   assert.match(exported.name, /^bookshelf-\d{4}-\d{2}-\d{2}\.json$/);
   const stored = JSON.parse(exported.text);
   assert.deepEqual(stored.map((b) => b.id), [1, 3, 4]);
-  assert.deepEqual(stored[0], {
+  const { uid, ...hobbit } = stored[0];
+  assert.deepEqual(hobbit, {
     id: 1, title: 'The Hobbit', author: 'J,R,R Tolkien', genre: 'Fantasy',
     isbn: '9780261102217', year: 1937, rating: 5, shelf: 'read',
   });
+  // Every book has a uid of its own (a random UUID), which the round trip below keeps.
+  assert.match(uid, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(new Set(stored.map((b) => b.uid)).size, 3);
   assert.equal(stored[1].title, books[2].title);
 
   const csv = await exportFile(page, 'Export CSV');
   assert.match(csv.name, /\.csv$/);
   const lines = csv.text.split('\r\n');
-  assert.equal(lines[0], 'id,title,author,genre,isbn,year,rating,shelf');
-  assert.equal(lines[1], '1,The Hobbit,"J,R,R Tolkien",Fantasy,9780261102217,1937,5,read');
+  assert.equal(lines[0], 'id,title,author,genre,isbn,year,rating,shelf,uid');
+  assert.equal(lines[1], `1,The Hobbit,"J,R,R Tolkien",Fantasy,9780261102217,1937,5,read,${uid}`);
 
   // A fresh browser context: an empty catalogue.
   const fresh = await openApp(page.context().browser(), app.baseUrl);
@@ -197,7 +201,7 @@ appTest('Export JSON, then Import into an empty catalogue, gives the same catalo
     await importButton(fresh.page).click();
     await expectCount(fresh.page, '3 books');
     const again = await exportFile(fresh.page, 'Export JSON');
-    assert.equal(again.text, exported.text, 'the same catalogue: ids, every field, unicode');
+    assert.equal(again.text, exported.text, 'the same catalogue: ids, uids, every field, unicode');
     assert.deepEqual(await readTable(fresh.page), await readTable(page));
     fresh.assertClean();
   } finally {
@@ -217,10 +221,13 @@ appTest('Export CSV writes formulas as text, and imports them back exactly', asy
 
   const csv = await exportFile(page, 'Export CSV');
   const lines = csv.text.split('\r\n');
-  assert.equal(lines[0], 'id,title,author,genre,isbn,year,rating,shelf');
+  assert.equal(lines[0], 'id,title,author,genre,isbn,year,rating,shelf,uid');
   // A spreadsheet runs a cell that starts with = + - @ (or a tab or CR): each such text cell is
   // written behind a single quote, and quoted (OWASP's advice); a quote already there gets one more.
-  assert.deepEqual(lines.slice(1, 4), [
+  // (Each line ends with the book's uid, a random UUID.)
+  const uid = /,[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  for (const line of lines.slice(1, 4)) assert.match(line, uid);
+  assert.deepEqual(lines.slice(1, 4).map((line) => line.replace(uid, '')), [
     '1,"\'=HYPERLINK(""http://example.com"",""click"")",Mallory,,,,,',
     '2,"\'@SUM(1+1)","\'+Plus","\'-Minus",,,,',
     '3,"\'-5 ways","\'\'=Already quoted",Plain,,,,',

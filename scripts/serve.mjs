@@ -5,7 +5,9 @@
 //
 // Serves <dir> under basePath (default "/"), with the right MIME types (application/wasm for the
 // wasm module), index.html for directory URLs, 404 for anything else, and `Cache-Control: no-cache`
-// on every answer. Refuses path traversal. Tests start it in-process with `startServer`.
+// on every answer. Refuses path traversal; every redirect stays on this origin. Tests start it
+// in-process with `startServer`, which can also act as other hosts do (a long max-age, or
+// `/index.html` redirected to `/`).
 
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
@@ -47,6 +49,14 @@ function send(res, status, body, headers = {}) {
   res.end(body);
 }
 
+/**
+ * `rawPath` as a path of this origin: a run of leading slashes (or backslashes, which browsers read
+ * as slashes) becomes one, so `//evil.example/` can never be read as another host.
+ */
+function sameOriginPath(rawPath) {
+  return `/${rawPath.replace(/^[/\\]+/, '')}`;
+}
+
 /** Is `child` (an absolute, resolved path) `root` itself or inside it? */
 function inside(root, child) {
   const rel = path.relative(root, child);
@@ -55,10 +65,15 @@ function inside(root, child) {
 
 /**
  * Starts the server. Resolves once it listens.
- * @param {{dir: string, port?: number, host?: string, basePath?: string, quiet?: boolean}} options
+ * `cacheControl` replaces the `no-cache` sent with files; `redirectIndex` answers any
+ * `.../index.html` with a 301 to its directory, as some hosts do.
+ * @param {{dir: string, port?: number, host?: string, basePath?: string, quiet?: boolean,
+ *   cacheControl?: string, redirectIndex?: boolean}} options
  * @returns {Promise<{url: string, port: number, server: import('node:http').Server, close: () => Promise<void>}>}
  */
-export async function startServer({ dir, port = 0, host = '127.0.0.1', basePath = '/', quiet = true } = {}) {
+export async function startServer({
+  dir, port = 0, host = '127.0.0.1', basePath = '/', quiet = true, cacheControl = 'no-cache', redirectIndex = false,
+} = {}) {
   if (!dir) throw new Error('startServer: `dir` is required');
   const root = await realpath(path.resolve(dir));
   const rootStat = await stat(root);
@@ -87,6 +102,10 @@ export async function startServer({ dir, port = 0, host = '127.0.0.1', basePath 
       if (rel.includes('\0') || rel.includes('\\') || rel.split('/').includes('..')) {
         return send(res, 403, 'Forbidden\n');
       }
+      if (redirectIndex && (rel === 'index.html' || rel.endsWith('/index.html'))) {
+        const directory = rel.slice(0, -'index.html'.length).split('/').map(encodeURIComponent).join('/');
+        return send(res, 301, '', { Location: sameOriginPath(base + directory) });
+      }
       let file = path.resolve(root, `.${path.posix.sep}${rel}`);
       if (!inside(root, file)) return send(res, 403, 'Forbidden\n');
 
@@ -95,7 +114,7 @@ export async function startServer({ dir, port = 0, host = '127.0.0.1', basePath 
         info = await stat(file);
         if (info.isDirectory()) {
           if (rel !== '' && !rel.endsWith('/')) {
-            return send(res, 301, '', { Location: `${rawPath}/` });
+            return send(res, 301, '', { Location: `${sameOriginPath(rawPath)}/` });
           }
           file = path.join(file, 'index.html');
           info = await stat(file);
@@ -115,7 +134,7 @@ export async function startServer({ dir, port = 0, host = '127.0.0.1', basePath 
       res.writeHead(200, {
         'Content-Type': type,
         ...(gzip ? { 'Content-Encoding': 'gzip', Vary: 'Accept-Encoding' } : { 'Content-Length': info.size }),
-        'Cache-Control': 'no-cache',
+        'Cache-Control': cacheControl,
         'X-Content-Type-Options': 'nosniff',
       });
       if (req.method === 'HEAD') return res.end();

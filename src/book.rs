@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 mod details;
 mod isbn;
+mod uid;
 
 use details::checked_details;
 pub use details::{
@@ -14,6 +15,7 @@ pub use details::{
     MIN_RATING, MIN_YEAR,
 };
 pub use isbn::{normalize as normalize_isbn, IsbnError};
+pub use uid::{check_uid, uuid_from_random, MAX_UID_CHARS};
 
 /// The identifier IndexedDB's key generator assigns to a stored book.
 pub type BookId = u64;
@@ -29,6 +31,9 @@ pub const MAX_GENRE_CHARS: usize = 200;
 pub struct Book {
     /// Assigned by the store; never reused.
     pub id: BookId,
+    /// The book's lasting identity (see [`check_uid`]); the store gives one to every book.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub uid: String,
     /// Required, trimmed, at most [`MAX_TITLE_CHARS`].
     pub title: String,
     /// Required, trimmed, at most [`MAX_AUTHOR_CHARS`].
@@ -52,6 +57,9 @@ pub struct Book {
 /// A book to be created: everything but the id.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewBook {
+    /// The identity the book already has (an import of an export); empty: the store gives one.
+    #[serde(default)]
+    pub uid: String,
     /// The title as typed.
     pub title: String,
     /// The author as typed.
@@ -108,6 +116,8 @@ pub enum Field {
     Rating,
     /// The shelf.
     Shelf,
+    /// The lasting identity (`uid`), which only files carry.
+    Uid,
 }
 
 impl Field {
@@ -121,6 +131,7 @@ impl Field {
             Field::Year => "Year",
             Field::Rating => "Rating",
             Field::Shelf => "Shelf",
+            Field::Uid => "Identity (uid)",
         }
     }
 
@@ -130,7 +141,7 @@ impl Field {
             Field::Author => MAX_AUTHOR_CHARS,
             Field::Genre => MAX_GENRE_CHARS,
             // Checked by their own rules, never by length.
-            Field::Isbn | Field::Year | Field::Rating | Field::Shelf => usize::MAX,
+            Field::Isbn | Field::Year | Field::Rating | Field::Shelf | Field::Uid => usize::MAX,
         }
     }
 
@@ -170,6 +181,8 @@ pub enum ValidationErrorKind {
     },
     /// The shelf is none of the three.
     UnknownShelf,
+    /// The uid has characters or a length that no uid has.
+    MalformedUid,
 }
 
 /// A refused value, with the field it belongs to.
@@ -218,6 +231,11 @@ impl fmt::Display for ValidationError {
             ValidationErrorKind::UnknownShelf => {
                 write!(f, "{label} must be to-read, currently-reading or read.")
             }
+            ValidationErrorKind::MalformedUid => write!(
+                f,
+                "{label} must be at most {MAX_UID_CHARS} letters, digits, '-' or '_', \
+                 not starting with '_'."
+            ),
         }
     }
 }
@@ -277,6 +295,7 @@ impl NewBook {
             checked_details(None, None, self.rating).err(),
         ];
         problems.extend(details.into_iter().flatten());
+        problems.extend(check_uid(&self.uid).err());
         problems
     }
 
@@ -287,6 +306,7 @@ impl NewBook {
         let genre = validate_field(Field::Genre, &self.genre)?;
         let (isbn, year, rating) = checked_details(self.isbn.as_deref(), self.year, self.rating)?;
         Ok(NewBook {
+            uid: check_uid(&self.uid)?,
             title,
             author,
             genre,
@@ -301,6 +321,7 @@ impl NewBook {
     pub fn with_id(self, id: BookId) -> Book {
         Book {
             id,
+            uid: self.uid,
             title: self.title,
             author: self.author,
             genre: self.genre,
@@ -345,6 +366,7 @@ impl Book {
         let (_, year, rating) = checked_details(None, year, rating)?;
         Ok(Book {
             id: self.id,
+            uid: self.uid.clone(),
             title,
             author,
             genre,
@@ -355,9 +377,10 @@ impl Book {
         })
     }
 
-    /// The book's fields without its id.
+    /// The book's fields (and identity) without its id.
     pub fn to_new(&self) -> NewBook {
         NewBook {
+            uid: self.uid.clone(),
             title: self.title.clone(),
             author: self.author.clone(),
             genre: self.genre.clone(),

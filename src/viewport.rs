@@ -52,6 +52,14 @@ impl Viewport {
         row.min(last_first) as f64 / last_first as f64 * max_scroll
     }
 
+    /// The first row on screen when `row` is brought into view: `row` in the middle of the screen
+    /// where the rows allow it.
+    pub fn first_row_centering(&self, row: u64) -> u64 {
+        let visible = self.visible_rows();
+        row.saturating_sub(visible / 2)
+            .min(self.rows.saturating_sub(visible))
+    }
+
     /// The rows to render for `first`: the screen plus a margin each side, within the rows.
     pub fn rendered(&self, first: u64) -> std::ops::Range<u64> {
         let start = first.saturating_sub(MARGIN_ROWS);
@@ -120,5 +128,20 @@ mod tests {
         assert_eq!(blocks(&(45..65)), 0..2);
         assert_eq!(blocks(&(50..100)), 1..2);
         assert_eq!(blocks(&(0..0)), 0..0);
+    }
+
+    #[test]
+    fn a_row_brought_into_view_sits_mid_screen_within_the_rows() {
+        let view = Viewport {
+            rows: 1_000,
+            row_px: 44.0,
+            viewport_px: 440.0,
+        };
+        assert_eq!(view.visible_rows(), 10);
+        assert_eq!(view.first_row_centering(500), 495);
+        assert_eq!(view.first_row_centering(3), 0);
+        assert_eq!(view.first_row_centering(999), 990);
+        let few = Viewport { rows: 4, ..view };
+        assert_eq!(few.first_row_centering(3), 0);
     }
 }

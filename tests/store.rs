@@ -14,13 +14,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn fresh(name: &str) -> BookRepository {
-    let _ = Rexie::delete(name).await;
-    match BookRepository::open(name).await {
-        Ok(repository) => repository,
-        Err(error) => panic!("open {name}: {error}"),
-    }
-}
+mod common;
+use common::fresh;
 
 fn book(title: &str) -> NewBook {
     NewBook::new(title, "An Author", "A Genre")

@@ -1,5 +1,5 @@
 //! The repository's side of import: bulk writes that keep ids (all or nothing, the search index
-//! kept right), duplicate lookups, and the upgrade from version 2 with records in it.
+//! kept right), duplicate lookups, and the upgrade from version 2 with records in it (each gets a uid).
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::RefCell;
@@ -8,7 +8,7 @@ use bookshelf::book::{Book, NewBook, Shelf};
 use bookshelf::query::{Direction, Filter, Sort, SortField};
 use bookshelf::search::SearchIndex;
 use bookshelf::store::schema::{self, BOOKS, BY_ISBN, META, SEARCH};
-use bookshelf::store::{BookRepository, PageRequest, StoreError};
+use bookshelf::store::{BookRepository, StoreError};
 use bookshelf::transfer::{read_all, ImportPlan, Probe};
 use rexie::{Rexie, TransactionMode};
 use wasm_bindgen::JsValue;
@@ -16,13 +16,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn fresh(name: &str) -> BookRepository {
-    let _ = Rexie::delete(name).await;
-    match BookRepository::open(name).await {
-        Ok(repository) => repository,
-        Err(error) => panic!("open {name}: {error}"),
-    }
-}
+mod common;
+use common::{all, fresh};
 
 fn book(id: u64, title: &str, author: &str) -> Book {
     NewBook::new(title, author, "Imported").with_id(id)
@@ -38,14 +33,6 @@ async fn found(repository: &BookRepository, text: &str) -> Vec<u64> {
         .matching(&Filter::new(text, None), BY_ID)
         .await
         .unwrap()
-}
-
-async fn all(repository: &BookRepository) -> Vec<Book> {
-    let request = PageRequest {
-        after: None,
-        limit: 100_000,
-    };
-    repository.list(request).await.unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -266,11 +253,13 @@ async fn an_upgrade_from_version_two_keeps_every_record() {
     old.close();
 
     let repository = BookRepository::open(name).await.unwrap();
-    assert_eq!(
-        all(&repository).await,
-        books,
-        "every record, new fields read as none"
-    );
+    let mut upgraded = all(&repository).await;
+    let uids: std::collections::HashSet<String> =
+        upgraded.iter().map(|book| book.uid.clone()).collect();
+    assert_eq!(uids.len(), 3, "a uid of its own for every record");
+    assert!(!uids.contains(""));
+    upgraded.iter_mut().for_each(|book| book.uid.clear());
+    assert_eq!(upgraded, books, "every record, new fields read as none");
     assert_eq!(found(&repository, "emile").await, vec![1, 3]);
     // The new fields can be set on old records, and the ISBN index finds them.
     let patch = bookshelf::book::BookPatch {

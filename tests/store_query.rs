@@ -4,10 +4,12 @@
 use bookshelf::book::{Book, BookPatch, NewBook};
 use bookshelf::query::{fold, Direction, Filter, PageStart, Sort, SortField};
 use bookshelf::store::BookRepository;
-use rexie::Rexie;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+mod common;
+use common::fresh;
 
 const WORDS: [&str; 12] = [
     "Émile",
@@ -33,11 +35,6 @@ fn generated(n: usize) -> Vec<NewBook> {
             NewBook::new(format!("{a} {b} {i}"), format!("{c} {a}"), b.to_string())
         })
         .collect()
-}
-
-async fn fresh(name: &str) -> BookRepository {
-    let _ = Rexie::delete(name).await;
-    BookRepository::open(name).await.unwrap()
 }
 
 fn sorted_in_rust(books: &[Book], sort: Sort) -> Vec<Book> {

@@ -6,11 +6,14 @@ use gloo_timers::future::TimeoutFuture;
 use rexie::Store;
 use wasm_bindgen::JsValue;
 
-use super::chunks;
+use super::chunks::{self, ChunkStore};
 use super::codec::{id_of, to_js};
 use super::error::{Result, StoreError};
+use super::identity::new_uids;
 use super::record::Record;
 use super::repository::{books_store, search_store, BookRepository};
+use super::schema::{BOOKS, SEARCH};
+use super::strict::{RawStore, StrictTransaction};
 use super::transaction::{browser_error, settle};
 use crate::book::{Book, BookId, NewBook};
 
@@ -31,8 +34,7 @@ impl BookRepository {
         books: Vec<NewBook>,
         progress: impl Fn(usize, usize),
     ) -> Result<Vec<Book>> {
-        self.write_many_with_progress(Vec::new(), books, progress)
-            .await
+        self.write_many(Vec::new(), books, &progress, false).await
     }
 
     /// Stores books with the ids they carry, in one transaction: all of them, or none (an id
@@ -44,6 +46,7 @@ impl BookRepository {
 
     /// Stores `with_ids` under their own ids and `new` under fresh ones, in ONE transaction: all
     /// of them, or (on any error, such as an id in use) none. Returns them stored, in that order.
+    /// An import: the transaction asks for strict durability, so it is on disk when this returns.
     pub async fn write_many_with_progress(
         &self,
         with_ids: Vec<Book>,
@@ -51,14 +54,16 @@ impl BookRepository {
         progress: impl Fn(usize, usize),
     ) -> Result<Vec<Book>> {
         // One body for every caller's kind of progress closure (it is large, and this is wasm).
-        self.write_many(with_ids, new, &progress).await
+        self.write_many(with_ids, new, &progress, true).await
     }
 
+    /// The one body of every bulk write; `durable` asks for strict durability (an import).
     async fn write_many(
         &self,
         with_ids: Vec<Book>,
         new: Vec<NewBook>,
         progress: &dyn Fn(usize, usize),
+        durable: bool,
     ) -> Result<Vec<Book>> {
         const OPERATION: &str = "add the books";
         let invalid = |position, error| StoreError::InvalidBook { position, error };
@@ -81,6 +86,7 @@ impl BookRepository {
         if total == 0 {
             return Ok(Vec::new());
         }
+        give_uids(&mut restored, &mut created)?;
         // Everything that is not an IndexedDB request happens before the transaction opens,
         // including the turns of the event loop that keep a long conversion from freezing the page.
         let mut values = Vec::with_capacity(total);
@@ -97,70 +103,168 @@ impl BookRepository {
         let new_values = values.split_off(restored.len());
         let restored_values = values;
 
+        let batch = Batch {
+            restored,
+            restored_values,
+            created,
+            new_values,
+            total,
+        };
         let _slot = self.slot().await;
-        let transaction = self.write_transaction(OPERATION)?;
-        let outcome = async {
-            let store = books_store(&transaction, OPERATION)?;
-            // Explicit ids first: the key generator then continues above the largest of them,
-            // so the generated keys that follow are consecutive.
-            add_all(&store, restored_values, 0, total, progress).await?;
-            let mut stored = restored;
-            if !created.is_empty() {
-                let done = stored.len();
-                let last = add_all(&store, new_values, done, total, progress)
-                    .await?
-                    .ok_or(StoreError::Other {
-                        operation: OPERATION,
-                        detail: "the store returned no key".into(),
-                    })?;
-                let first = id_of(&last, OPERATION)? + 1 - created.len() as BookId;
-                stored.extend(
-                    created
-                        .into_iter()
-                        .zip(first..)
-                        .map(|(book, id)| book.with_id(id)),
-                );
+        // On the watcher's plain connection, because rexie offers neither strict durability (an
+        // import must be on disk before it is shown as done) nor the cause of an abort at commit
+        // (a big write is where the quota runs out). Without a watch, rexie's transaction.
+        let stored = match self.plain_connection() {
+            Some(connection) => {
+                let transaction =
+                    StrictTransaction::begin(&connection, &[BOOKS, SEARCH], durable, OPERATION)?;
+                let outcome = async {
+                    let (books, search) = (transaction.store(BOOKS)?, transaction.store(SEARCH)?);
+                    batch.write(&books, &search, progress).await
+                }
+                .await;
+                transaction.settle(outcome).await?
             }
-            let search = search_store(&transaction, OPERATION)?;
-            chunks::upsert_all(&search, &stored, OPERATION).await?;
-            Ok(stored)
-        }
-        .await;
-        let stored = settle(transaction, outcome, OPERATION).await?;
+            None => {
+                let transaction = self.write_transaction(OPERATION)?;
+                let outcome = async {
+                    let books = books_store(&transaction, OPERATION)?;
+                    let search = search_store(&transaction, OPERATION)?;
+                    batch.write(&books, &search, progress).await
+                }
+                .await;
+                settle(transaction, outcome, OPERATION).await?
+            }
+        };
         self.remember(|index| index.upsert_all(&stored));
         progress(stored.len(), stored.len());
         Ok(stored)
     }
 }
 
+/// A bulk write ready to go: the books checked, their records converted, before the transaction.
+struct Batch {
+    restored: Vec<Book>,
+    restored_values: Vec<JsValue>,
+    created: Vec<NewBook>,
+    new_values: Vec<JsValue>,
+    total: usize,
+}
+
+impl Batch {
+    /// Issues the whole batch in an open transaction: books, then their search chunks.
+    async fn write(
+        self,
+        books: &impl AddStore,
+        search: &impl ChunkStore,
+        progress: &dyn Fn(usize, usize),
+    ) -> Result<Vec<Book>> {
+        const OPERATION: &str = "add the books";
+        let Batch {
+            restored,
+            restored_values,
+            created,
+            new_values,
+            total,
+        } = self;
+        // Explicit ids first: the key generator then continues above the largest of them,
+        // so the generated keys that follow are consecutive.
+        add_all(books, restored_values, 0, total, progress).await?;
+        let mut stored = restored;
+        if !created.is_empty() {
+            let done = stored.len();
+            let last = add_all(books, new_values, done, total, progress)
+                .await?
+                .ok_or(StoreError::Other {
+                    operation: OPERATION,
+                    detail: "the store returned no key".into(),
+                })?;
+            let first = id_of(&last, OPERATION)? + 1 - created.len() as BookId;
+            stored.extend(
+                created
+                    .into_iter()
+                    .zip(first..)
+                    .map(|(book, id)| book.with_id(id)),
+            );
+        }
+        chunks::upsert_all(search, &stored, OPERATION).await?;
+        Ok(stored)
+    }
+}
+
+/// A books store that takes a slice of adds, issued before any is awaited.
+trait AddStore {
+    /// Adds every value; returns the key of the last.
+    async fn add_slice(&self, values: Vec<JsValue>) -> Result<Option<JsValue>>;
+}
+
+impl AddStore for Store {
+    async fn add_slice(&self, values: Vec<JsValue>) -> Result<Option<JsValue>> {
+        const OPERATION: &str = "add the books";
+        let mut values = values.into_iter();
+        let Some(last) = values.next_back() else {
+            return Ok(None);
+        };
+        // rexie issues the whole slice, then awaits only its last request.
+        self.add_all(values.map(|value| (value, None)))
+            .await
+            .map_err(|error| browser_error(OPERATION, error))?;
+        let key = self
+            .add(&last, None)
+            .await
+            .map_err(|error| browser_error(OPERATION, error))?;
+        Ok(Some(key))
+    }
+}
+
+impl AddStore for RawStore {
+    async fn add_slice(&self, values: Vec<JsValue>) -> Result<Option<JsValue>> {
+        let mut last = None;
+        for value in &values {
+            last = Some(self.add_unawaited(value)?);
+        }
+        match last {
+            // Requests of a transaction finish in order: the last done means all are.
+            Some(request) => self.wait(&request).await.map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Gives a new uid to every book of the batch that has none yet (one call for all of them).
+fn give_uids(restored: &mut [Book], created: &mut [NewBook]) -> Result<()> {
+    let missing = restored.iter().filter(|book| book.uid.is_empty()).count()
+        + created.iter().filter(|book| book.uid.is_empty()).count();
+    if missing == 0 {
+        return Ok(());
+    }
+    let mut uids = new_uids(missing, "add the books")?.into_iter();
+    let slots = restored
+        .iter_mut()
+        .map(|book| &mut book.uid)
+        .chain(created.iter_mut().map(|book| &mut book.uid));
+    for uid in slots.filter(|uid| uid.is_empty()) {
+        *uid = uids.next().unwrap_or_default();
+    }
+    Ok(())
+}
+
 /// Issues every add before awaiting any (awaiting one slice at a time to report progress);
 /// returns the last key the store gave, if any value was added.
 async fn add_all(
-    store: &Store,
+    store: &impl AddStore,
     values: Vec<JsValue>,
     done_before: usize,
     total: usize,
     progress: &dyn Fn(usize, usize),
 ) -> Result<Option<JsValue>> {
-    const OPERATION: &str = "add the books";
     let mut last_key = None;
     let mut done = done_before;
     let mut values = values.into_iter().peekable();
     while values.peek().is_some() {
         let slice: Vec<_> = values.by_ref().take(PROGRESS_STEP).collect();
         done += slice.len();
-        let mut slice = slice.into_iter();
-        let Some(last) = slice.next_back() else { break };
-        // rexie issues the whole slice, then awaits only its last request.
-        store
-            .add_all(slice.map(|value| (value, None)))
-            .await
-            .map_err(|error| browser_error(OPERATION, error))?;
-        let key = store
-            .add(&last, None)
-            .await
-            .map_err(|error| browser_error(OPERATION, error))?;
-        last_key = Some(key);
+        last_key = store.add_slice(slice).await?.or(last_key);
         progress(done, total);
     }
     Ok(last_key)

@@ -8,6 +8,7 @@ use rexie::Store;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::error::Result;
+use super::strict::RawStore;
 use super::transaction::browser_error;
 use crate::book::{Book, BookId};
 use crate::search::{self, chunk_of};
@@ -16,12 +17,58 @@ fn chunk_key(chunk: u64) -> JsValue {
     JsValue::from_f64(chunk as f64)
 }
 
+/// Where the chunks are written: the search store of a rexie transaction, or of a strict one.
+pub(crate) trait ChunkStore {
+    /// The value under `key`, if any.
+    async fn get_value(&self, key: JsValue, operation: &'static str) -> Result<Option<JsValue>>;
+    /// Stores `value` under `key`.
+    async fn put_value(&self, value: JsValue, key: JsValue, operation: &'static str) -> Result<()>;
+    /// Deletes the value under `key`.
+    async fn delete_value(&self, key: JsValue, operation: &'static str) -> Result<()>;
+}
+
+impl ChunkStore for Store {
+    async fn get_value(&self, key: JsValue, operation: &'static str) -> Result<Option<JsValue>> {
+        self.get(key)
+            .await
+            .map_err(|error| browser_error(operation, error))
+    }
+
+    async fn put_value(&self, value: JsValue, key: JsValue, operation: &'static str) -> Result<()> {
+        self.put(&value, Some(&key))
+            .await
+            .map(|_| ())
+            .map_err(|error| browser_error(operation, error))
+    }
+
+    async fn delete_value(&self, key: JsValue, operation: &'static str) -> Result<()> {
+        self.delete(key)
+            .await
+            .map_err(|error| browser_error(operation, error))
+    }
+}
+
+impl ChunkStore for RawStore {
+    async fn get_value(&self, key: JsValue, _: &'static str) -> Result<Option<JsValue>> {
+        self.get(&key).await
+    }
+
+    async fn put_value(&self, value: JsValue, key: JsValue, _: &'static str) -> Result<()> {
+        self.put(&value, Some(&key)).await
+    }
+
+    async fn delete_value(&self, key: JsValue, _: &'static str) -> Result<()> {
+        self.delete(&key).await
+    }
+}
+
 /// Reads one chunk (empty if there is none yet).
-pub(crate) async fn read(store: &Store, chunk: u64, operation: &'static str) -> Result<Vec<u8>> {
-    let value = store
-        .get(chunk_key(chunk))
-        .await
-        .map_err(|error| browser_error(operation, error))?;
+pub(crate) async fn read(
+    store: &impl ChunkStore,
+    chunk: u64,
+    operation: &'static str,
+) -> Result<Vec<u8>> {
+    let value = store.get_value(chunk_key(chunk), operation).await?;
     Ok(value
         .and_then(|value| value.dyn_into::<Uint8Array>().ok())
         .map(|bytes| bytes.to_vec())
@@ -30,25 +77,22 @@ pub(crate) async fn read(store: &Store, chunk: u64, operation: &'static str) -> 
 
 /// Writes one chunk back (deleting it when it holds no book).
 pub(crate) async fn write(
-    store: &Store,
+    store: &impl ChunkStore,
     chunk: u64,
     bytes: &[u8],
     operation: &'static str,
 ) -> Result<()> {
-    let outcome = if bytes.is_empty() {
-        store.delete(chunk_key(chunk)).await
+    if bytes.is_empty() {
+        store.delete_value(chunk_key(chunk), operation).await
     } else {
-        store
-            .put(&Uint8Array::from(bytes).into(), Some(&chunk_key(chunk)))
-            .await
-            .map(|_| ())
-    };
-    outcome.map_err(|error| browser_error(operation, error))
+        let value = Uint8Array::from(bytes).into();
+        store.put_value(value, chunk_key(chunk), operation).await
+    }
 }
 
 /// Records stored or changed books in their chunks.
 pub(crate) async fn upsert_all(
-    store: &Store,
+    store: &impl ChunkStore,
     books: &[Book],
     operation: &'static str,
 ) -> Result<()> {
@@ -65,7 +109,11 @@ pub(crate) async fn upsert_all(
 }
 
 /// Forgets a deleted book.
-pub(crate) async fn remove(store: &Store, id: BookId, operation: &'static str) -> Result<()> {
+pub(crate) async fn remove(
+    store: &impl ChunkStore,
+    id: BookId,
+    operation: &'static str,
+) -> Result<()> {
     let chunk = chunk_of(id);
     let mut bytes = read(store, chunk, operation).await?;
     if search::remove(&mut bytes, id) {

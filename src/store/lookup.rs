@@ -1,15 +1,16 @@
-//! What the store already holds of an import's books — ids in use, ISBNs (by the ISBN index),
+//! What the store already holds of an import's books — ids in use and ever used, uids and
+//! ISBNs (by their indexes),
 //! folded titles and authors (by the in-memory search index) — so that its preview can say which
 //! books look like duplicates before anything is written.
 
 use futures::future::join_all;
-use rexie::{KeyRange, TransactionMode};
+use rexie::{Direction, KeyRange, TransactionMode};
 use wasm_bindgen::JsValue;
 
 use super::codec::id_of;
 use super::error::Result;
-use super::repository::{books_store, BookRepository};
-use super::schema::{BOOKS, BY_ISBN};
+use super::repository::{books_store, high_water, BookRepository};
+use super::schema::{BOOKS, BY_ISBN, BY_UID, META};
 use super::transaction::browser_error;
 use crate::book::BookId;
 use crate::transfer::{Existing, Probe};
@@ -30,23 +31,47 @@ impl BookRepository {
             index.for_each_entry(|id, title, author| existing.note(probe, id, title, author));
         }
         for batch in probe.isbns.chunks(ISBN_BATCH) {
-            for (isbn, id) in batch.iter().zip(self.isbn_owners(batch).await?) {
+            for (isbn, id) in batch.iter().zip(self.owners(BY_ISBN, batch).await?) {
                 if let Some(id) = id {
                     existing.isbns.insert(isbn.clone(), id);
                 }
             }
         }
+        for batch in probe.uids.chunks(ISBN_BATCH) {
+            for (uid, id) in batch.iter().zip(self.owners(BY_UID, batch).await?) {
+                if let Some(id) = id {
+                    existing.uids.insert(uid.clone(), id);
+                }
+            }
+        }
+        existing.high_water = self.high_water().await?;
         Ok(existing)
     }
 
-    /// For each ISBN, a stored book that has it, if any; one read-only transaction.
-    async fn isbn_owners(&self, isbns: &[String]) -> Result<Vec<Option<BookId>>> {
+    /// The largest id any book has had here: the last stored one, or a larger one deleted.
+    async fn high_water(&self) -> Result<BookId> {
+        let _slot = self.slot().await;
+        let transaction = self.transaction(&[BOOKS, META], TransactionMode::ReadOnly, OPERATION)?;
+        let last = books_store(&transaction, OPERATION)?
+            .scan(None, Some(1), None, Some(Direction::Prev))
+            .await
+            .map_err(|error| browser_error(OPERATION, error))?;
+        let last = match last.first() {
+            Some((key, _)) => id_of(key, OPERATION)?,
+            None => 0,
+        };
+        Ok(last.max(high_water(&transaction, OPERATION).await?))
+    }
+
+    /// For each value, a stored book that has it in the index `index`, if any; one read-only
+    /// transaction.
+    async fn owners(&self, index: &str, values: &[String]) -> Result<Vec<Option<BookId>>> {
         let _slot = self.slot().await;
         let transaction = self.transaction(&[BOOKS], TransactionMode::ReadOnly, OPERATION)?;
         let index = books_store(&transaction, OPERATION)?
-            .index(BY_ISBN)
+            .index(index)
             .map_err(|error| browser_error(OPERATION, error))?;
-        let lookups = isbns.iter().map(|isbn| {
+        let lookups = values.iter().map(|isbn| {
             let index = &index;
             async move {
                 let only = KeyRange::only(&JsValue::from_str(isbn))

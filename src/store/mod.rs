@@ -10,6 +10,8 @@ mod chunks;
 #[cfg(target_arch = "wasm32")]
 mod codec;
 #[cfg(target_arch = "wasm32")]
+mod identity;
+#[cfg(target_arch = "wasm32")]
 mod lookup;
 #[cfg(target_arch = "wasm32")]
 mod read;
@@ -19,6 +21,8 @@ mod repository;
 pub mod schema;
 #[cfg(target_arch = "wasm32")]
 mod storage;
+#[cfg(target_arch = "wasm32")]
+mod strict;
 #[cfg(target_arch = "wasm32")]
 mod transaction;
 #[cfg(target_arch = "wasm32")]

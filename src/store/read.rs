@@ -31,6 +31,13 @@ impl Source {
         }
     }
 
+    async fn count(&self, range: KeyRange) -> rexie::Result<u32> {
+        match self {
+            Source::Store(store) => store.count(Some(range)).await,
+            Source::Index(index) => index.count(Some(range)).await,
+        }
+    }
+
     async fn scan(
         &self,
         range: Option<KeyRange>,
@@ -65,6 +72,21 @@ fn key_value(field: SortField, sort_key: &SortKey) -> JsValue {
             pair.into()
         }
     }
+}
+
+/// What a sort reads: the store itself for id order, else the field's index.
+fn source_for(transaction: &rexie::Transaction, field: SortField) -> Result<Source> {
+    let store = books_store(transaction, OPERATION)?;
+    let name = match field {
+        SortField::Id => return Ok(Source::Store(store)),
+        SortField::Title => BY_TITLE,
+        SortField::Author => BY_AUTHOR,
+        SortField::Genre => BY_GENRE,
+    };
+    let index = store
+        .index(name)
+        .map_err(|error| browser_error(OPERATION, error))?;
+    Ok(Source::Index(index))
 }
 
 fn range<E: Into<rexie::Error>>(result: std::result::Result<KeyRange, E>) -> Result<KeyRange> {
@@ -131,18 +153,7 @@ impl BookRepository {
         let limit = limit.max(1);
         let _slot = self.slot().await;
         let transaction = self.transaction(&[BOOKS], TransactionMode::ReadOnly, OPERATION)?;
-        let store = books_store(&transaction, OPERATION)?;
-        let source = match sort.field {
-            SortField::Id => Source::Store(store),
-            field => {
-                let name = match field {
-                    SortField::Title => BY_TITLE,
-                    SortField::Author => BY_AUTHOR,
-                    _ => BY_GENRE,
-                };
-                Source::Index(store.index(name).map_err(|e| browser_error(OPERATION, e))?)
-            }
-        };
+        let source = source_for(&transaction, sort.field)?;
         match (start, sort.direction) {
             (PageStart::After(after), Direction::Ascending) => {
                 let from = range(KeyRange::lower_bound(
@@ -184,6 +195,24 @@ impl BookRepository {
                 Ok(books)
             }
         }
+    }
+
+    /// The row at which `book` stands in `sort` order (0 is the first row): how many stored books
+    /// come before it. One count over a key range.
+    pub async fn rank(&self, sort: Sort, book: &Book) -> Result<u64> {
+        let _slot = self.slot().await;
+        let transaction = self.transaction(&[BOOKS], TransactionMode::ReadOnly, OPERATION)?;
+        let source = source_for(&transaction, sort.field)?;
+        let at = key_value(sort.field, &sort.key_of(book));
+        let before = match sort.direction {
+            Direction::Ascending => range(KeyRange::upper_bound(&at, Some(true)))?,
+            Direction::Descending => range(KeyRange::lower_bound(&at, Some(true)))?,
+        };
+        let count = source
+            .count(before)
+            .await
+            .map_err(|error| browser_error(OPERATION, error))?;
+        Ok(u64::from(count))
     }
 
     /// The books with these ids, in the order given; ids no longer stored are left out.

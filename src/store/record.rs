@@ -1,5 +1,8 @@
 //! The shape a book has inside IndexedDB: its fields plus the folded keys the indexes sort by.
 
+use std::fmt;
+
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::book::{Book, BookId, NewBook, Shelf};
@@ -11,12 +14,18 @@ pub struct Record {
     /// The primary key; `None` lets IndexedDB assign the next one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<BookId>,
-    /// The title as the person wrote it.
+    /// The book's lasting identity; absent in records before version 4 (the upgrade adds one).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub uid: String,
+    /// The title as the person wrote it. Read leniently (see [`loose_text`]): a version 1 record
+    /// written by some older code may lack it or hold a number, and must still open.
+    #[serde(default, deserialize_with = "loose_text")]
     pub title: String,
-    /// The author as the person wrote it.
+    /// The author as the person wrote it (read leniently, as the title).
+    #[serde(default, deserialize_with = "loose_text")]
     pub author: String,
-    /// The genre as the person wrote it.
-    #[serde(default)]
+    /// The genre as the person wrote it (read leniently, as the title).
+    #[serde(default, deserialize_with = "loose_text")]
     pub genre: String,
     /// `fold(title)`: what the title index sorts by.
     #[serde(default)]
@@ -46,6 +55,7 @@ impl Record {
     pub fn from_new(book: &NewBook) -> Self {
         Self {
             id: None,
+            uid: book.uid.clone(),
             title: book.title.clone(),
             author: book.author.clone(),
             genre: book.genre.clone(),
@@ -77,10 +87,29 @@ impl Record {
         }
     }
 
+    /// The same record made whole for this version: a title or author that an old record lacks
+    /// is filled with words that say so, for the person to fix (never a reason to fail an open).
+    pub fn repaired(self) -> Self {
+        let fill = |text: String, missing: &str| {
+            if text.trim().is_empty() {
+                missing.to_owned()
+            } else {
+                text
+            }
+        };
+        Self {
+            title: fill(self.title, MISSING_TITLE),
+            author: fill(self.author, MISSING_AUTHOR),
+            ..self
+        }
+        .rekeyed()
+    }
+
     /// The book this record holds, or `None` for a record that never got an id.
     pub fn into_book(self) -> Option<Book> {
         Some(Book {
             id: self.id?,
+            uid: self.uid,
             title: self.title,
             author: self.author,
             genre: self.genre,
@@ -90,6 +119,59 @@ impl Record {
             shelf: self.shelf,
         })
     }
+}
+
+/// What an upgrade writes for a title an old record lacks.
+pub const MISSING_TITLE: &str = "(no title: please fix)";
+/// What an upgrade writes for an author an old record lacks.
+pub const MISSING_AUTHOR: &str = "(no author: please fix)";
+
+/// Text from a stored value of any type: a string as it is, a number or boolean written out,
+/// anything else (null, a list, an object) as empty.
+fn loose_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    struct Text;
+    impl<'de> Visitor<'de> for Text {
+        type Value = String;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("text")
+        }
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<String, E> {
+            Ok(text.to_owned())
+        }
+        fn visit_string<E: de::Error>(self, text: String) -> Result<String, E> {
+            Ok(text)
+        }
+        fn visit_bool<E: de::Error>(self, value: bool) -> Result<String, E> {
+            Ok(value.to_string())
+        }
+        fn visit_i64<E: de::Error>(self, value: i64) -> Result<String, E> {
+            Ok(value.to_string())
+        }
+        fn visit_u64<E: de::Error>(self, value: u64) -> Result<String, E> {
+            Ok(value.to_string())
+        }
+        fn visit_f64<E: de::Error>(self, value: f64) -> Result<String, E> {
+            Ok(value.to_string())
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<String, E> {
+            Ok(String::new())
+        }
+        fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<String, D::Error> {
+            inner.deserialize_any(Text)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<String, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(String::new())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<String, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(String::new())
+        }
+    }
+    deserializer.deserialize_any(Text)
 }
 
 #[cfg(test)]
@@ -142,6 +224,7 @@ mod tests {
     fn a_version_one_record_is_rekeyed() {
         let old = Record {
             id: Some(1),
+            uid: String::new(),
             title: "Ça".into(),
             author: "Bé".into(),
             genre: String::new(),
@@ -158,5 +241,40 @@ mod tests {
             (new.title_key.as_str(), new.author_key.as_str()),
             ("ca", "be")
         );
+    }
+
+    #[test]
+    fn a_version_one_record_with_a_missing_or_odd_title_still_reads_and_is_repaired() {
+        for stored in [
+            r#"{"id": 5, "author": "Anon"}"#,
+            r#"{"id": 5, "title": null, "author": "Anon"}"#,
+            r#"{"id": 5, "title": ["x"], "author": "Anon", "genre": {"a": 1}}"#,
+        ] {
+            let record: Record = serde_json::from_str(stored).unwrap();
+            let book = record.repaired().into_book().unwrap();
+            assert_eq!(book.title, MISSING_TITLE, "{stored}");
+            assert_eq!(book.author, "Anon");
+            assert!(book.to_new().validated().is_ok());
+        }
+        let record: Record =
+            serde_json::from_str(r#"{"id": 6, "title": 1984, "author": null}"#).unwrap();
+        let book = record.repaired().into_book().unwrap();
+        assert_eq!(
+            (book.title.as_str(), book.author.as_str()),
+            ("1984", MISSING_AUTHOR)
+        );
+    }
+
+    #[test]
+    fn the_uid_round_trips_and_is_absent_before_version_four() {
+        let book = NewBook {
+            uid: "b6f7c3c2-0d1e-4a4b-9f3e-2d8e1c0a5b7f".into(),
+            ..NewBook::new("Emma", "Jane Austen", "")
+        }
+        .with_id(2);
+        assert_eq!(Record::from_book(&book).into_book(), Some(book));
+        let old: Record =
+            serde_json::from_str(r#"{"id": 1, "title": "a", "author": "b"}"#).unwrap();
+        assert!(old.uid.is_empty());
     }
 }

@@ -6,13 +6,15 @@ use std::rc::Rc;
 
 use async_lock::{Semaphore, SemaphoreGuard};
 use rexie::{Rexie, Store, Transaction, TransactionMode};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
 
 use super::chunks;
-use super::codec::{from_js, key, to_js};
+use super::codec::{from_js, id_of, key, to_js};
 use super::error::{Result, StoreError};
+use super::identity::new_uids;
 use super::record::Record;
-use super::schema::{self, BOOKS, SEARCH};
+use super::schema::{self, BOOKS, HIGH_WATER_KEY, META, SEARCH};
 use super::transaction::{browser_error, describe, settle};
 use super::watch::{wait_until_unblocked, Loss, Watch};
 use crate::book::{Book, BookId, BookPatch, NewBook};
@@ -229,7 +231,10 @@ impl BookRepository {
     /// Puts a deleted book back with its own id (undo). Fails if that id is in use again.
     pub async fn restore(&self, book: Book) -> Result<Book> {
         const OPERATION: &str = "restore the book";
-        let checked = book.to_new().validated()?.with_id(book.id);
+        let mut checked = book.to_new().validated()?.with_id(book.id);
+        if checked.uid.is_empty() {
+            checked.uid = new_uids(1, OPERATION)?.pop().unwrap_or_default();
+        }
         let value = to_js(&Record::from_book(&checked), OPERATION)?;
         let _slot = self.slot().await;
         let transaction = self.write_transaction(OPERATION)?;
@@ -336,6 +341,7 @@ impl BookRepository {
                 .delete(key(id))
                 .await
                 .map_err(|error| browser_error(OPERATION, error))?;
+            raise_high_water(&transaction, id, OPERATION).await?;
             chunks::remove(&search_store(&transaction, OPERATION)?, id, OPERATION).await?;
             Ok(current)
         }
@@ -351,6 +357,13 @@ impl BookRepository {
         let _slot = self.slot().await;
         let transaction = self.write_transaction(OPERATION)?;
         let outcome = async {
+            let last = books_store(&transaction, OPERATION)?
+                .scan(None, Some(1), None, Some(rexie::Direction::Prev))
+                .await
+                .map_err(|error| browser_error(OPERATION, error))?;
+            if let Some((last, _)) = last.first() {
+                raise_high_water(&transaction, id_of(last, OPERATION)?, OPERATION).await?;
+            }
             for store in [BOOKS, SEARCH] {
                 transaction
                     .store(store)
@@ -412,7 +425,18 @@ impl BookRepository {
     }
 
     pub(super) fn write_transaction(&self, operation: &'static str) -> Result<Transaction> {
-        self.transaction(&[BOOKS, SEARCH], TransactionMode::ReadWrite, operation)
+        self.transaction(
+            &[BOOKS, SEARCH, META],
+            TransactionMode::ReadWrite,
+            operation,
+        )
+    }
+
+    /// The watcher's plain connection, for writes rexie cannot make (strict durability); `None`
+    /// when there is no watch (closed, gone, or the watch could not start).
+    pub(super) fn plain_connection(&self) -> Option<web_sys::IdbDatabase> {
+        let watch = self.inner.watch.borrow();
+        watch.as_ref().map(|watch| watch.connection().clone())
     }
 
     /// Applies a committed change to the in-memory search index, if it is loaded.
@@ -438,8 +462,41 @@ async fn connect(name: &str, on_blocked: Option<Rc<dyn Fn(StoreError)>>) -> Resu
         .map_err(|error| StoreError::Unavailable {
             detail: describe(&error),
         })?;
-    schema::migrate(&database).await?;
+    schema::migrate(name, &database).await?;
     Ok(database)
+}
+
+/// The largest id any book has ever had here, deleted books included (0 for none).
+pub(super) async fn high_water(
+    transaction: &Transaction,
+    operation: &'static str,
+) -> Result<BookId> {
+    let meta = transaction
+        .store(META)
+        .map_err(|error| browser_error(operation, error))?;
+    let stored = meta
+        .get(JsValue::from_str(HIGH_WATER_KEY))
+        .await
+        .map_err(|error| browser_error(operation, error))?;
+    Ok(stored.and_then(|value| value.as_f64()).unwrap_or(0.0) as BookId)
+}
+
+/// Remembers that `id` was used, so that no other book is ever given it (called as a book goes).
+async fn raise_high_water(
+    transaction: &Transaction,
+    id: BookId,
+    operation: &'static str,
+) -> Result<()> {
+    if high_water(transaction, operation).await? >= id {
+        return Ok(());
+    }
+    transaction
+        .store(META)
+        .map_err(|error| browser_error(operation, error))?
+        .put(&key(id), Some(&JsValue::from_str(HIGH_WATER_KEY)))
+        .await
+        .map_err(|error| browser_error(operation, error))?;
+    Ok(())
 }
 
 pub(super) fn books_store(transaction: &Transaction, operation: &'static str) -> Result<Store> {

@@ -7,20 +7,23 @@
 
 use std::collections::BTreeMap;
 
-use rexie::{Index, KeyRange, ObjectStore, Rexie, RexieBuilder, TransactionMode};
+use rexie::{Index, ObjectStore, Rexie, RexieBuilder, TransactionMode};
 use wasm_bindgen::JsValue;
 
 use super::chunks;
 use super::codec::{from_js, to_js};
-use super::error::Result;
+use super::error::{Result, StoreError};
+use super::identity::new_uids;
 use super::record::Record;
-use super::transaction::{browser_error, settle};
+use super::strict::StrictTransaction;
+use super::transaction::browser_error;
+use super::watch::open_without_upgrade;
 use crate::search::{self, chunk_of};
 
 /// The database name the app uses.
 pub const DATABASE_NAME: &str = "bookshelf";
 /// The schema version this build writes.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 /// The object store of books, keyed by an auto-incremented `id`.
 pub const BOOKS: &str = "books";
 /// The object store of the search index's chunks, keyed by chunk number.
@@ -35,6 +38,10 @@ pub const BY_AUTHOR: &str = "by_author";
 pub const BY_GENRE: &str = "by_genre";
 /// The index of books by ISBN-13 (books without one are not in it), to find duplicates.
 pub const BY_ISBN: &str = "by_isbn";
+/// The unique index of books by their lasting identity (`uid`).
+pub const BY_UID: &str = "by_uid";
+/// The `meta` key of the largest id any book has ever had here (deleted ones included).
+pub const HIGH_WATER_KEY: &str = "high_water";
 
 const DATA_VERSION_KEY: &str = "data_version";
 const MIGRATION_BATCH: u32 = 5_000;
@@ -46,7 +53,9 @@ const MIGRATION_BATCH: u32 = 5_000;
 ///    can start right after the last row of the previous one), the search index's chunks, and
 ///    the `meta` store;
 /// 3. optional `isbn`, `year`, `rating` and `shelf` in records (absent in older ones, read as
-///    none) and an index on `isbn`, which IndexedDB fills from the stored records as it creates it.
+///    none) and an index on `isbn`, which IndexedDB fills from the stored records as it creates it;
+/// 4. a `uid` in every record (the upgrade gives one to each older record) under a unique index,
+///    and the ids' high-water mark in `meta`, so that no id or uid is ever another book's.
 pub fn builder(name: &str, version: u32) -> RexieBuilder {
     let books = ObjectStore::new(BOOKS).key_path("id").auto_increment(true);
     let builder = Rexie::builder(name).version(version);
@@ -60,88 +69,127 @@ pub fn builder(name: &str, version: u32) -> RexieBuilder {
     if version >= 3 {
         books = books.add_index(Index::new(BY_ISBN, "isbn"));
     }
+    if version >= 4 {
+        books = books.add_index(Index::new(BY_UID, "uid").unique(true));
+    }
     builder
         .add_object_store(books)
         .add_object_store(ObjectStore::new(SEARCH))
         .add_object_store(ObjectStore::new(META))
 }
 
-/// Brings the data up to [`VERSION`]: one transaction, all or nothing, only IndexedDB awaits.
-pub(crate) async fn migrate(database: &Rexie) -> Result<()> {
+/// Brings the data of the database `name` up to [`VERSION`]: one transaction, all or nothing,
+/// only IndexedDB awaits, with strict durability (the rewrite must be on disk before the app
+/// counts on it), on a plain connection beside rexie's (which has no such option).
+pub(crate) async fn migrate(name: &str, database: &Rexie) -> Result<()> {
     let operation = "upgrade the stored books";
-    let transaction = database
-        .transaction(&[BOOKS, SEARCH, META], TransactionMode::ReadWrite)
-        .map_err(|error| browser_error(operation, error))?;
-    let outcome = migrate_in(&transaction, operation).await;
-    settle(transaction, outcome, operation).await
+    if data_version(database, operation).await? >= f64::from(VERSION) {
+        return Ok(());
+    }
+    let Some(connection) = open_without_upgrade(name, VERSION, || {}).await? else {
+        return Err(StoreError::ClosedElsewhere);
+    };
+    let result =
+        match StrictTransaction::begin(&connection, &[BOOKS, SEARCH, META], true, operation) {
+            Ok(transaction) => {
+                let outcome = migrate_in(&transaction, operation).await;
+                transaction.settle(outcome).await
+            }
+            Err(error) => Err(error),
+        };
+    connection.close();
+    result
 }
 
-async fn migrate_in(transaction: &rexie::Transaction, operation: &'static str) -> Result<()> {
+/// The version the data was last brought up to (1 when never recorded).
+async fn data_version(database: &Rexie, operation: &'static str) -> Result<f64> {
     let fail = |error| browser_error(operation, error);
-    let meta = transaction.store(META).map_err(fail)?;
-    let key = JsValue::from_str(DATA_VERSION_KEY);
-    let reached = meta
-        .get(key.clone())
-        .await
+    let transaction = database
+        .transaction(&[META], TransactionMode::ReadOnly)
+        .map_err(fail)?;
+    let stored = transaction
+        .store(META)
         .map_err(fail)?
+        .get(JsValue::from_str(DATA_VERSION_KEY))
+        .await
+        .map_err(fail)?;
+    Ok(stored.and_then(|value| value.as_f64()).unwrap_or(1.0))
+}
+
+async fn migrate_in(transaction: &StrictTransaction, operation: &'static str) -> Result<()> {
+    let meta = transaction.store(META)?;
+    let key = JsValue::from_str(DATA_VERSION_KEY);
+    // Asked again inside the write: another tab may have upgraded the data meanwhile.
+    let reached = meta
+        .get(&key)
+        .await?
         .and_then(|value| value.as_f64())
         .unwrap_or(1.0);
     if reached >= f64::from(VERSION) {
         return Ok(());
     }
     // Version 3 rewrites no data: its fields are optional and its index fills itself.
-    if reached < 2.0 {
-        add_sort_keys_and_search_lines(transaction, operation).await?;
-    }
-    meta.put(&JsValue::from(VERSION), Some(&key))
-        .await
-        .map_err(fail)?;
-    Ok(())
+    // Versions 1 and 4 rewrite every record: sort keys and search lines, and a uid.
+    rewrite_records(transaction, operation, reached < 2.0).await?;
+    meta.put(&JsValue::from(VERSION), Some(&key)).await
 }
 
-/// Version 1 records have no sort keys and no search lines: add them, a batch at a time.
-async fn add_sort_keys_and_search_lines(
-    transaction: &rexie::Transaction,
+/// Gives every record a uid (version 4) and the shape this version reads (a title and author that
+/// a version 1 record lacks are filled in, for the person to fix); with `rekey` (from version 1),
+/// also sort keys and search lines. A batch at a time, in the one transaction.
+async fn rewrite_records(
+    transaction: &StrictTransaction,
     operation: &'static str,
+    rekey: bool,
 ) -> Result<()> {
-    let fail = |error| browser_error(operation, error);
-    let books = transaction.store(BOOKS).map_err(fail)?;
+    let books = transaction.store(BOOKS)?;
     let mut lines: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
     let mut after: Option<JsValue> = None;
     loop {
-        let range = match &after {
-            Some(last) => {
-                Some(KeyRange::lower_bound(last, Some(true)).map_err(|e| fail(e.into()))?)
-            }
-            None => None,
-        };
-        let batch = books
-            .get_all(range, Some(MIGRATION_BATCH))
-            .await
-            .map_err(fail)?;
+        let batch = books.get_all_after(after.as_ref(), MIGRATION_BATCH).await?;
         if batch.is_empty() {
             break;
         }
+        after = None;
+        let mut uids = new_uids(batch.len(), operation)?.into_iter();
         let mut rekeyed = Vec::with_capacity(batch.len());
         for value in batch {
-            let record = from_js::<Record>(value, operation)?.rekeyed();
+            let mut record = from_js::<Record>(value, operation)?;
+            if rekey || record.title.trim().is_empty() || record.author.trim().is_empty() {
+                record = record.repaired();
+            }
+            if record.uid.is_empty() {
+                record.uid = uids.next().unwrap_or_default();
+            }
             if let Some(book) = record.clone().into_book() {
-                let line = search::line_of(&book);
-                lines
-                    .entry(chunk_of(book.id))
-                    .or_default()
-                    .extend_from_slice(&line);
+                if rekey {
+                    let line = search::line_of(&book);
+                    lines
+                        .entry(chunk_of(book.id))
+                        .or_default()
+                        .extend_from_slice(&line);
+                }
                 after = Some(JsValue::from_f64(book.id as f64));
             }
-            rekeyed.push((to_js(&record, operation)?, None));
+            rekeyed.push(to_js(&record, operation)?);
         }
-        books.put_all(rekeyed.into_iter()).await.map_err(fail)?;
+        // Every put is issued before any is awaited; they finish in order.
+        let mut last = None;
+        for value in &rekeyed {
+            last = Some(books.put_unawaited(value, None)?);
+        }
+        if let Some(last) = last {
+            books.wait(&last).await?;
+        }
         if after.is_none() {
             break;
         }
     }
-    let search_store = transaction.store(SEARCH).map_err(fail)?;
-    search_store.clear().await.map_err(fail)?;
+    if !rekey {
+        return Ok(());
+    }
+    let search_store = transaction.store(SEARCH)?;
+    search_store.clear().await?;
     for (chunk, bytes) in lines {
         chunks::write(&search_store, chunk, &bytes, operation).await?;
     }

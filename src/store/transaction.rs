@@ -52,7 +52,7 @@ pub(crate) async fn finish(transaction: Transaction, operation: &'static str) ->
 }
 
 /// Fills a quota error with how much storage is used, as far as the browser says.
-async fn with_usage(error: StoreError) -> StoreError {
+pub(crate) async fn with_usage(error: StoreError) -> StoreError {
     if !matches!(error, StoreError::QuotaExceeded { .. }) {
         return error;
     }

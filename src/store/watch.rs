@@ -10,10 +10,10 @@ use std::rc::Rc;
 use futures::channel::oneshot;
 use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
-use wasm_bindgen::JsValue;
-use web_sys::{DomException, IdbDatabase, IdbOpenDbRequest, IdbVersionChangeEvent};
+use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbVersionChangeEvent};
 
 use super::error::{Result, StoreError};
+use super::strict::js_detail;
 
 /// Why the database was taken away from this page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +80,13 @@ impl Watch {
     }
 }
 
+impl Watch {
+    /// The watcher's own connection, for writes that rexie cannot make (strict durability).
+    pub fn connection(&self) -> &IdbDatabase {
+        &self.database
+    }
+}
+
 impl Drop for Watch {
     fn drop(&mut self) {
         self.database.close();
@@ -93,7 +100,7 @@ enum Outcome {
 }
 
 /// Opens `name` at `version`: the connection, or `None` if that would need an upgrade (aborted).
-async fn open_without_upgrade(
+pub(crate) async fn open_without_upgrade(
     name: &str,
     version: u32,
     on_blocked: impl Fn() + 'static,
@@ -157,13 +164,5 @@ fn failure(request: &IdbOpenDbRequest) -> Result<Option<IdbDatabase>> {
         _ => Err(StoreError::Unavailable {
             detail: "opening failed without a reason".into(),
         }),
-    }
-}
-
-/// What a thrown browser error says.
-fn js_detail(error: &JsValue) -> String {
-    match error.dyn_ref::<DomException>() {
-        Some(error) => format!("{}: {}", error.name(), error.message()),
-        None => error.as_string().unwrap_or_else(|| format!("{error:?}")),
     }
 }

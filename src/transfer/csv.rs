@@ -10,8 +10,8 @@ use super::{RowOutcome, MAX_IMPORT_ID};
 use crate::book::{parse_isbn, parse_rating, parse_year, BookId, Field, NewBook, Shelf};
 
 /// Bookshelf's CSV columns, in the order it writes them.
-pub const COLUMNS: [&str; 8] = [
-    "id", "title", "author", "genre", "isbn", "year", "rating", "shelf",
+pub const COLUMNS: [&str; 9] = [
+    "id", "title", "author", "genre", "isbn", "year", "rating", "shelf", "uid",
 ];
 
 /// How many of a header's first names are kept, to name in the preview and in messages.
@@ -145,7 +145,7 @@ pub(super) fn row(
 /// Where each of Bookshelf's columns is in a CSV's header.
 pub(super) struct Columns {
     /// The index of each of [`COLUMNS`], if present.
-    at: [Option<usize>; 8],
+    at: [Option<usize>; 9],
     /// Columns of the file that are not Bookshelf's.
     pub ignored: IgnoredColumns,
 }
@@ -195,6 +195,7 @@ impl Columns {
         let invalid = |index: usize| move |error| (column(index), RefusalReason::Invalid(error));
         let id = parse_id(value(0)).map_err(|reason| (column(0), reason))?;
         let book = NewBook {
+            uid: value(8).to_owned(),
             title: text(1),
             author: text(2),
             genre: text(3),
@@ -207,6 +208,7 @@ impl Columns {
             let index = match error.field {
                 Field::Title => 1,
                 Field::Author => 2,
+                Field::Uid => 8,
                 _ => 3,
             };
             invalid(index)(error)

@@ -9,7 +9,7 @@ use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Vis
 use super::csv::parse_id;
 use super::error::RefusalReason;
 use super::RowOutcome;
-use crate::book::{check_rating, check_year, NewBook, Shelf};
+use crate::book::{check_rating, check_year, Field, NewBook, Shelf};
 
 /// A value as a book's key holds it; anything that is not text, a whole number or null is `Other`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,6 +118,7 @@ pub(super) fn book_of_entries(entries: &[(String, Scalar)]) -> RowOutcome {
             .to_owned())
     };
     let book = NewBook {
+        uid: owned("uid")?,
         title: owned("title")?,
         author: owned("author")?,
         genre: owned("genre")?,
@@ -136,7 +137,10 @@ pub(super) fn book_of_entries(entries: &[(String, Scalar)]) -> RowOutcome {
             .flatten(),
     };
     let book = book.validated().map_err(|error| {
-        let key = error.field.label().to_ascii_lowercase();
+        let key = match error.field {
+            Field::Uid => "uid".to_owned(),
+            field => field.label().to_ascii_lowercase(),
+        };
         (Some(key), RefusalReason::Invalid(error))
     })?;
     Ok((id, book))

@@ -135,6 +135,7 @@ fn csv_page(books: &[Book]) -> String {
                 .map(|rating| rating.to_string())
                 .unwrap_or_default(),
             book.shelf.map(|shelf| shelf.key()).unwrap_or_default(),
+            &book.uid,
         ];
         for (index, field) in fields.into_iter().enumerate() {
             if index > 0 {
@@ -206,9 +207,9 @@ mod tests {
         let file = written(ExportFormat::Csv, &[&books()]);
         assert_eq!(
             file,
-            "id,title,author,genre,isbn,year,rating,shelf\r\n\
-             1,\"Dune, \"\"the\"\" novel\",Frank Herbert,SF,,,,\r\n\
-             12,Республика,Πλάτων,,9780141026169,-380,4,currently-reading\r\n"
+            "id,title,author,genre,isbn,year,rating,shelf,uid\r\n\
+             1,\"Dune, \"\"the\"\" novel\",Frank Herbert,SF,,,,,\r\n\
+             12,Республика,Πλάτων,,9780141026169,-380,4,currently-reading,\r\n"
         );
     }
 
@@ -230,9 +231,9 @@ mod tests {
         let file = written(ExportFormat::Csv, &[&books]);
         assert_eq!(
             file,
-            "id,title,author,genre,isbn,year,rating,shelf\r\n\
-             1,\"'=HYPERLINK(\"\"http://example.com\"\",\"\"click\"\")\",\"'@SUM(1+1)\",\"'-5 ways\",,-5,,\r\n\
-             2,\"''=1+1\",\"'+1\",\"'quoted'\",,-5,,\r\n",
+            "id,title,author,genre,isbn,year,rating,shelf,uid\r\n\
+             1,\"'=HYPERLINK(\"\"http://example.com\"\",\"\"click\"\")\",\"'@SUM(1+1)\",\"'-5 ways\",,-5,,,\r\n\
+             2,\"''=1+1\",\"'+1\",\"'quoted'\",,-5,,,\r\n",
             "text cells behind a quote, the year (a number) as it is"
         );
         let report = crate::transfer::read_all(&file).unwrap();

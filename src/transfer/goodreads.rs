@@ -139,6 +139,7 @@ impl Columns {
         // A custom exclusive shelf (such as "did-not-finish") has no Bookshelf equivalent.
         let shelf = Shelf::parse(exclusive).ok().flatten();
         let book = NewBook {
+            uid: String::new(),
             title: decode_entities(self.value(record, TITLE)).into_owned(),
             author: decode_entities(self.value(record, AUTHOR)).into_owned(),
             genre: genre_of(self.value(record, BOOKSHELVES), exclusive),

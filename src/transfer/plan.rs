@@ -19,6 +19,8 @@ pub struct Probe {
     pub isbns: Vec<String>,
     /// Each book's folded title and author, as [`name_key`] joins them.
     pub names: HashSet<String>,
+    /// The uids the file carries.
+    pub uids: Vec<String>,
 }
 
 /// A folded title and author as one key: joined by a NUL, which neither can hold (control
@@ -46,11 +48,13 @@ impl ProbeBuilder {
         let mut builder = Self::default();
         let ids = books.iter().filter(|c| c.id.is_some()).count();
         let isbns = books.iter().filter(|c| c.book.isbn.is_some()).count();
+        let uids = books.iter().filter(|c| !c.book.uid.is_empty()).count();
         let probe = &mut builder.probe;
         let room = probe
             .ids
             .try_reserve(ids)
             .and_then(|()| builder.seen_isbns.try_reserve(isbns))
+            .and_then(|()| probe.uids.try_reserve(uids))
             .and_then(|()| probe.names.try_reserve(books.len()));
         room.map_err(|_| out_of_memory(books.first().map_or(1, |c| c.line)))?;
         Ok(builder)
@@ -63,6 +67,7 @@ impl ProbeBuilder {
             .ids
             .try_reserve(1)
             .and_then(|()| probe.isbns.try_reserve(1))
+            .and_then(|()| probe.uids.try_reserve(1))
             .and_then(|()| self.seen_isbns.try_reserve(1))
             .and_then(|()| probe.names.try_reserve(1));
         room.map_err(|_| out_of_memory(candidate.line))?;
@@ -73,6 +78,9 @@ impl ProbeBuilder {
     fn ask(&mut self, candidate: &Candidate) {
         let probe = &mut self.probe;
         probe.ids.extend(candidate.id);
+        if !candidate.book.uid.is_empty() {
+            probe.uids.push(candidate.book.uid.clone());
+        }
         if let Some(isbn) = &candidate.book.isbn {
             let new = match isbn.parse::<u64>() {
                 Ok(number) => self.seen_isbns.insert(number),
@@ -104,7 +112,10 @@ impl Probe {
 
     /// True when there is nothing to ask.
     pub fn is_empty(&self) -> bool {
-        self.ids.is_empty() && self.isbns.is_empty() && self.names.is_empty()
+        self.ids.is_empty()
+            && self.isbns.is_empty()
+            && self.names.is_empty()
+            && self.uids.is_empty()
     }
 }
 
@@ -117,6 +128,11 @@ pub struct Existing {
     pub isbns: HashMap<String, BookId>,
     /// (Folded title, folded author) to a stored book that has them.
     pub names: HashMap<(String, String), BookId>,
+    /// Uid of the file to the stored book that has it (the same book).
+    pub uids: HashMap<String, BookId>,
+    /// The largest id any book has ever had here, deleted ones included: a file's id at or
+    /// below it could be another book's, so only ids above it are kept.
+    pub high_water: BookId,
 }
 
 impl Existing {
@@ -136,6 +152,8 @@ impl Existing {
 /// Why a book looks like one already stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DuplicateReason {
+    /// A stored book is this very book (the same uid): the file was exported from here.
+    SameBook,
     /// A stored book has the same ISBN.
     SameIsbn,
     /// A stored book has the same title and author (ignoring case and accents).
@@ -157,6 +175,7 @@ impl fmt::Display for Duplicate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let book = &self.candidate.book;
         let reason = match self.reason {
+            DuplicateReason::SameBook => "already stored",
             DuplicateReason::SameIsbn => "same ISBN",
             DuplicateReason::SameTitleAndAuthor => "same title and author",
         };
@@ -177,7 +196,7 @@ pub struct ImportPlan {
     pub restored: Vec<Book>,
     /// Books that get new ids.
     pub added: Vec<NewBook>,
-    /// How many of `added` carried an id that a stored book already has.
+    /// How many of `added` carried an id that a book here has, or once had.
     pub renumbered: usize,
     /// Books that look like stored ones (skipped by default).
     pub duplicates: Vec<Duplicate>,
@@ -194,6 +213,8 @@ pub struct ImportPlan {
 pub struct Planner {
     plan: ImportPlan,
     books: std::vec::IntoIter<Candidate>,
+    /// The uids of the books filed so far.
+    uids_seen: HashSet<String>,
 }
 
 impl Planner {
@@ -210,31 +231,33 @@ impl Planner {
             ignored_columns: report.ignored_columns,
         };
         // Room for the books up front, so that no step moves a million of them to grow a list
-        // (without it, the lists grow as they go: `step` says if memory runs out).
-        let restored = report
-            .books
-            .iter()
-            .filter(|c| c.id.is_some_and(|id| !existing.ids.contains(&id)))
-            .count();
+        // or a table (without it, they grow as they go: `step` says if memory runs out).
+        let books = &report.books;
+        let restored = books.iter().filter(|c| keeps_id(c, existing)).count();
         let _ = plan.restored.try_reserve_exact(restored);
-        let _ = plan.added.try_reserve_exact(report.books.len() - restored);
+        let _ = plan.added.try_reserve_exact(books.len() - restored);
+        let mut uids_seen = HashSet::new();
+        let _ = uids_seen.try_reserve(books.iter().filter(|c| !c.book.uid.is_empty()).count());
         Self {
             plan,
             books: report.books.into_iter(),
+            uids_seen,
         }
     }
 
     /// Files up to `count` more books, given what the store answered to the [`Probe`]; true
     /// once every book is filed. Refused if memory runs out.
     pub fn step(&mut self, existing: &Existing, count: usize) -> Result<bool, ImportError> {
-        for candidate in self.books.by_ref().take(count) {
+        for mut candidate in self.books.by_ref().take(count) {
             let plan = &mut self.plan;
+            self.uids_seen
+                .try_reserve(1)
+                .map_err(|_| out_of_memory(candidate.line))?;
+            forget_repeated_uid(&mut candidate, &mut self.uids_seen);
             let duplicate = duplicate_of(&candidate, existing);
             let room = match duplicate {
                 Some(_) => plan.duplicates.try_reserve(1),
-                None if candidate.id.is_some_and(|id| !existing.ids.contains(&id)) => {
-                    plan.restored.try_reserve(1)
-                }
+                None if keeps_id(&candidate, existing) => plan.restored.try_reserve(1),
                 None => plan.added.try_reserve(1),
             };
             room.map_err(|_| out_of_memory(candidate.line))?;
@@ -259,7 +282,8 @@ impl ImportPlan {
     /// The plan for `report`, given what the store answered to its [`Probe`], all at once.
     pub fn new(report: ImportReport, existing: &Existing) -> Self {
         let mut planner = Planner::new(report, existing);
-        for candidate in planner.books.by_ref() {
+        for mut candidate in planner.books.by_ref() {
+            forget_repeated_uid(&mut candidate, &mut planner.uids_seen);
             let duplicate = duplicate_of(&candidate, existing);
             planner.plan.file(candidate, duplicate, existing);
         }
@@ -283,10 +307,10 @@ impl ImportPlan {
         }
     }
 
-    /// Files a book that will be written: with its own id if it has a free one.
+    /// Files a book that will be written: with its own id if no book here ever had that id.
     fn take(&mut self, candidate: Candidate, existing: &Existing) {
         match candidate.id {
-            Some(id) if !existing.ids.contains(&id) => {
+            Some(id) if keeps_id(&candidate, existing) => {
                 self.restored.push(candidate.book.with_id(id))
             }
             Some(_) => {
@@ -315,7 +339,11 @@ impl ImportPlan {
     ) -> (Vec<Book>, Vec<NewBook>) {
         let mut plan = self;
         if include_duplicates {
-            for duplicate in std::mem::take(&mut plan.duplicates) {
+            for mut duplicate in std::mem::take(&mut plan.duplicates) {
+                if duplicate.reason == DuplicateReason::SameBook {
+                    // A second copy of a stored book is a book of its own.
+                    duplicate.candidate.book.uid.clear();
+                }
                 plan.take(duplicate.candidate, existing);
             }
         }
@@ -323,9 +351,27 @@ impl ImportPlan {
     }
 }
 
+/// True when `candidate` keeps the id the file gave it: no book here ever had that id.
+fn keeps_id(candidate: &Candidate, existing: &Existing) -> bool {
+    candidate
+        .id
+        .is_some_and(|id| id > existing.high_water && !existing.ids.contains(&id))
+}
+
+/// A uid the file gives twice names one book: the later rows are copies of it, without it.
+fn forget_repeated_uid(candidate: &mut Candidate, uids_seen: &mut HashSet<String>) {
+    let uid = &mut candidate.book.uid;
+    if !uid.is_empty() && !uids_seen.insert(uid.clone()) {
+        uid.clear();
+    }
+}
+
 /// The stored book `candidate` looks like, and why, if any.
 fn duplicate_of(candidate: &Candidate, existing: &Existing) -> Option<(BookId, DuplicateReason)> {
     let book = &candidate.book;
+    if let Some(&id) = existing.uids.get(&book.uid) {
+        return Some((id, DuplicateReason::SameBook));
+    }
     if let Some(&id) = book.isbn.as_ref().and_then(|isbn| existing.isbns.get(isbn)) {
         return Some((id, DuplicateReason::SameIsbn));
     }
@@ -416,5 +462,43 @@ mod tests {
         let (restored, added) = plan.into_batch(true, &existing);
         assert_eq!(restored.iter().map(|b| b.id).collect::<Vec<_>>(), [1, 3]);
         assert_eq!(added.len(), 2);
+    }
+
+    #[test]
+    fn ids_ever_used_here_are_never_kept_and_uids_find_the_same_book() {
+        let mut report = report();
+        report.books[0].book.uid = "uid-dune".into();
+        report.books[1].book.uid = "uid-emma".into();
+        report.books[2].book.uid = "uid-dune".into();
+        let existing = Existing {
+            // Book 2 was deleted here; book 1's uid is stored as book 9.
+            high_water: 2,
+            uids: HashMap::from([("uid-dune".to_owned(), 9)]),
+            ..Existing::default()
+        };
+        let plan = ImportPlan::new(report, &existing);
+        assert_eq!(plan.duplicates.len(), 1);
+        assert_eq!(plan.duplicates[0].reason, DuplicateReason::SameBook);
+        assert!(plan.duplicates[0]
+            .to_string()
+            .contains("already stored as book 9"));
+        // Emma's id 2 was used here before: a new id, but her uid goes with her.
+        assert_eq!(plan.renumbered, 1);
+        assert!(plan.added.iter().any(|book| book.uid == "uid-emma"));
+        // The second row with Dune's uid is a copy of its own: its uid is dropped, its id 3 kept.
+        assert_eq!(plan.restored.len(), 1);
+        assert_eq!(
+            (plan.restored[0].id, plan.restored[0].uid.as_str()),
+            (3, "")
+        );
+        // Imported anyway, the stored book's copy gets a uid of its own.
+        let (restored, added) = plan.into_batch(true, &existing);
+        assert_eq!(restored.len() + added.len(), 4);
+        let uids: Vec<&str> = restored
+            .iter()
+            .map(|book| book.uid.as_str())
+            .chain(added.iter().map(|book| book.uid.as_str()))
+            .collect();
+        assert!(!uids.contains(&"uid-dune"), "{uids:?}");
     }
 }

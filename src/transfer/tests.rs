@@ -345,9 +345,12 @@ fn book() -> impl Strategy<Value = NewBook> {
         proptest::option::of(MIN_YEAR..=MAX_YEAR),
         proptest::option::of(1u8..=5),
         proptest::option::of(proptest::sample::select(Shelf::ALL.to_vec())),
+        // A uid as the store gives them (random bytes as a UUID), or none.
+        proptest::option::of(proptest::array::uniform16(proptest::num::u8::ANY)),
     )
         .prop_map(
-            |(title, author, genre, isbn, year, rating, shelf)| NewBook {
+            |(title, author, genre, isbn, year, rating, shelf, uid)| NewBook {
+                uid: uid.map(crate::book::uuid_from_random).unwrap_or_default(),
                 isbn,
                 year,
                 rating,

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::book::Book;
 use crate::query::{Filter, Sort};
 use crate::store::BookRepository;
 use crate::tabs::{TabMessage, Tabs};
@@ -70,6 +71,8 @@ pub struct CatalogueQuery {
     pub filter: RwSignal<Filter>,
     /// The search box as typed, so that it reads the same after a visit to a book's page.
     pub search_text: RwSignal<String>,
+    /// A book just added here, for the table to bring into view (or to say where it went).
+    pub added: RwSignal<Option<Book>>,
 }
 
 impl Default for CatalogueQuery {
@@ -78,6 +81,7 @@ impl Default for CatalogueQuery {
             sort: RwSignal::new(Sort::default()),
             filter: RwSignal::new(Filter::default()),
             search_text: RwSignal::new(String::new()),
+            added: RwSignal::new(None),
         }
     }
 }

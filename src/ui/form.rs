@@ -5,7 +5,7 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::context::Catalogue;
+use super::context::{Catalogue, CatalogueQuery};
 use super::fields::{BookFields, FieldValues};
 use super::notices::Notices;
 use crate::book::NewBook;
@@ -16,6 +16,7 @@ use crate::store::StoreError;
 pub fn AddBookForm() -> impl IntoView {
     let catalogue = expect_context::<Catalogue>();
     let notices = expect_context::<Notices>();
+    let query = expect_context::<CatalogueQuery>();
     let values = FieldValues::new(&NewBook::default());
     let title_ref = NodeRef::<html::Input>::new();
     let saving = RwSignal::new(false);
@@ -42,9 +43,10 @@ pub fn AddBookForm() -> impl IntoView {
         saving.set(true);
         spawn_local(async move {
             match repository.create(book).await {
-                Ok(_) => {
+                Ok(book) => {
                     values.clear();
                     catalogue.changed();
+                    query.added.try_set(Some(book));
                     focus_title();
                 }
                 Err(StoreError::Invalid(error)) => values.errors.set(vec![error]),

@@ -24,6 +24,8 @@ pub struct Notice {
     text: String,
     /// A button beside the text: its label and what it does.
     action: Option<(&'static str, Callback<()>)>,
+    /// A link beside the text: its words and where it goes.
+    link: Option<(String, String)>,
 }
 
 /// The notices on screen; `Copy`, shared through context.
@@ -55,6 +57,21 @@ impl Notices {
             text.into(),
             undo.map(|undo| ("Undo", undo)),
         );
+        self.fade(id);
+    }
+
+    /// Shows a confirmation for a few seconds with a link (`words`, `href`) beside it.
+    pub fn info_with_link(&self, text: impl Into<String>, words: String, href: String) {
+        let id = self.push(NoticeKind::Info, text.into(), None);
+        self.list.try_update(|list| {
+            if let Some(notice) = list.iter_mut().find(|notice| notice.id == id) {
+                notice.link = Some((words, href));
+            }
+        });
+        self.fade(id);
+    }
+
+    fn fade(&self, id: u64) {
         let notices = *self;
         Timeout::new(UNDO_MILLIS, move || notices.dismiss(id)).forget();
     }
@@ -79,13 +96,17 @@ impl Notices {
         let id = self.next_id.try_get_value().unwrap_or_default();
         self.next_id.try_set_value(id + 1);
         self.list.try_update(|list| {
-            // The same error twice in a row is said once.
-            list.retain(|notice| notice.kind != kind || notice.text != text);
+            // The same error twice is said once. Confirmations are never merged: each one may
+            // carry its own Undo (two deleted books can share a title).
+            if kind == NoticeKind::Error {
+                list.retain(|notice| notice.kind != kind || notice.text != text);
+            }
             list.push(Notice {
                 id,
                 kind,
                 text,
                 action,
+                link: None,
             });
         });
         id
@@ -123,6 +144,7 @@ fn NoticeView(notice: Notice) -> impl IntoView {
         kind,
         text,
         action,
+        link,
     } = notice;
     let action_button = action.map(|(label, action)| {
         let run = move |_| {
@@ -131,6 +153,7 @@ fn NoticeView(notice: Notice) -> impl IntoView {
         };
         view! { <button type="button" on:click=run>{label}</button> }
     });
+    let link = link.map(|(words, href)| view! { <a href=href>{words}</a> });
     let class = match kind {
         NoticeKind::Error => "notice notice-error",
         NoticeKind::Info => "notice",
@@ -138,6 +161,7 @@ fn NoticeView(notice: Notice) -> impl IntoView {
     view! {
         <p class=class>
             <span>{text}</span>
+            {link}
             {action_button}
             <button type="button" class="quiet" aria-label="Dismiss" on:click=move |_| notices.dismiss(id)>
                 "×"

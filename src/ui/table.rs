@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -13,13 +14,15 @@ use super::context::{Catalogue, CatalogueQuery};
 use super::edit::EditDialog;
 use super::notices::Notices;
 use super::rows::{BlockCache, ResultSet, Rows};
-use crate::book::{sample_books, Book};
+use crate::book::{sample_books, Book, BookId};
 use crate::query::{count_label, result_label, Direction, PageStart, Sort, SortField};
 use crate::route::Route;
 use crate::viewport::{blocks, Viewport, BLOCK_ROWS, MARGIN_ROWS};
 
 /// A row's height in pixels; the stylesheet gives rows exactly this height (`--row`).
 const ROW_PX: f64 = 44.0;
+/// How long a book just added stays marked.
+const MARK_MILLIS: u32 = 4_000;
 
 fn aria_sort(sort: Sort, field: SortField) -> &'static str {
     match (sort.field == field, sort.direction) {
@@ -76,6 +79,10 @@ pub fn BookTable() -> impl IntoView {
     let cache_version = RwSignal::new(0u64);
     let generation = StoredValue::new(0u64);
     let marked = StoredValue::new(false);
+    // A book just added: marked for a moment once brought into view.
+    let just_added = RwSignal::new(None::<BookId>);
+    // Where a book just added stands (id, row), and the change count its result must reach.
+    let reveal = RwSignal::new(None::<(BookId, u64, u64)>);
 
     if let Some(window) = web_sys::window() {
         let resize = EventListener::new(&window, "resize", move |_| {
@@ -267,6 +274,69 @@ pub fn BookTable() -> impl IntoView {
         }
     });
 
+    // After Add: find the new book's row in what the table shows; say where it went.
+    Effect::new(move |_| {
+        let Some(book) = query.added.get() else {
+            return;
+        };
+        query.added.set(None);
+        let changes = untrack(|| catalogue.track());
+        let sort = query.sort.get_untracked();
+        let filter = query.filter.get_untracked();
+        let Some(repository) = catalogue.repository() else {
+            return;
+        };
+        spawn_local(async move {
+            let title = book.title.clone();
+            let row = if filter.is_empty() {
+                repository.rank(sort, &book).await.ok()
+            } else {
+                let ids = repository.matching(&filter, sort).await.unwrap_or_default();
+                ids.iter()
+                    .position(|&id| id == book.id)
+                    .map(|row| row as u64)
+            };
+            match row {
+                Some(row) => {
+                    notices.info(format!("Added “{title}”."), None);
+                    reveal.try_set(Some((book.id, row, changes)));
+                }
+                None => notices.info_with_link(
+                    format!("Added “{title}”: your search or filter hides it."),
+                    format!("Open “{title}”"),
+                    Route::Book(book.id).href(),
+                ),
+            }
+        });
+    });
+    // Once the result holds the new book: scroll it to the middle of the screen and mark it.
+    Effect::new(move |_| {
+        let Some((id, row, changes)) = reveal.get() else {
+            return;
+        };
+        cache_version.track();
+        let Some(set) = current() else { return };
+        if set.changes < changes || rows_of(&set) <= row {
+            return;
+        }
+        reveal.set(None);
+        let view = viewport(&set);
+        let first = view.first_row_centering(row);
+        first_row.set(first);
+        if let Some(element) = scroller.get_untracked() {
+            element.set_scroll_top(view.scroll_top_for(first) as i32);
+        }
+        just_added.set(Some(id));
+        Timeout::new(MARK_MILLIS, move || {
+            just_added.try_update(|marked| {
+                if *marked == Some(id) {
+                    *marked = None;
+                }
+            });
+        })
+        .forget();
+    });
+
     let on_scroll = move |_| {
         let (Some(element), Some(set)) = (scroller.get_untracked(), current()) else {
             return;
@@ -321,7 +391,11 @@ pub fn BookTable() -> impl IntoView {
         let for_edit = book.clone();
         let id = book.id;
         view! {
-            <tr aria-rowindex=position + 2 data-id=id>
+            <tr
+                aria-rowindex=position + 2
+                data-id=id
+                class:just-added=move || just_added.get() == Some(id)
+            >
                 <td class="id">{book.id}</td>
                 <td class="title" title=book.title.clone()>
                     <a href=Route::Book(book.id).href()>{book.title.clone()}</a>

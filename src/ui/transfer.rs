@@ -526,7 +526,7 @@ fn preview(
         }
     });
     let renumbered = (summary.renumbered > 0).then(|| {
-        view! { <p>{format!("{} carry an id already in use: they get new ids.", count_label(summary.renumbered as u64))}</p> }
+        view! { <p>{format!("{} carry an id that a book here has, or once had: they get new ids, so that an id never names two books.", count_label(summary.renumbered as u64))}</p> }
     });
     let ignored = (!summary.ignored_columns.is_empty()).then(|| {
         view! { <p class="muted">{format!("Not imported (Bookshelf does not keep them): {}.", summary.ignored_columns.label())}</p> }
