@@ -352,10 +352,11 @@ impl Elements {
         serde_json::from_str(text).map_err(|error| {
             let (line, column) = input.place(0);
             let (error_line, error_column) = (error.line() as u64, error.column() as u64);
+            // serde_json says column 0 for an error at a line break; columns here count from 1.
             let column = if error_line <= 1 {
                 column + error_column.saturating_sub(1)
             } else {
-                error_column
+                error_column.max(1)
             };
             let line = line + error_line.saturating_sub(1);
             ImportError::at(ImportErrorKind::Json(error), line, Some(column))
@@ -467,6 +468,8 @@ mod tests {
             .unwrap();
         assert!(matches!(value.kind, ImportErrorKind::Json(_)));
         assert_eq!(value.line, Some(2));
+        let at_break = read_all("[{\"title\": \"A\nB\"}]").err().unwrap();
+        assert_eq!((at_break.line, at_break.column), (Some(2), Some(1)));
         for bad in [
             "[{\"title\": \"A\"",
             "[1,]",
