@@ -208,3 +208,51 @@ appTest('Export JSON, then Import into an empty catalogue, gives the same catalo
     await fresh.close();
   }
 });
+
+appTest('Export CSV writes formulas as text, and imports them back exactly', async (app) => {
+  const { page } = app;
+  const books = [
+    { title: '=HYPERLINK("http://example.com","click")', author: 'Mallory', genre: '' },
+    { title: '@SUM(1+1)', author: '+Plus', genre: '-Minus' },
+    { title: '-5 ways', author: "'=Already quoted", genre: 'Plain' },
+  ];
+  for (const book of books) await addBook(page, book);
+  await expectCount(page, '3 books');
+
+  const csv = await exportFile(page, 'Export CSV');
+  const lines = csv.text.split('\r\n');
+  assert.equal(lines[0], 'id,title,author,genre,isbn,year,rating,shelf,uid');
+  // A spreadsheet runs a cell that starts with = + - @ (or a tab or CR): each such text cell is
+  // written behind a single quote, and quoted (OWASP's advice); a quote already there gets one more.
+  // (Each line ends with the book's uid, a random UUID.)
+  const uid = /,[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  for (const line of lines.slice(1, 4)) assert.match(line, uid);
+  assert.deepEqual(lines.slice(1, 4).map((line) => line.replace(uid, '')), [
+    '1,"\'=HYPERLINK(""http://example.com"",""click"")",Mallory,,,,,',
+    '2,"\'@SUM(1+1)","\'+Plus","\'-Minus",,,,',
+    '3,"\'-5 ways","\'\'=Already quoted",Plain,,,,',
+  ]);
+
+  // Into an empty catalogue: the same text, exactly.
+  const fresh = await openApp(page.context().browser(), app.baseUrl);
+  try {
+    await emptyState(fresh.page).waitFor({ state: 'visible' });
+    await choose(fresh.page, { name: csv.name, text: csv.text });
+    await preview(fresh.page).waitFor({ state: 'visible' });
+    assert.match(await preview(fresh.page).textContent(), /3 books will be added/);
+    await importButton(fresh.page).click();
+    await expectCount(fresh.page, '3 books');
+    const rows = await readTable(fresh.page);
+    const byId = Object.fromEntries(rows.map((row) => [row.ID, [row.Title, row.Author, row.Genre]]));
+    assert.deepEqual(byId, {
+      1: [books[0].title, books[0].author, ''],
+      2: [books[1].title, books[1].author, books[1].genre],
+      3: [books[2].title, books[2].author, books[2].genre],
+    });
+    const again = await exportFile(fresh.page, 'Export CSV');
+    assert.equal(again.text, csv.text, 'the same file back');
+    fresh.assertClean();
+  } finally {
+    await fresh.close();
+  }
+});

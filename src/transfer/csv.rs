@@ -1,10 +1,12 @@
-//! CSV rows with their line numbers and strict quoting (the `csv` crate is lenient: an unclosed
-//! quote would swallow the rest of the file), and Bookshelf's own CSV columns.
+//! Bookshelf's own CSV: its columns, found in a header gathered a name at a time ([`Header`]),
+//! and the book on each row (the rows themselves come from [`records`](super::records)).
 
-use ::csv::{ReaderBuilder, StringRecord};
-
-use super::error::{ImportError, ImportErrorKind, QuotingFault, RefusalReason};
-use super::{line_and_column, line_breaks, RowOutcome, MAX_IMPORT_ID};
+use super::error::{ImportError, ImportErrorKind, RefusalReason};
+use super::formula;
+use super::goodreads;
+use super::ignored::IgnoredColumns;
+use super::records::Wanted;
+use super::{RowOutcome, MAX_IMPORT_ID};
 use crate::book::{parse_isbn, parse_rating, parse_year, BookId, Field, NewBook, Shelf};
 
 /// Bookshelf's CSV columns, in the order it writes them.
@@ -12,157 +14,132 @@ pub const COLUMNS: [&str; 9] = [
     "id", "title", "author", "genre", "isbn", "year", "rating", "shelf", "uid",
 ];
 
-/// The rows of a CSV text, one record at a time.
-pub(super) struct Rows<'a> {
-    text: &'a str,
-    reader: ::csv::Reader<&'a [u8]>,
-    record: StringRecord,
-    width: usize,
-    /// Line breaks counted so far, up to `counted_to` (the csv crate's own line numbers go wrong
-    /// with CR LF line ends and after blank lines).
-    line: u64,
-    counted_to: usize,
+/// How many of a header's first names are kept, to name in the preview and in messages.
+const FIRST_NAMES: usize = 60;
+
+/// A CSV header, gathered a name at a time (so that a header of a million columns costs little):
+/// how many columns it has, its first names, and where the names Bookshelf or Goodreads read
+/// are (each kept twice at most: twice is already once too many).
+#[derive(Debug, Default)]
+pub(super) struct Header {
+    count: usize,
+    first: Vec<String>,
+    read: Vec<(String, usize)>,
 }
 
-impl<'a> Rows<'a> {
-    /// Reads the header; returns the rows after it and the header.
-    pub fn new(text: &'a str) -> Result<(Self, StringRecord), ImportError> {
-        let reader = ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let mut rows = Self {
-            text,
-            reader,
-            record: StringRecord::new(),
-            width: 0,
-            line: 1,
-            counted_to: 0,
-        };
-        let header = match rows.next()? {
-            Some(_) => rows.record.clone(),
-            None => return Err(ImportError::new(ImportErrorKind::Empty)),
-        };
-        rows.width = header.len();
-        Ok((rows, header))
-    }
-
-    /// Bytes read so far.
-    pub fn position(&self) -> usize {
-        self.reader.position().byte() as usize
-    }
-
-    /// The line the text at `at` is on, counting from where the last call stopped. A record's
-    /// start may sit on the line break that ended the one before (or on blank lines): those
-    /// breaks belong before it.
-    fn line_at(&mut self, at: usize) -> u64 {
-        let bytes = self.text.as_bytes();
-        let mut at = at.min(bytes.len());
-        while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
-            at += 1;
+impl Header {
+    /// Adds the next column's name (trimmed).
+    pub fn push(&mut self, name: &str) {
+        let name = name.trim();
+        if self.first.len() < FIRST_NAMES {
+            self.first.push(name.to_owned());
         }
-        if at > self.counted_to {
-            self.line += line_breaks(&bytes[self.counted_to..at]);
-            self.counted_to = at;
+        let is_read = COLUMNS
+            .iter()
+            .chain(goodreads::NAMES.iter())
+            .any(|column| column.eq_ignore_ascii_case(name));
+        let same = |(other, _): &&(String, usize)| other.eq_ignore_ascii_case(name);
+        if is_read && self.read.iter().filter(same).count() < 2 {
+            self.read.push((name.to_owned(), self.count));
         }
-        self.line
+        self.count += 1;
     }
 
-    /// Reads the next record; returns the line it starts on, or `None` at the end.
-    pub fn next(&mut self) -> Result<Option<u64>, ImportError> {
-        let start = self.reader.position().byte() as usize;
-        let more = self.reader.read_record(&mut self.record);
-        let more = match more {
-            Ok(more) => more,
-            Err(error) => {
-                let line = self.line_at(start);
-                return Err(ImportError::at(ImportErrorKind::Csv(error), line, None));
-            }
-        };
-        if !more {
-            return Ok(None);
-        }
-        let from = self
-            .record
-            .position()
-            .map_or(start, |position| position.byte() as usize);
-        let line = self.line_at(from);
-        let to = self.position();
-        if let Some(raw) = self.text.get(from..to) {
-            if let Err((offset, fault)) = check_quoting(raw) {
-                let (at_line, column) = line_and_column(self.text, from + offset);
-                return Err(ImportError::at(
-                    ImportErrorKind::Quoting(fault),
-                    at_line,
-                    Some(column),
-                ));
-            }
-        }
-        Ok(Some(line))
+    /// How many columns the header has.
+    pub fn len(&self) -> usize {
+        self.count
     }
-}
 
-/// Checks one record's raw text: every quoted field closes, and nothing follows its closing quote.
-pub(super) fn check_quoting(raw: &str) -> Result<(), (usize, QuotingFault)> {
-    #[derive(Clone, Copy)]
-    enum State {
-        FieldStart,
-        Unquoted,
-        Quoted { opened: usize },
-        AfterQuote,
-    }
-    let mut state = State::FieldStart;
-    for (at, byte) in raw.bytes().enumerate() {
-        let ends_field = matches!(byte, b',' | b'\n' | b'\r');
-        state = match (state, byte) {
-            (State::FieldStart, b'"') => State::Quoted { opened: at },
-            (State::FieldStart | State::Unquoted, _) if ends_field => State::FieldStart,
-            (State::FieldStart | State::Unquoted, _) => State::Unquoted,
-            (State::Quoted { .. }, b'"') => State::AfterQuote,
-            (quoted @ State::Quoted { .. }, _) => quoted,
-            (State::AfterQuote, b'"') => State::Quoted { opened: at },
-            (State::AfterQuote, _) if ends_field => State::FieldStart,
-            (State::AfterQuote, _) => return Err((at, QuotingFault::TextAfterQuote)),
-        };
-    }
-    match state {
-        State::Quoted { opened } => Err((opened, QuotingFault::Unclosed)),
-        _ => Ok(()),
-    }
-}
-
-/// A row's outcome: refused if its field count differs from the header's, else what `book` says.
-pub(super) fn row(rows: &Rows<'_>, book: impl FnOnce(&StringRecord) -> RowOutcome) -> RowOutcome {
-    if rows.record.len() != rows.width {
-        return Err((
-            None,
-            RefusalReason::FieldCount {
-                expected: rows.width,
-                found: rows.record.len(),
-            },
-        ));
-    }
-    book(&rows.record)
-}
-
-/// The header's names, trimmed; refuses a name given twice.
-pub(super) fn header_names(header: &StringRecord) -> Result<Vec<String>, ImportError> {
-    let names: Vec<String> = header.iter().map(|name| name.trim().to_owned()).collect();
-    for (index, name) in names.iter().enumerate() {
-        let lower = name.to_ascii_lowercase();
-        if !name.is_empty()
-            && names[..index]
-                .iter()
-                .any(|n| n.to_ascii_lowercase() == lower)
-        {
-            return Err(ImportError::at(
+    /// Where `column` is (ignoring case), and how the header spells it; a column that Bookshelf
+    /// reads named twice is refused (which one would count?).
+    pub fn find(&self, column: &str) -> Result<Option<(usize, &str)>, ImportError> {
+        let mut found = self
+            .read
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case(column));
+        match (found.next(), found.next()) {
+            (_, Some((name, _))) => Err(ImportError::at(
                 ImportErrorKind::RepeatedColumn { name: name.clone() },
                 1,
                 None,
-            ));
+            )),
+            (Some((name, index)), None) => Ok(Some((*index, name))),
+            (None, _) => Ok(None),
         }
     }
-    Ok(names)
+
+    /// True when the header has a column named exactly `name`.
+    pub fn has(&self, name: &str) -> bool {
+        self.read.iter().any(|(column, _)| column == name)
+    }
+
+    /// The first names (all of them for a header of up to [`FIRST_NAMES`] columns).
+    pub fn first(&self) -> &[String] {
+        &self.first
+    }
+
+    /// The columns a reader does not keep, given which names it reads and how many columns it
+    /// found.
+    pub fn ignored(&self, is_read: impl Fn(&str) -> bool, found: usize) -> IgnoredColumns {
+        let names = self.first.iter().filter(|name| !is_read(name));
+        IgnoredColumns::new(names, self.count.saturating_sub(found))
+    }
+}
+
+/// The fields of a row that a reader keeps, by index.
+#[derive(Debug, Default)]
+pub(super) struct Record {
+    fields: Vec<(usize, String)>,
+}
+
+impl Record {
+    /// The field at `index`, if it was kept.
+    pub fn get(&self, index: usize) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(at, _)| *at == index)
+            .map(|(_, text)| text.as_str())
+    }
+
+    /// Keeps a field.
+    pub fn keep(&mut self, index: usize, text: &str) {
+        self.fields.push((index, text.to_owned()));
+    }
+
+    /// Forgets every field, for the next row.
+    pub fn clear(&mut self) {
+        self.fields.clear();
+    }
+}
+
+/// Which fields of a row of `width` to keep: those at the indexes of `at`.
+pub(super) fn wanted(width: usize, at: &[Option<usize>]) -> Wanted {
+    let mut marks = vec![false; width];
+    for &index in at.iter().flatten() {
+        if let Some(mark) = marks.get_mut(index) {
+            *mark = true;
+        }
+    }
+    Wanted::Only(marks)
+}
+
+/// A row's outcome: refused if its field count differs from the header's, else what `book` says.
+pub(super) fn row(
+    fields: usize,
+    width: usize,
+    record: &Record,
+    book: impl FnOnce(&Record) -> RowOutcome,
+) -> RowOutcome {
+    if fields != width {
+        return Err((
+            None,
+            RefusalReason::FieldCount {
+                expected: width,
+                found: fields,
+            },
+        ));
+    }
+    book(record)
 }
 
 /// Where each of Bookshelf's columns is in a CSV's header.
@@ -170,52 +147,58 @@ pub(super) struct Columns {
     /// The index of each of [`COLUMNS`], if present.
     at: [Option<usize>; 9],
     /// Columns of the file that are not Bookshelf's.
-    pub ignored: Vec<String>,
+    pub ignored: IgnoredColumns,
 }
 
 impl Columns {
     /// Finds Bookshelf's columns in a header (ignoring case); title and author are required.
-    pub fn new(header: &StringRecord) -> Result<Self, ImportError> {
-        let names = header_names(header)?;
-        let find = |column: &str| names.iter().position(|n| n.eq_ignore_ascii_case(column));
-        let at = COLUMNS.map(find);
-        let missing: Vec<&'static str> = [("title", "Title"), ("author", "Author")]
+    pub fn new(header: &Header) -> Result<Self, ImportError> {
+        let mut at = [None; COLUMNS.len()];
+        for (index, column) in COLUMNS.iter().enumerate() {
+            at[index] = header.find(column)?.map(|(found, _)| found);
+        }
+        let missing: Vec<&'static str> = [(1, "Title"), (2, "Author")]
             .into_iter()
-            .filter(|(column, _)| find(column).is_none())
+            .filter(|(index, _)| at[*index].is_none())
             .map(|(_, label)| label)
             .collect();
         if !missing.is_empty() {
             return Err(ImportError::at(
                 ImportErrorKind::MissingColumns {
                     missing,
-                    found: names,
+                    found: header.first().to_vec(),
                 },
                 1,
                 None,
             ));
         }
-        let ignored = names
-            .into_iter()
-            .filter(|name| !COLUMNS.iter().any(|c| name.eq_ignore_ascii_case(c)))
-            .collect();
+        let is_read = |name: &str| COLUMNS.iter().any(|c| name.eq_ignore_ascii_case(c));
+        let ignored = header.ignored(is_read, at.iter().flatten().count());
         Ok(Self { at, ignored })
     }
 
-    /// The book on one row (the id it carries, if any).
-    pub fn book(&self, record: &StringRecord) -> RowOutcome {
+    /// Which fields of a row to keep.
+    pub fn wanted(&self, width: usize) -> Wanted {
+        wanted(width, &self.at)
+    }
+
+    /// The book on one row (the id it carries, if any). Text written behind a quote because a
+    /// spreadsheet would take it for a formula gets that quote back off ([`formula`]).
+    pub fn book(&self, record: &Record) -> RowOutcome {
         let value = |index: usize| {
             self.at[index]
                 .and_then(|at| record.get(at))
                 .unwrap_or_default()
         };
+        let text = |index: usize| formula::unescape(value(index)).to_owned();
         let column = |index: usize| Some(COLUMNS[index].to_owned());
         let invalid = |index: usize| move |error| (column(index), RefusalReason::Invalid(error));
         let id = parse_id(value(0)).map_err(|reason| (column(0), reason))?;
         let book = NewBook {
             uid: value(8).to_owned(),
-            title: value(1).to_owned(),
-            author: value(2).to_owned(),
-            genre: value(3).to_owned(),
+            title: text(1),
+            author: text(2),
+            genre: text(3),
             isbn: parse_isbn(value(4)).map_err(invalid(4))?,
             year: parse_year(value(5)).map_err(invalid(5))?,
             rating: parse_rating(value(6)).map_err(invalid(6))?,
@@ -249,21 +232,7 @@ pub(super) fn parse_id(text: &str) -> Result<Option<BookId>, RefusalReason> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::transfer::{read_all, Format};
-
-    #[test]
-    fn quoting_is_checked_strictly() {
-        assert_eq!(check_quoting("a,\"b,c\",\"d\"\"e\"\n"), Ok(()));
-        assert_eq!(check_quoting("a,b \"c\" d\r\n"), Ok(()));
-        assert_eq!(
-            check_quoting("a,\"b\nc,d\n"),
-            Err((2, QuotingFault::Unclosed))
-        );
-        assert_eq!(
-            check_quoting("a,\"b\"c,d\n"),
-            Err((5, QuotingFault::TextAfterQuote))
-        );
-    }
+    use crate::transfer::{read_all, Format, QuotingFault};
 
     #[test]
     fn a_bookshelf_csv_reads_every_column_in_any_order_and_case() {
@@ -272,7 +241,7 @@ mod tests {
                     Emma,Jane Austen,,,,,,,\n";
         let report = read_all(text).unwrap();
         assert_eq!(report.format, Format::Csv);
-        assert_eq!(report.ignored_columns, vec!["Notes".to_owned()]);
+        assert_eq!(report.ignored_columns.names(), ["Notes".to_owned()]);
         assert_eq!(report.refused, vec![]);
         let dune = &report.books[0];
         assert_eq!((dune.line, dune.id), (2, Some(7)));

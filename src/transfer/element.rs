@@ -1,12 +1,12 @@
-//! One element of a Bookshelf JSON array read as a book: its keys and simple values taken
-//! straight from serde_json's deserializer (no `serde_json::Value` tree), each checked by key so
-//! that a refusal names the key at fault.
+//! One element of a Bookshelf JSON array read as a book: its simple values taken straight from
+//! serde_json's deserializer (no `serde_json::Value` tree), each checked by key so that a refusal
+//! names the key at fault.
 
 use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::csv::{parse_id, COLUMNS};
+use super::csv::parse_id;
 use super::error::RefusalReason;
 use super::RowOutcome;
 use crate::book::{check_rating, check_year, Field, NewBook, Shelf};
@@ -17,15 +17,6 @@ pub(super) enum Scalar {
     Null,
     Text(String),
     Integer(i64),
-    Other,
-}
-
-/// An array element: an object's keys and values in order, or anything else.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Element {
-    /// A JSON object.
-    Object(Vec<(String, Scalar)>),
-    /// Text, a number, an array...: not a book.
     Other,
 }
 
@@ -75,48 +66,6 @@ impl<'de> Deserialize<'de> for Scalar {
     }
 }
 
-impl<'de> Deserialize<'de> for Element {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ElementVisitor;
-        impl<'de> Visitor<'de> for ElementVisitor {
-            type Value = Element;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a book")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Element, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(entry) = map.next_entry::<String, Scalar>()? {
-                    entries.push(entry);
-                }
-                Ok(Element::Object(entries))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Element, A::Error> {
-                ScalarVisitor.visit_seq(seq).map(|_| Element::Other)
-            }
-            fn visit_unit<E>(self) -> Result<Element, E> {
-                Ok(Element::Other)
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Element, E> {
-                Ok(Element::Other)
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Element, E> {
-                Ok(Element::Other)
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Element, E> {
-                Ok(Element::Other)
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Element, E> {
-                Ok(Element::Other)
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Element, E> {
-                Ok(Element::Other)
-            }
-        }
-        deserializer.deserialize_any(ElementVisitor)
-    }
-}
-
 /// The last value given for `key` (as serde_json's own maps keep the last).
 fn get<'e>(entries: &'e [(String, Scalar)], key: &str) -> &'e Scalar {
     entries
@@ -144,21 +93,8 @@ fn number(entries: &[(String, Scalar)], key: &str) -> Result<Option<i64>, Refusa
     }
 }
 
-/// The book an element holds, and the keys it has that Bookshelf does not keep.
-pub(super) fn book_of(element: Element) -> (RowOutcome, Vec<String>) {
-    let Element::Object(entries) = element else {
-        return (Err((None, RefusalReason::NotAnObject)), Vec::new());
-    };
-    let unknown = entries
-        .iter()
-        .map(|(key, _)| key)
-        .filter(|key| !COLUMNS.contains(&key.as_str()))
-        .cloned()
-        .collect();
-    (book_of_entries(&entries), unknown)
-}
-
-fn book_of_entries(entries: &[(String, Scalar)]) -> RowOutcome {
+/// The book an object's keys (those Bookshelf keeps, each once) describe.
+pub(super) fn book_of_entries(entries: &[(String, Scalar)]) -> RowOutcome {
     let at = |key: &str| {
         let key = key.to_owned();
         move |reason| (Some(key), reason)
@@ -214,38 +150,31 @@ fn book_of_entries(entries: &[(String, Scalar)]) -> RowOutcome {
 mod tests {
     use super::*;
 
-    fn element(text: &str) -> Element {
+    fn scalar(text: &str) -> Scalar {
         serde_json::from_str(text).unwrap()
     }
 
+    fn book(entries: &[(&str, &str)]) -> RowOutcome {
+        let entries: Vec<(String, Scalar)> = entries
+            .iter()
+            .map(|(key, value)| ((*key).to_owned(), scalar(value)))
+            .collect();
+        book_of_entries(&entries)
+    }
+
     #[test]
-    fn objects_keep_their_simple_values_and_the_rest_is_other() {
-        assert_eq!(
-            element(r#"{"a": "x", "b": 3, "c": null, "d": [1, {"e": 2}], "f": 1.5, "g": true}"#),
-            Element::Object(vec![
-                ("a".into(), Scalar::Text("x".into())),
-                ("b".into(), Scalar::Integer(3)),
-                ("c".into(), Scalar::Null),
-                ("d".into(), Scalar::Other),
-                ("f".into(), Scalar::Other),
-                ("g".into(), Scalar::Other),
-            ])
-        );
-        for other in ["1", "\"text\"", "[1, 2]", "null", "true", "2.5"] {
-            assert_eq!(element(other), Element::Other, "{other}");
+    fn simple_values_are_kept_and_the_rest_is_other() {
+        assert_eq!(scalar("\"x\""), Scalar::Text("x".into()));
+        assert_eq!(scalar("3"), Scalar::Integer(3));
+        assert_eq!(scalar("null"), Scalar::Null);
+        for other in ["[1, {\"e\": 2}]", "{\"a\": 1}", "1.5", "true"] {
+            assert_eq!(scalar(other), Scalar::Other, "{other}");
         }
     }
 
     #[test]
-    fn the_last_of_a_repeated_key_counts() {
-        let (outcome, unknown) = book_of(element(r#"{"title": "A", "author": "B", "title": "C"}"#));
-        assert_eq!(outcome.unwrap().1.title, "C");
-        assert!(unknown.is_empty());
-    }
-
-    #[test]
     fn a_fraction_or_huge_number_is_no_whole_number() {
-        let (outcome, _) = book_of(element(r#"{"title": "A", "author": "B", "year": 1965.5}"#));
+        let outcome = book(&[("title", "\"A\""), ("author", "\"B\""), ("year", "1965.5")]);
         assert_eq!(
             outcome.unwrap_err(),
             (
@@ -255,9 +184,11 @@ mod tests {
                 }
             )
         );
-        let (outcome, _) = book_of(element(
-            r#"{"title": "A", "author": "B", "id": 18446744073709551615}"#,
-        ));
+        let outcome = book(&[
+            ("title", "\"A\""),
+            ("author", "\"B\""),
+            ("id", "18446744073709551615"),
+        ]);
         assert_eq!(
             outcome.unwrap_err(),
             (Some("id".into()), RefusalReason::BadId)

@@ -34,14 +34,54 @@ pub enum ImportErrorKind {
     },
     /// CSV quoting that does not close or is followed by stray text.
     Quoting(QuotingFault),
-    /// JSON that does not parse.
+    /// A JSON value (a key, a value, an element) that does not parse.
     Json(serde_json::Error),
+    /// JSON whose structure is broken between values.
+    JsonSyntax(JsonFault),
     /// JSON that is not an array of books.
     NotAnArray,
     /// Text after the end of the JSON array.
     TrailingText,
-    /// The CSV reader failed.
-    Csv(::csv::Error),
+    /// More books than one import takes.
+    TooManyBooks {
+        /// How many it takes ([`MAX_IMPORT_BOOKS`](super::MAX_IMPORT_BOOKS)).
+        max: usize,
+    },
+    /// The tab ran out of memory while reading the file.
+    OutOfMemory,
+}
+
+/// What is wrong with a JSON file's structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonFault {
+    /// Something else than `,` or `]` after a book.
+    ExpectedComma,
+    /// Something else than `,` or `}` after a key's value.
+    ExpectedCommaInBook,
+    /// No book where one should be (after `[` or `,`).
+    ExpectedBook,
+    /// Something else than a key (in quotes) where one should be.
+    ExpectedKey,
+    /// Something else than `:` after a key.
+    ExpectedColon,
+    /// A string, array or object that opens here is never closed.
+    Unclosed,
+    /// The file ends before the list of books does.
+    Unfinished,
+}
+
+impl fmt::Display for JsonFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            JsonFault::ExpectedComma => "expected “,” or “]” after a book",
+            JsonFault::ExpectedCommaInBook => "expected “,” or “}” after a value",
+            JsonFault::ExpectedBook => "expected a book (a trailing comma, or two in a row?)",
+            JsonFault::ExpectedKey => "expected a key in double quotes (a trailing comma?)",
+            JsonFault::ExpectedColon => "expected “:” after a key",
+            JsonFault::Unclosed => "a value opens here and is never closed",
+            JsonFault::Unfinished => "the file ends before its list of books does",
+        })
+    }
 }
 
 /// What is wrong with a CSV field's quotes.
@@ -149,10 +189,25 @@ impl fmt::Display for ImportError {
                 f,
                 "This JSON is not a list of books{place}: a Bookshelf export is an array, [ {{…}}, {{…}} ]"
             )?,
+            ImportErrorKind::JsonSyntax(fault) => write!(f, "The JSON is broken{place}: {fault}")?,
             ImportErrorKind::TrailingText => {
                 write!(f, "The JSON goes on after its list of books ends{place}")?
             }
-            ImportErrorKind::Csv(error) => write!(f, "The CSV could not be read{place}: {error}")?,
+            ImportErrorKind::TooManyBooks { max } => {
+                write!(f, "The file holds more than {max} books")?;
+                if let Some(line) = self.line {
+                    write!(f, " (book {} starts on line {line})", max + 1)?;
+                }
+                write!(
+                    f,
+                    "; Bookshelf imports up to {max} at a time. Split it into smaller files"
+                )?
+            }
+            ImportErrorKind::OutOfMemory => write!(
+                f,
+                "This tab ran out of memory reading the file{place}: split it into smaller files, \
+                 or close other tabs and try again"
+            )?,
         }
         write!(f, ". Nothing was imported.")
     }
@@ -162,7 +217,6 @@ impl std::error::Error for ImportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.kind {
             ImportErrorKind::Json(error) => Some(error),
-            ImportErrorKind::Csv(error) => Some(error),
             _ => None,
         }
     }

@@ -1,9 +1,11 @@
 //! Export writers: the catalogue as Bookshelf JSON or CSV, written a page of books at a time so
-//! that the file can be assembled from parts and never held as one string.
+//! that the file can be assembled from parts and never held as one string. CSV text cells are
+//! spreadsheet-safe ([`formula`]).
 
 use std::fmt;
 
 use super::csv::COLUMNS;
+use super::formula;
 use crate::book::Book;
 
 /// The two formats an export can take.
@@ -123,9 +125,9 @@ fn csv_page(books: &[Book]) -> String {
     for book in books {
         let fields = [
             &book.id.to_string(),
-            &book.title,
-            &book.author,
-            &book.genre,
+            &*formula::escape(&book.title),
+            &formula::escape(&book.author),
+            &formula::escape(&book.genre),
             book.isbn.as_deref().unwrap_or_default(),
             &book.year.map(|year| year.to_string()).unwrap_or_default(),
             &book
@@ -146,9 +148,10 @@ fn csv_page(books: &[Book]) -> String {
     part
 }
 
-/// Appends one CSV field, quoted (its quotes doubled) when it holds a comma, a quote or a line break.
+/// Appends one CSV field, quoted (its quotes doubled) when it holds a comma, a quote or a line
+/// break, or when it was escaped as a formula (OWASP: prefix and quote).
 fn push_csv_field(part: &mut String, field: &str) {
-    if field.contains([',', '"', '\r', '\n']) {
+    if field.contains([',', '"', '\r', '\n']) || field.starts_with('\'') {
         part.push('"');
         part.push_str(&field.replace('"', "\"\""));
         part.push('"');
@@ -207,6 +210,54 @@ mod tests {
             "id,title,author,genre,isbn,year,rating,shelf,uid\r\n\
              1,\"Dune, \"\"the\"\" novel\",Frank Herbert,SF,,,,,\r\n\
              12,Республика,Πλάτων,,9780141026169,-380,4,currently-reading,\r\n"
+        );
+    }
+
+    #[test]
+    fn csv_text_that_a_spreadsheet_would_run_is_written_as_text() {
+        let book = |title: &str, author: &str, genre: &str| NewBook {
+            year: Some(-5),
+            ..NewBook::new(title, author, genre)
+        };
+        let books = [
+            book(
+                "=HYPERLINK(\"http://example.com\",\"click\")",
+                "@SUM(1+1)",
+                "-5 ways",
+            )
+            .with_id(1),
+            book("'=1+1", "+1", "'quoted'").with_id(2),
+        ];
+        let file = written(ExportFormat::Csv, &[&books]);
+        assert_eq!(
+            file,
+            "id,title,author,genre,isbn,year,rating,shelf,uid\r\n\
+             1,\"'=HYPERLINK(\"\"http://example.com\"\",\"\"click\"\")\",\"'@SUM(1+1)\",\"'-5 ways\",,-5,,,\r\n\
+             2,\"''=1+1\",\"'+1\",\"'quoted'\",,-5,,,\r\n",
+            "text cells behind a quote, the year (a number) as it is"
+        );
+        let report = crate::transfer::read_all(&file).unwrap();
+        let titles: Vec<(&str, &str, &str)> = report
+            .books
+            .iter()
+            .map(|c| {
+                (
+                    c.book.title.as_str(),
+                    c.book.author.as_str(),
+                    c.book.genre.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                (
+                    "=HYPERLINK(\"http://example.com\",\"click\")",
+                    "@SUM(1+1)",
+                    "-5 ways"
+                ),
+                ("'=1+1", "+1", "'quoted'"),
+            ]
         );
     }
 

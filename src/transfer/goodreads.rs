@@ -4,10 +4,10 @@
 
 use std::borrow::Cow;
 
-use ::csv::StringRecord;
-
-use super::csv::header_names;
+use super::csv::{wanted, Header, Record};
 use super::error::{ImportError, ImportErrorKind, RefusalReason};
+use super::ignored::IgnoredColumns;
+use super::records::Wanted;
 use super::RowOutcome;
 use crate::book::{
     parse_isbn, parse_rating, parse_year, Field, IsbnError, NewBook, Shelf, ValidationError,
@@ -37,9 +37,23 @@ const USED: [&str; 9] = [
     BOOKSHELVES,
 ];
 
+/// The Goodreads columns a header is looked at for: those read, and the one that tells the format.
+pub(super) const NAMES: [&str; 10] = [
+    "Book Id",
+    TITLE,
+    AUTHOR,
+    ISBN,
+    ISBN13,
+    MY_RATING,
+    YEAR_PUBLISHED,
+    ORIGINAL_YEAR,
+    EXCLUSIVE_SHELF,
+    BOOKSHELVES,
+];
+
 /// True when a CSV header is a Goodreads library export's.
-pub(super) fn is_goodreads(header: &StringRecord) -> bool {
-    let has = |name: &str| header.iter().any(|column| column.trim() == name);
+pub(super) fn is_goodreads(header: &Header) -> bool {
+    let has = |name: &str| header.has(name);
     has("Book Id") && has(TITLE) && has(AUTHOR) && (has(EXCLUSIVE_SHELF) || has(MY_RATING))
 }
 
@@ -47,14 +61,18 @@ pub(super) fn is_goodreads(header: &StringRecord) -> bool {
 pub(super) struct Columns {
     at: [Option<usize>; 9],
     /// The Goodreads columns Bookshelf does not keep.
-    pub ignored: Vec<String>,
+    pub ignored: IgnoredColumns,
 }
 
 impl Columns {
-    /// Finds the columns; Title and Author are required.
-    pub fn new(header: &StringRecord) -> Result<Self, ImportError> {
-        let names = header_names(header)?;
-        let at = USED.map(|used| names.iter().position(|name| name == used));
+    /// Finds the columns (named exactly as Goodreads does); Title and Author are required.
+    pub fn new(header: &Header) -> Result<Self, ImportError> {
+        let mut at = [None; USED.len()];
+        for (index, used) in USED.iter().enumerate() {
+            at[index] = header
+                .find(used)?
+                .and_then(|(found, name)| (name == *used).then_some(found));
+        }
         let missing: Vec<&'static str> = [(0, TITLE), (1, AUTHOR)]
             .into_iter()
             .filter(|(index, _)| at[*index].is_none())
@@ -63,18 +81,21 @@ impl Columns {
         if !missing.is_empty() {
             let kind = ImportErrorKind::MissingColumns {
                 missing,
-                found: names,
+                found: header.first().to_vec(),
             };
             return Err(ImportError::at(kind, 1, None));
         }
-        let ignored = names
-            .into_iter()
-            .filter(|name| !USED.contains(&name.as_str()))
-            .collect();
+        let is_read = |name: &str| USED.contains(&name);
+        let ignored = header.ignored(is_read, at.iter().flatten().count());
         Ok(Self { at, ignored })
     }
 
-    fn value<'r>(&self, record: &'r StringRecord, column: &str) -> &'r str {
+    /// Which fields of a row to keep.
+    pub fn wanted(&self, width: usize) -> Wanted {
+        wanted(width, &self.at)
+    }
+
+    fn value<'r>(&self, record: &'r Record, column: &str) -> &'r str {
         USED.iter()
             .position(|used| *used == column)
             .and_then(|index| self.at[index])
@@ -85,10 +106,7 @@ impl Columns {
 
     /// The ISBN of a row: ISBN13 if it is one, else the ISBN-10 converted. Goodreads sometimes
     /// puts another barcode (an EAN starting 0785…) in ISBN13: that is no ISBN, not an error.
-    fn isbn(
-        &self,
-        record: &StringRecord,
-    ) -> Result<Option<String>, (&'static str, ValidationError)> {
+    fn isbn(&self, record: &Record) -> Result<Option<String>, (&'static str, ValidationError)> {
         let mut first_error = None;
         for column in [ISBN13, ISBN] {
             match parse_isbn(unwrap_formula(self.value(record, column))) {
@@ -104,7 +122,7 @@ impl Columns {
     }
 
     /// The book on one row of a Goodreads export (Goodreads' own ids are not Bookshelf's).
-    pub fn book(&self, record: &StringRecord) -> RowOutcome {
+    pub fn book(&self, record: &Record) -> RowOutcome {
         let invalid = |column: &str| {
             let column = column.to_owned();
             move |error| (Some(column), RefusalReason::Invalid(error))
@@ -261,8 +279,12 @@ mod tests {
         assert_eq!(book.rating, None, "0 is not rated");
         assert_eq!(book.shelf, Some(Shelf::ToRead));
         assert_eq!(book.genre, "favorites, sci&fi");
-        assert!(report.ignored_columns.contains(&"Book Id".to_owned()));
-        assert!(!report.ignored_columns.contains(&"Title".to_owned()));
+        assert!(report
+            .ignored_columns
+            .names()
+            .contains(&"Book Id".to_owned()));
+        assert!(!report.ignored_columns.names().contains(&"Title".to_owned()));
+        assert_eq!(report.ignored_columns.total(), 31 - 9);
     }
 
     #[test]

@@ -1,174 +1,379 @@
-//! Bookshelf JSON: an array of book objects. The array is split into its elements by a small
-//! scanner, so that a large file is parsed an element at a time (serde_json cannot stream one
-//! top-level array) and each book knows the line it starts on; [`Element`] reads each one.
+//! Bookshelf JSON: an array of book objects, read as its text arrives. A small scanner walks the
+//! array and each object a key at a time (serde_json cannot stream one top-level array, nor stop
+//! halfway through a huge object), so that every book knows the line it starts on, an object of
+//! a million keys costs no more than its keys, and reading can stop after any key and go on when
+//! the caller is ready; serde_json reads each key and value ([`Scalar`]).
 
-use super::element::Element;
-use super::error::{ImportError, ImportErrorKind};
-use super::line_and_column;
+use serde::de::IgnoredAny;
 
-/// Where the scanner is in the array.
+use super::csv::COLUMNS;
+use super::element::{book_of_entries, Scalar};
+use super::error::{ImportError, ImportErrorKind, JsonFault, RefusalReason};
+use super::ignored::KeyTally;
+use super::input::{Budget, Input, RECORD_COST};
+use super::RowOutcome;
+
+/// Where the scanner is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
+    /// Before the opening `[`.
+    Start,
     /// Right after `[`.
     First,
     /// After an element: a `,` or the closing `]` comes next.
-    AfterValue,
+    AfterElement,
     /// After a `,`: an element comes next.
     AfterComma,
+    /// Right after an object's `{`.
+    FirstKey,
+    /// After a `,` in an object: a key comes next.
+    NextKey,
+    /// In a key.
+    Key,
+    /// After a key: `:` comes next.
+    Colon,
+    /// In a key's value.
+    Value,
+    /// After a key's value: a `,` or the closing `}` comes next.
+    AfterValue,
+    /// In an element that is not an object.
+    Other,
     /// After the closing `]`.
     Done,
 }
 
+/// Where the scan of one value (a key, a key's value, an element) has got to, so that it can go
+/// on when more text comes without looking at the same bytes again.
+#[derive(Debug, Clone, Copy, Default)]
+struct Scan {
+    /// Bytes of the value scanned so far.
+    done: usize,
+    /// Open `[` and `{` (for an array or object value).
+    depth: usize,
+    /// Inside a string (in an array or object value).
+    in_string: bool,
+}
+
+/// What one step of the scanner came to.
+enum Step {
+    /// It moved on: there may be more to do.
+    Continue,
+    /// The text so far is used up.
+    Wait,
+    /// Something to hand on.
+    Found(Next),
+}
+
+/// What reading on found.
+#[derive(Debug)]
+pub(super) enum Next {
+    /// An element: the line it starts on, and the book it holds or why it was refused.
+    Element(u64, RowOutcome),
+    /// The text so far is used up (more is needed), or the budget is.
+    Pending,
+    /// The array has ended.
+    End,
+}
+
 /// The elements of a JSON array, one at a time.
-pub(super) struct Elements<'a> {
-    text: &'a str,
-    at: usize,
+#[derive(Debug)]
+pub(super) struct Elements {
     state: State,
+    scan: Scan,
+    /// The line the element being read starts on.
     line: u64,
-    counted_to: usize,
+    /// The keys of the object being read that Bookshelf keeps, each once (the last one counts,
+    /// as serde_json's own maps keep the last).
+    entries: Vec<(String, Scalar)>,
+    /// The key being read, if Bookshelf keeps it.
+    key: Option<String>,
+    /// The keys Bookshelf does not keep.
+    ignored: KeyTally,
 }
 
-fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
-    while bytes
-        .get(at)
-        .is_some_and(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
-    {
-        at += 1;
-    }
-    at
+fn is_whitespace(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\n' | b'\r' | b'\t')
 }
 
-/// Where the JSON value starting at `start` ends (exclusive), or `None` if the text ends first.
-fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut at = start;
-    while at < bytes.len() {
-        match bytes[at] {
-            b'"' => {
-                // Jump to the closing quote, over escapes.
-                at += 1;
-                loop {
-                    let next = at + memchr::memchr2(b'"', b'\\', bytes.get(at..)?)?;
-                    if bytes[next] == b'\\' {
-                        at = next + 2;
-                    } else {
-                        at = next;
-                        break;
-                    }
-                }
-                if depth == 0 {
-                    return Some(at + 1);
-                }
-            }
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' if depth == 0 => return Some(at),
-            b'}' | b']' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(at + 1);
-                }
-            }
-            b',' | b' ' | b'\n' | b'\r' | b'\t' if depth == 0 => return Some(at),
+/// Where a value that starts at `bytes[0]` ends (exclusive), or `None` if the text so far ends
+/// first; `scan` keeps what was learnt for the next call.
+fn value_end(bytes: &[u8], scan: &mut Scan) -> Option<usize> {
+    let first = *bytes.first()?;
+    if scan.done == 0 {
+        scan.done = 1;
+        match first {
+            b'"' => scan.in_string = true,
+            b'{' | b'[' => scan.depth = 1,
             _ => {}
         }
-        at += 1;
     }
-    (depth == 0).then_some(bytes.len())
+    let scalar = scan.depth == 0 && !scan.in_string;
+    if scalar {
+        // A number or a literal: up to the next delimiter.
+        let end = bytes[scan.done..].iter().position(|&b| {
+            matches!(b, b',' | b'}' | b']' | b':' | b'"' | b'[' | b'{') || is_whitespace(b)
+        });
+        return match end {
+            Some(end) => Some(scan.done + end),
+            None => {
+                scan.done = bytes.len();
+                None
+            }
+        };
+    }
+    let string_only = first == b'"';
+    while scan.done < bytes.len() {
+        if scan.in_string {
+            let Some(found) = memchr::memchr2(b'"', b'\\', &bytes[scan.done..]) else {
+                scan.done = bytes.len();
+                return None;
+            };
+            let at = scan.done + found;
+            if bytes[at] == b'\\' {
+                if at + 1 >= bytes.len() {
+                    // The escaped character has not come yet: look at the backslash again.
+                    scan.done = at;
+                    return None;
+                }
+                scan.done = at + 2;
+                continue;
+            }
+            scan.done = at + 1;
+            scan.in_string = false;
+            if string_only {
+                return Some(scan.done);
+            }
+            continue;
+        }
+        let byte = bytes[scan.done];
+        scan.done += 1;
+        match byte {
+            b'"' => scan.in_string = true,
+            b'{' | b'[' => scan.depth += 1,
+            b'}' | b']' => {
+                scan.depth -= 1;
+                if scan.depth == 0 {
+                    return Some(scan.done);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
-impl<'a> Elements<'a> {
-    /// Starts after the opening `[`; anything else is not a list of books.
-    pub fn new(text: &'a str) -> Result<Self, ImportError> {
-        let at = skip_whitespace(text.as_bytes(), 0);
-        if text.as_bytes().get(at) != Some(&b'[') {
-            let (line, column) = line_and_column(text, at);
-            return Err(ImportError::at(
-                ImportErrorKind::NotAnArray,
-                line,
-                Some(column),
-            ));
-        }
-        Ok(Self {
-            text,
-            at: at + 1,
-            state: State::First,
+impl Elements {
+    /// Starts before the opening `[`.
+    pub fn new() -> Self {
+        Self {
+            state: State::Start,
+            scan: Scan::default(),
             line: 1,
-            counted_to: 0,
+            entries: Vec::new(),
+            key: None,
+            ignored: KeyTally::default(),
+        }
+    }
+
+    /// The keys of the file's objects that Bookshelf does not keep.
+    pub fn ignored(&self) -> &KeyTally {
+        &self.ignored
+    }
+
+    /// Reads on until an element ends, the text so far is used up, or `budget` is.
+    pub fn next(&mut self, input: &mut Input, budget: &mut Budget) -> Result<Next, ImportError> {
+        loop {
+            match self.step(input, budget)? {
+                Step::Found(found) => return Ok(found),
+                Step::Wait => return Ok(Next::Pending),
+                Step::Continue if budget.spent() => return Ok(Next::Pending),
+                Step::Continue => {}
+            }
+        }
+    }
+
+    /// One step: past whitespace to the next token, and through it if it is all there.
+    fn step(&mut self, input: &mut Input, budget: &mut Budget) -> Result<Step, ImportError> {
+        // Whitespace is skipped up to the next token, never inside one.
+        if self.scan.done == 0 {
+            let bytes = input.rest().as_bytes();
+            let blank = bytes.iter().position(|&b| !is_whitespace(b));
+            let skip = blank.unwrap_or(bytes.len());
+            input.consume(skip);
+            budget.spend(skip);
+            if blank.is_none() {
+                return match (input.ended(), self.state) {
+                    (true, State::Done) => Ok(Step::Found(Next::End)),
+                    (true, _) => Err(self.fault(input, JsonFault::Unfinished)),
+                    (false, _) => Ok(Step::Wait),
+                };
+            }
+        }
+        let Some(&byte) = input.rest().as_bytes().first() else {
+            return match input.ended() {
+                true => Err(self.fault(input, JsonFault::Unfinished)),
+                false => Ok(Step::Wait),
+            };
+        };
+        match (self.state, byte) {
+            (State::Start, b'[') => self.next_state(input, State::First),
+            (State::Start, _) => {
+                let (line, column) = input.place(0);
+                return Err(ImportError::at(
+                    ImportErrorKind::NotAnArray,
+                    line,
+                    Some(column),
+                ));
+            }
+            (State::First, b']') | (State::AfterElement, b']') => {
+                self.next_state(input, State::Done)
+            }
+            (State::AfterElement, b',') => self.next_state(input, State::AfterComma),
+            (State::AfterElement, _) => return Err(self.fault(input, JsonFault::ExpectedComma)),
+            (State::First | State::AfterComma, b']' | b',') => {
+                return Err(self.fault(input, JsonFault::ExpectedBook))
+            }
+            (State::First | State::AfterComma, b'{') => {
+                self.line = input.line();
+                self.entries.clear();
+                budget.spend(RECORD_COST);
+                self.next_state(input, State::FirstKey);
+            }
+            (State::First | State::AfterComma, _) => {
+                self.line = input.line();
+                budget.spend(RECORD_COST);
+                self.scan = Scan::default();
+                self.state = State::Other;
+            }
+            (State::FirstKey, b'}') => {
+                input.consume(1);
+                self.state = State::AfterElement;
+                return Ok(Step::Found(self.element()));
+            }
+            (State::FirstKey | State::NextKey, b'"') => {
+                self.scan = Scan::default();
+                self.state = State::Key;
+            }
+            (State::FirstKey | State::NextKey, _) => {
+                return Err(self.fault(input, JsonFault::ExpectedKey))
+            }
+            (State::Colon, b':') => {
+                self.scan = Scan::default();
+                self.next_state(input, State::Value);
+            }
+            (State::Colon, _) => return Err(self.fault(input, JsonFault::ExpectedColon)),
+            (State::AfterValue, b',') => self.next_state(input, State::NextKey),
+            (State::AfterValue, b'}') => {
+                input.consume(1);
+                self.state = State::AfterElement;
+                return Ok(Step::Found(self.element()));
+            }
+            (State::AfterValue, _) => return Err(self.fault(input, JsonFault::ExpectedCommaInBook)),
+            (State::Done, _) => {
+                let (line, column) = input.place(0);
+                return Err(ImportError::at(
+                    ImportErrorKind::TrailingText,
+                    line,
+                    Some(column),
+                ));
+            }
+            (State::Key | State::Value | State::Other, _) => return self.token(input, budget),
+        }
+        Ok(Step::Continue)
+    }
+
+    fn next_state(&mut self, input: &mut Input, state: State) {
+        input.consume(1);
+        self.state = state;
+    }
+
+    /// Reads a key, a key's value or a whole element that is not an object, once all its text
+    /// is there.
+    fn token(&mut self, input: &mut Input, budget: &mut Budget) -> Result<Step, ImportError> {
+        let before = self.scan.done;
+        let end = value_end(input.rest().as_bytes(), &mut self.scan);
+        budget.spend(self.scan.done.saturating_sub(before));
+        let end = match end {
+            Some(end) => end,
+            None if input.ended() && self.scan.depth == 0 && !self.scan.in_string => {
+                input.rest().len()
+            }
+            None if input.ended() => return Err(self.fault(input, JsonFault::Unclosed)),
+            None => return Ok(Step::Wait),
+        };
+        let found = match self.state {
+            State::Key => {
+                let key: String = self.parse(input, end)?;
+                budget.spend(RECORD_COST);
+                if COLUMNS.contains(&key.as_str()) {
+                    self.key = Some(key);
+                } else {
+                    self.ignored.note(&key);
+                    self.key = None;
+                }
+                self.state = State::Colon;
+                Step::Continue
+            }
+            State::Value => {
+                match self.key.take() {
+                    Some(key) => {
+                        let value: Scalar = self.parse(input, end)?;
+                        self.entries.retain(|(known, _)| *known != key);
+                        self.entries.push((key, value));
+                    }
+                    None => {
+                        let _: IgnoredAny = self.parse(input, end)?;
+                    }
+                }
+                self.state = State::AfterValue;
+                Step::Continue
+            }
+            _ => {
+                let _: IgnoredAny = self.parse(input, end)?;
+                self.state = State::AfterElement;
+                Step::Found(Next::Element(
+                    self.line,
+                    Err((None, RefusalReason::NotAnObject)),
+                ))
+            }
+        };
+        input.consume(end);
+        self.scan = Scan::default();
+        Ok(found)
+    }
+
+    /// The token of `end` bytes that starts the rest of the text, parsed by serde_json.
+    fn parse<T: serde::de::DeserializeOwned>(
+        &self,
+        input: &mut Input,
+        end: usize,
+    ) -> Result<T, ImportError> {
+        let text = input.rest().get(..end).unwrap_or_default();
+        serde_json::from_str(text).map_err(|error| {
+            let (line, column) = input.place(0);
+            let (error_line, error_column) = (error.line() as u64, error.column() as u64);
+            // serde_json says column 0 for an error at a line break; columns here count from 1.
+            let column = if error_line <= 1 {
+                column + error_column.saturating_sub(1)
+            } else {
+                error_column.max(1)
+            };
+            let line = line + error_line.saturating_sub(1);
+            ImportError::at(ImportErrorKind::Json(error), line, Some(column))
         })
     }
 
-    /// Bytes read so far.
-    pub fn position(&self) -> usize {
-        self.at
+    /// The object just closed, read as a book.
+    fn element(&mut self) -> Next {
+        let entries = std::mem::take(&mut self.entries);
+        Next::Element(self.line, book_of_entries(&entries))
     }
 
-    /// The next element, parsed, with the line it starts on; `None` after the closing `]`.
-    pub fn next(&mut self) -> Result<Option<(u64, Element)>, ImportError> {
-        let bytes = self.text.as_bytes();
-        loop {
-            let at = skip_whitespace(bytes, self.at);
-            match (self.state, bytes.get(at)) {
-                (State::Done, _) => return Ok(None),
-                (State::First | State::AfterValue, Some(b']')) => {
-                    self.at = at + 1;
-                    self.state = State::Done;
-                    if skip_whitespace(bytes, self.at) < bytes.len() {
-                        return Err(self.broken());
-                    }
-                    return Ok(None);
-                }
-                (State::AfterValue, Some(b',')) => {
-                    self.at = at + 1;
-                    self.state = State::AfterComma;
-                }
-                (State::First | State::AfterComma, Some(b)) if !matches!(b, b']' | b',') => {
-                    let end = value_end(bytes, at).ok_or_else(|| self.broken())?;
-                    let line = self.line_of(at);
-                    self.at = end;
-                    self.state = State::AfterValue;
-                    let value = serde_json::from_str(&self.text[at..end])
-                        .map_err(|error| self.broken_element(at, error))?;
-                    return Ok(Some((line, value)));
-                }
-                _ => return Err(self.broken()),
-            }
-        }
-    }
-
-    /// The line of a byte offset past every offset asked about before.
-    fn line_of(&mut self, at: usize) -> u64 {
-        let newlines = memchr::memchr_iter(b'\n', &self.text.as_bytes()[self.counted_to..at]);
-        self.line += newlines.count() as u64;
-        self.counted_to = at;
-        self.line
-    }
-
-    /// The file's structure is broken: serde_json says where and how, reading the whole text.
-    fn broken(&self) -> ImportError {
-        match serde_json::from_str::<serde::de::IgnoredAny>(self.text) {
-            Err(error) => {
-                // serde_json says column 0 for an error at a line break; columns here count from 1.
-                let (line, column) = (error.line() as u64, error.column().max(1) as u64);
-                ImportError::at(ImportErrorKind::Json(error), line, Some(column))
-            }
-            Ok(_) => {
-                let (line, column) = line_and_column(self.text, self.at);
-                ImportError::at(ImportErrorKind::TrailingText, line, Some(column))
-            }
-        }
-    }
-
-    /// One element does not parse: the error, placed in the whole file.
-    fn broken_element(&self, start: usize, error: serde_json::Error) -> ImportError {
-        let (line, column) = line_and_column(self.text, start);
-        let (error_line, error_column) = (error.line() as u64, error.column() as u64);
-        let column = if error_line <= 1 {
-            column + error_column.saturating_sub(1)
-        } else {
-            error_column
-        };
-        let line = line + error_line.saturating_sub(1);
-        ImportError::at(ImportErrorKind::Json(error), line, Some(column))
+    /// The JSON is broken where the rest of the text starts (or, for a value never closed,
+    /// where it opened).
+    fn fault(&self, input: &mut Input, fault: JsonFault) -> ImportError {
+        let (line, column) = input.place(0);
+        ImportError::at(ImportErrorKind::JsonSyntax(fault), line, Some(column))
     }
 }
 
@@ -200,7 +405,7 @@ mod tests {
         assert_eq!(dune.id, Some(42));
         assert_eq!(dune.book.isbn.as_deref(), Some("9780441172719"));
         assert_eq!(dune.book.shelf, Some(Shelf::Read));
-        assert_eq!(report.ignored_columns, vec!["extra".to_owned()]);
+        assert_eq!(report.ignored_columns.names(), ["extra".to_owned()]);
     }
 
     #[test]
@@ -235,28 +440,61 @@ mod tests {
     }
 
     #[test]
+    fn the_last_of_a_repeated_key_counts() {
+        let report =
+            read_all(r#"[{"title": "A", "author": "B", "title": "C", "t\u0069tle": "D"}]"#)
+                .unwrap();
+        assert_eq!(
+            report.books[0].book.title, "D",
+            "keys are read with their escapes"
+        );
+        assert!(report.ignored_columns.is_empty());
+    }
+
+    #[test]
     fn broken_json_is_refused_whole_with_its_place() {
         let broken = read_all("[\n{\"title\": \"A\", \"author\": \"B\"},\n{\"title\" \"C\"}\n]")
             .err()
             .unwrap();
-        assert!(matches!(broken.kind, ImportErrorKind::Json(_)));
-        assert_eq!(broken.line, Some(3));
+        assert!(matches!(broken.kind, ImportErrorKind::JsonSyntax(_)));
+        assert_eq!((broken.line, broken.column), (Some(3), Some(10)));
         let text = broken.to_string();
         assert!(
-            text.starts_with("The JSON is broken (line 3, column"),
+            text.starts_with("The JSON is broken (line 3, column 10)"),
             "{text}"
         );
+        let value = read_all("[{\"title\": \"A\",\n \"year\": 19x5}]")
+            .err()
+            .unwrap();
+        assert!(matches!(value.kind, ImportErrorKind::Json(_)));
+        assert_eq!(value.line, Some(2));
+        let at_break = read_all("[{\"title\": \"A\nB\"}]").err().unwrap();
+        assert_eq!((at_break.line, at_break.column), (Some(2), Some(1)));
         for bad in [
             "[{\"title\": \"A\"",
             "[1,]",
             "[1 2]",
             "[] x",
             "[\"unclosed]",
+            "[{\"a\" : 1,}]",
+            "[{1: 2}]",
+            "[{\"a\": [1,,2]}]",
+            "[tru]",
+            "[",
         ] {
             let error = read_all(bad).err();
             assert!(error.is_some(), "{bad:?} should be refused");
         }
         let object = read_all("{\"books\": []}").err().unwrap();
         assert!(matches!(object.kind, ImportErrorKind::NotAnArray));
+    }
+
+    #[test]
+    fn an_unclosed_value_is_placed_where_it_opens() {
+        let error =
+            read_all("[\n{\"title\": \"A\", \"author\": \"B\",\n \"notes\": \"never closed}]\n")
+                .err()
+                .unwrap();
+        assert_eq!((error.line, error.column), (Some(3), Some(11)));
     }
 }

@@ -1,28 +1,47 @@
 //! Import and export: reading JSON, CSV and Goodreads CSV into checked books (what each line
 //! became, or why it was refused), planning an import against what is stored, and writing the
-//! catalogue as JSON or CSV a page at a time. Plain Rust: the interface feeds it text and pages.
+//! catalogue as JSON or CSV a page at a time. Plain Rust: the interface feeds it text a slice at
+//! a time, and pages.
 
 mod csv;
 mod element;
 mod error;
 mod export;
+mod file;
+mod formula;
 mod goodreads;
+mod ignored;
+mod input;
 mod json;
 mod plan;
+mod records;
+mod sharded;
+mod text;
 
-use std::collections::HashMap;
 use std::fmt;
 
-pub use error::{ImportError, ImportErrorKind, QuotingFault, Refusal, RefusalReason};
+pub use error::{ImportError, ImportErrorKind, JsonFault, QuotingFault, Refusal, RefusalReason};
 pub use export::{ExportError, ExportFormat, Exporter};
-pub use plan::{import_label, Duplicate, DuplicateReason, Existing, ImportPlan, Probe};
+pub use file::FileReader;
+pub use ignored::{IgnoredColumns, LISTED_IGNORED};
+pub use plan::{
+    import_label, name_key, Duplicate, DuplicateReason, Existing, ImportPlan, Planner, Probe,
+    ProbeBuilder,
+};
+pub use text::{decode, Decoder};
 
 use crate::book::{BookId, NewBook};
+use input::{out_of_memory, Budget, Input};
 
-/// The largest file an import accepts, in bytes (the whole file is read into memory).
+/// The largest file an import accepts, in bytes.
 pub const MAX_IMPORT_BYTES: u64 = 200 * 1024 * 1024;
 /// The largest id an import may restore (IndexedDB's key generator stops at 2^53).
 pub const MAX_IMPORT_ID: BookId = 1_000_000_000_000;
+/// The most books one import takes (what a catalogue is built for), so that the books of a
+/// file, all held until they are written in one transaction, fit in a tab's memory.
+pub const MAX_IMPORT_BOOKS: usize = 1_000_000;
+/// The refused lines a report keeps in full, in file order; the rest are counted.
+pub const MAX_KEPT_REFUSALS: usize = 1_000;
 
 /// What kind of file an import is, recognised by its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -70,10 +89,12 @@ pub struct ImportReport {
     pub format: Format,
     /// Every book that passed its checks, in file order.
     pub books: Vec<Candidate>,
-    /// Every line that was refused, and why, in file order.
+    /// The first refused lines (at most [`MAX_KEPT_REFUSALS`]), and why, in file order.
     pub refused: Vec<Refusal>,
+    /// How many lines were refused in all.
+    pub refused_total: usize,
     /// Columns (or JSON keys) the file has that Bookshelf does not keep.
-    pub ignored_columns: Vec<String>,
+    pub ignored_columns: IgnoredColumns,
 }
 
 /// Checks a file's size before it is read.
@@ -85,184 +106,264 @@ pub fn check_size(bytes: u64) -> Result<(), ImportError> {
     }
 }
 
-/// The file's bytes as text: refused if too large, empty, binary or not UTF-8; a BOM is dropped.
-pub fn decode(bytes: Vec<u8>) -> Result<String, ImportError> {
-    check_size(bytes.len() as u64)?;
-    let head = &bytes[..bytes.len().min(8192)];
-    if memchr::memchr(0, head).is_some() {
-        return Err(ImportError::new(ImportErrorKind::Binary));
-    }
-    let text = String::from_utf8(bytes).map_err(|error| {
-        let bad = error.utf8_error().valid_up_to();
-        let bytes = error.as_bytes();
-        // A file that goes wrong in its first bytes is most likely not text at all.
-        let kind = if bad < 4 && !bytes.is_ascii() && bytes.len() > 4 {
-            ImportErrorKind::Binary
-        } else {
-            ImportErrorKind::NotUtf8
-        };
-        let (line, column) = line_and_column(&String::from_utf8_lossy(&bytes[..bad]), bad);
-        ImportError::at(kind, line, Some(column))
-    })?;
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_owned(),
-        None => text,
-    };
-    if text.trim().is_empty() {
-        return Err(ImportError::new(ImportErrorKind::Empty));
-    }
-    Ok(text)
+/// Where the reading is: before the first character that is not whitespace (which tells JSON from
+/// CSV), in a JSON array, in a CSV header, or in CSV rows of one of the two kinds.
+enum Source {
+    Undecided { scanned: usize },
+    Json(json::Elements),
+    Header(records::Rows, csv::Header),
+    Csv(records::Rows, csv::Columns, usize),
+    Goodreads(records::Rows, goodreads::Columns, usize),
 }
 
-/// The line and column (both 1-based, the column in characters) of a byte offset in `text`.
-pub(crate) fn line_and_column(text: &str, offset: usize) -> (u64, u64) {
-    let before = &text.as_bytes()[..offset.min(text.len())];
-    let line = line_breaks(before) + 1;
-    let line_start = memchr::memrchr2(b'\n', b'\r', before).map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&before[line_start..])
-        .chars()
-        .count() as u64
-        + 1;
-    (line, column)
+/// How far a call to [`Reader::read`] got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadStep {
+    /// The budget is spent: call again (after letting the page breathe).
+    Paused,
+    /// The text given so far is read: give more, or say that it has ended.
+    NeedsText,
+    /// The file is read: [`finish`](Reader::finish) gives the report.
+    Finished,
 }
 
-/// How many line breaks `bytes` holds: "\n", "\r\n" and a lone "\r" count one each.
-pub(crate) fn line_breaks(bytes: &[u8]) -> u64 {
-    memchr::memchr2_iter(b'\n', b'\r', bytes)
-        .filter(|&at| bytes[at] == b'\n' || bytes.get(at + 1) != Some(&b'\n'))
-        .count() as u64
-}
-
-/// Where the reading is: in a JSON array, or in CSV rows of one of the two kinds.
-enum Source<'a> {
-    Json(json::Elements<'a>),
-    Csv(csv::Rows<'a>, csv::Columns),
-    Goodreads(csv::Rows<'a>, goodreads::Columns),
-}
-
-/// Reads a file a slice at a time, so that a caller can yield between slices and show progress.
-pub struct Reader<'a> {
-    source: Source<'a>,
-    length: usize,
+/// Reads a file given a slice of text at a time ([`push`](Self::push), then [`end`](Self::end)),
+/// a budget at a time ([`read`](Self::read)), so that a caller can read the file from disk in
+/// slices and let the page breathe between budgets. Text is dropped once read, and every book
+/// knows its line whatever the slices.
+pub struct Reader {
+    input: Input,
+    source: Source,
+    record: csv::Record,
     report: ImportReport,
-    first_line_of_id: HashMap<BookId, u64>,
+    first_line_of_id: sharded::ShardedMap<u64>,
+    max_books: usize,
 }
 
 /// What one row became: a book (with the id it carried) or the reason it was refused, by column.
 type RowOutcome = Result<(Option<BookId>, NewBook), (Option<String>, RefusalReason)>;
 
-impl<'a> Reader<'a> {
-    /// Recognises the format from the content and reads the header (CSV) or the opening `[` (JSON).
-    pub fn new(text: &'a str) -> Result<Self, ImportError> {
-        let start = text.trim_start();
-        let (source, format, ignored) = if start.starts_with(['[', '{']) {
-            (
-                Source::Json(json::Elements::new(text)?),
-                Format::Json,
-                Vec::new(),
-            )
-        } else {
-            let (rows, header) = csv::Rows::new(text)?;
-            if goodreads::is_goodreads(&header) {
-                let columns = goodreads::Columns::new(&header)?;
-                let ignored = columns.ignored.clone();
-                (Source::Goodreads(rows, columns), Format::Goodreads, ignored)
-            } else {
-                let columns = csv::Columns::new(&header)?;
-                let ignored = columns.ignored.clone();
-                (Source::Csv(rows, columns), Format::Csv, ignored)
-            }
-        };
-        Ok(Self {
-            source,
-            length: text.len(),
+impl Default for Reader {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Reader {
+    /// A reader waiting for text.
+    pub fn new() -> Self {
+        Self {
+            input: Input::default(),
+            source: Source::Undecided { scanned: 0 },
+            record: csv::Record::default(),
             report: ImportReport {
-                format,
+                format: Format::Csv,
                 books: Vec::new(),
                 refused: Vec::new(),
-                ignored_columns: ignored,
+                refused_total: 0,
+                ignored_columns: IgnoredColumns::default(),
             },
-            first_line_of_id: HashMap::new(),
-        })
-    }
-
-    /// The format the file was recognised as.
-    pub fn format(&self) -> Format {
-        self.report.format
-    }
-
-    /// Bytes read so far and the file's length, for a progress bar.
-    pub fn progress(&self) -> (usize, usize) {
-        let done = match &self.source {
-            Source::Json(elements) => elements.position(),
-            Source::Csv(rows, _) | Source::Goodreads(rows, _) => rows.position(),
-        };
-        (done.min(self.length), self.length)
-    }
-
-    /// Reads at most `rows` more books or refused lines; returns false once the file is done.
-    pub fn read(&mut self, rows: usize) -> Result<bool, ImportError> {
-        for _ in 0..rows {
-            let (line, outcome) = match &mut self.source {
-                Source::Json(elements) => match elements.next()? {
-                    Some((line, value)) => {
-                        let (outcome, unknown) = element::book_of(value);
-                        for key in unknown {
-                            if !self.report.ignored_columns.contains(&key) {
-                                self.report.ignored_columns.push(key);
-                            }
-                        }
-                        (line, outcome)
-                    }
-                    None => return Ok(false),
-                },
-                Source::Csv(rows, columns) => match rows.next()? {
-                    Some(line) => (line, csv::row(rows, |record| columns.book(record))),
-                    None => return Ok(false),
-                },
-                Source::Goodreads(rows, columns) => match rows.next()? {
-                    Some(line) => (line, csv::row(rows, |record| columns.book(record))),
-                    None => return Ok(false),
-                },
-            };
-            self.keep(line, outcome);
+            first_line_of_id: sharded::ShardedMap::default(),
+            max_books: MAX_IMPORT_BOOKS,
         }
-        Ok(true)
     }
 
-    /// Adds one row's outcome to the report, refusing an id the file already used.
-    fn keep(&mut self, line: u64, outcome: RowOutcome) {
+    /// A reader that takes at most `max_books` books (for tests of the limit).
+    #[cfg(all(test, not(target_arch = "wasm32")))]
+    fn with_max_books(max_books: usize) -> Self {
+        Self {
+            max_books,
+            ..Self::new()
+        }
+    }
+
+    /// Gives the next slice of the file's text.
+    pub fn push(&mut self, text: &str) -> Result<(), ImportError> {
+        self.input.push(text)
+    }
+
+    /// Says that the whole file has been given.
+    pub fn end(&mut self) {
+        self.input.end();
+    }
+
+    /// The format the file was recognised as, once its first characters have been read.
+    pub fn format(&self) -> Option<Format> {
+        match self.source {
+            Source::Undecided { .. } | Source::Header(..) => None,
+            _ => Some(self.report.format),
+        }
+    }
+
+    /// Reads on, for a budget of about `budget` bytes of text (each row costs a little more).
+    pub fn read(&mut self, budget: usize) -> Result<ReadStep, ImportError> {
+        let mut budget = Budget::new(budget);
+        loop {
+            let (line, outcome) = match &mut self.source {
+                Source::Undecided { scanned } => {
+                    let rest = self.input.rest();
+                    let first = rest
+                        .get(*scanned..)
+                        .and_then(|text| text.char_indices().find(|(_, c)| !c.is_whitespace()));
+                    match first {
+                        Some((_, '[' | '{')) => {
+                            self.report.format = Format::Json;
+                            self.source = Source::Json(json::Elements::new());
+                        }
+                        Some(_) => {
+                            self.source =
+                                Source::Header(records::Rows::new(), csv::Header::default())
+                        }
+                        None if self.input.ended() => {
+                            return Err(ImportError::new(ImportErrorKind::Empty))
+                        }
+                        None => {
+                            *scanned = rest.len();
+                            return Ok(ReadStep::NeedsText);
+                        }
+                    }
+                    continue;
+                }
+                Source::Json(elements) => match elements.next(&mut self.input, &mut budget)? {
+                    json::Next::Element(line, outcome) => (line, outcome),
+                    json::Next::Pending => return Ok(self.paused(&budget)),
+                    json::Next::End => {
+                        self.report.ignored_columns = elements.ignored().columns().clone();
+                        return Ok(ReadStep::Finished);
+                    }
+                },
+                Source::Header(rows, header) => {
+                    let mut name = |_, text: &str| header.push(text);
+                    match rows.next(&mut self.input, &mut budget, &mut name)? {
+                        records::Next::Record { .. } => self.start_rows()?,
+                        records::Next::Pending => return Ok(self.paused(&budget)),
+                        records::Next::End => return Err(ImportError::new(ImportErrorKind::Empty)),
+                    }
+                    continue;
+                }
+                Source::Csv(rows, columns, width) => {
+                    let record = &mut self.record;
+                    let mut keep = |index, text: &str| record.keep(index, text);
+                    match rows.next(&mut self.input, &mut budget, &mut keep)? {
+                        records::Next::Record { line, fields } => {
+                            let outcome = csv::row(fields, *width, record, |r| columns.book(r));
+                            record.clear();
+                            (line, outcome)
+                        }
+                        records::Next::Pending => return Ok(self.paused(&budget)),
+                        records::Next::End => return Ok(ReadStep::Finished),
+                    }
+                }
+                Source::Goodreads(rows, columns, width) => {
+                    let record = &mut self.record;
+                    let mut keep = |index, text: &str| record.keep(index, text);
+                    match rows.next(&mut self.input, &mut budget, &mut keep)? {
+                        records::Next::Record { line, fields } => {
+                            let outcome = csv::row(fields, *width, record, |r| columns.book(r));
+                            record.clear();
+                            (line, outcome)
+                        }
+                        records::Next::Pending => return Ok(self.paused(&budget)),
+                        records::Next::End => return Ok(ReadStep::Finished),
+                    }
+                }
+            };
+            self.keep(line, outcome)?;
+            if budget.spent() {
+                return Ok(ReadStep::Paused);
+            }
+        }
+    }
+
+    /// Paused with the budget spent, or waiting for more text.
+    fn paused(&self, budget: &Budget) -> ReadStep {
+        match (budget.spent(), self.input.ended()) {
+            (true, _) => ReadStep::Paused,
+            // Every reader says `End` once the text has ended and is used up.
+            (false, true) => ReadStep::Paused,
+            (false, false) => ReadStep::NeedsText,
+        }
+    }
+
+    /// The header is read: recognise the format and find the columns.
+    fn start_rows(&mut self) -> Result<(), ImportError> {
+        let Source::Header(mut rows, header) =
+            std::mem::replace(&mut self.source, Source::Undecided { scanned: 0 })
+        else {
+            return Ok(());
+        };
+        let width = header.len();
+        self.source = if goodreads::is_goodreads(&header) {
+            let columns = goodreads::Columns::new(&header)?;
+            rows.want(columns.wanted(width));
+            self.report.format = Format::Goodreads;
+            self.report.ignored_columns = columns.ignored.clone();
+            Source::Goodreads(rows, columns, width)
+        } else {
+            let columns = csv::Columns::new(&header)?;
+            rows.want(columns.wanted(width));
+            self.report.format = Format::Csv;
+            self.report.ignored_columns = columns.ignored.clone();
+            Source::Csv(rows, columns, width)
+        };
+        Ok(())
+    }
+
+    /// Adds one row's outcome to the report, refusing an id the file already used; refuses the
+    /// file past [`MAX_IMPORT_BOOKS`] books or when memory runs out.
+    fn keep(&mut self, line: u64, outcome: RowOutcome) -> Result<(), ImportError> {
         let refuse = |column, reason| Refusal {
             line,
             column,
             reason,
         };
         match outcome {
-            Ok((Some(id), _)) if self.first_line_of_id.contains_key(&id) => {
-                let first_line = self.first_line_of_id.get(&id).copied().unwrap_or_default();
+            Ok((Some(id), _)) if self.first_line_of_id.get(id).is_some() => {
+                let first_line = self.first_line_of_id.get(id).copied().unwrap_or_default();
                 let reason = RefusalReason::RepeatedId { id, first_line };
-                self.report.refused.push(refuse(Some("id".into()), reason));
+                self.refuse(refuse(Some("id".into()), reason));
             }
             Ok((id, book)) => {
-                if let Some(id) = id {
-                    self.first_line_of_id.insert(id, line);
+                let books = &mut self.report.books;
+                if books.len() >= self.max_books {
+                    let kind = ImportErrorKind::TooManyBooks {
+                        max: self.max_books,
+                    };
+                    return Err(ImportError::at(kind, line, None));
                 }
-                self.report.books.push(Candidate { line, id, book });
+                books.try_reserve(1).map_err(|_| out_of_memory(line))?;
+                if let Some(id) = id {
+                    self.first_line_of_id
+                        .insert_new(id, line)
+                        .map_err(|_| out_of_memory(line))?;
+                }
+                books.push(Candidate { line, id, book });
             }
-            Err((column, reason)) => self.report.refused.push(refuse(column, reason)),
+            Err((column, reason)) => self.refuse(refuse(column, reason)),
+        }
+        Ok(())
+    }
+
+    /// Counts a refused line, and keeps it if it is among the first.
+    fn refuse(&mut self, refusal: Refusal) {
+        self.report.refused_total += 1;
+        if self.report.refused.len() < MAX_KEPT_REFUSALS {
+            self.report.refused.push(refusal);
         }
     }
 
-    /// Everything read, once [`read`](Self::read) has returned false.
+    /// Everything read, once [`read`](Self::read) has said [`ReadStep::Finished`].
     pub fn finish(self) -> ImportReport {
         self.report
     }
 }
 
-/// Reads a whole file at once (what the tests and small files use).
+/// Reads a whole text at once (what the tests and small files use).
 pub fn read_all(text: &str) -> Result<ImportReport, ImportError> {
-    let mut reader = Reader::new(text)?;
-    while reader.read(4096)? {}
+    let mut reader = Reader::new();
+    reader.push(text)?;
+    reader.end();
+    while reader.read(1 << 20)? != ReadStep::Finished {}
     Ok(reader.finish())
 }
 

@@ -5,7 +5,8 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use super::{Candidate, Format, ImportReport, Refusal};
+use super::input::out_of_memory;
+use super::{Candidate, Format, IgnoredColumns, ImportError, ImportReport, Refusal};
 use crate::book::{Book, BookId, NewBook};
 use crate::query::{count_label, fold};
 
@@ -16,34 +17,97 @@ pub struct Probe {
     pub ids: HashSet<BookId>,
     /// The ISBNs the file carries, each once.
     pub isbns: Vec<String>,
-    /// Folded title to the folded authors it comes with.
-    pub names: HashMap<String, Vec<String>>,
+    /// Each book's folded title and author, as [`name_key`] joins them.
+    pub names: HashSet<String>,
     /// The uids the file carries.
     pub uids: Vec<String>,
+}
+
+/// A folded title and author as one key: joined by a NUL, which neither can hold (control
+/// characters are refused).
+pub fn name_key(title_key: &str, author_key: &str) -> String {
+    let mut key = String::with_capacity(title_key.len() + 1 + author_key.len());
+    key.push_str(title_key);
+    key.push('\0');
+    key.push_str(author_key);
+    key
+}
+
+/// Gathers a [`Probe`] a book at a time (a caller with many books adds them a slice at a time).
+#[derive(Debug, Default)]
+pub struct ProbeBuilder {
+    probe: Probe,
+    /// The ISBNs already asked about (as numbers: an ISBN is 13 digits).
+    seen_isbns: HashSet<u64>,
+}
+
+impl ProbeBuilder {
+    /// A builder with room for the questions about `books` (a table grown a step at a time to
+    /// a million entries would, at each step, move them all in one go).
+    pub fn for_books(books: &[Candidate]) -> Result<Self, ImportError> {
+        let mut builder = Self::default();
+        let ids = books.iter().filter(|c| c.id.is_some()).count();
+        let isbns = books.iter().filter(|c| c.book.isbn.is_some()).count();
+        let uids = books.iter().filter(|c| !c.book.uid.is_empty()).count();
+        let probe = &mut builder.probe;
+        let room = probe
+            .ids
+            .try_reserve(ids)
+            .and_then(|()| builder.seen_isbns.try_reserve(isbns))
+            .and_then(|()| probe.uids.try_reserve(uids))
+            .and_then(|()| probe.names.try_reserve(books.len()));
+        room.map_err(|_| out_of_memory(books.first().map_or(1, |c| c.line)))?;
+        Ok(builder)
+    }
+
+    /// Adds the questions for one book; refused if memory runs out.
+    pub fn add(&mut self, candidate: &Candidate) -> Result<(), ImportError> {
+        let probe = &mut self.probe;
+        let room = probe
+            .ids
+            .try_reserve(1)
+            .and_then(|()| probe.isbns.try_reserve(1))
+            .and_then(|()| probe.uids.try_reserve(1))
+            .and_then(|()| self.seen_isbns.try_reserve(1))
+            .and_then(|()| probe.names.try_reserve(1));
+        room.map_err(|_| out_of_memory(candidate.line))?;
+        self.ask(candidate);
+        Ok(())
+    }
+
+    fn ask(&mut self, candidate: &Candidate) {
+        let probe = &mut self.probe;
+        probe.ids.extend(candidate.id);
+        if !candidate.book.uid.is_empty() {
+            probe.uids.push(candidate.book.uid.clone());
+        }
+        if let Some(isbn) = &candidate.book.isbn {
+            let new = match isbn.parse::<u64>() {
+                Ok(number) => self.seen_isbns.insert(number),
+                Err(_) => !probe.isbns.contains(isbn),
+            };
+            if new {
+                probe.isbns.push(isbn.clone());
+            }
+        }
+        let key = name_key(&fold(&candidate.book.title), &fold(&candidate.book.author));
+        probe.names.insert(key);
+    }
+
+    /// The questions gathered.
+    pub fn finish(self) -> Probe {
+        self.probe
+    }
 }
 
 impl Probe {
     /// The questions for the books of `report`.
     pub fn of(report: &ImportReport) -> Self {
-        let mut probe = Probe::default();
-        let mut isbns = HashSet::new();
+        let mut builder = ProbeBuilder::default();
         for candidate in &report.books {
-            probe.ids.extend(candidate.id);
-            if !candidate.book.uid.is_empty() {
-                probe.uids.push(candidate.book.uid.clone());
-            }
-            if let Some(isbn) = &candidate.book.isbn {
-                if isbns.insert(isbn.as_str()) {
-                    probe.isbns.push(isbn.clone());
-                }
-            }
-            let authors = probe.names.entry(fold(&candidate.book.title)).or_default();
-            let author = fold(&candidate.book.author);
-            if !authors.contains(&author) {
-                authors.push(author);
-            }
+            builder.ask(candidate);
         }
-        probe
+        builder.finish()
     }
 
     /// True when there is nothing to ask.
@@ -77,8 +141,7 @@ impl Existing {
         if probe.ids.contains(&id) {
             self.ids.insert(id);
         }
-        let asked = probe.names.get(title_key);
-        if asked.is_some_and(|authors| authors.iter().any(|a| a == author_key)) {
+        if probe.names.contains(&name_key(title_key, author_key)) {
             self.names
                 .entry((title_key.to_owned(), author_key.to_owned()))
                 .or_insert(id);
@@ -137,14 +200,25 @@ pub struct ImportPlan {
     pub renumbered: usize,
     /// Books that look like stored ones (skipped by default).
     pub duplicates: Vec<Duplicate>,
-    /// Lines refused, and why.
+    /// The first lines refused, and why (the report's).
     pub refused: Vec<Refusal>,
+    /// How many lines were refused in all.
+    pub refused_total: usize,
     /// Columns of the file that Bookshelf does not keep.
-    pub ignored_columns: Vec<String>,
+    pub ignored_columns: IgnoredColumns,
 }
 
-impl ImportPlan {
-    /// The plan for `report`, given what the store answered to its [`Probe`].
+/// Makes an [`ImportPlan`] a slice of books at a time, so that a caller can let the page
+/// breathe between slices.
+pub struct Planner {
+    plan: ImportPlan,
+    books: std::vec::IntoIter<Candidate>,
+    /// The uids of the books filed so far.
+    uids_seen: HashSet<String>,
+}
+
+impl Planner {
+    /// Starts the plan for `report`, given what the store answered to the [`Probe`].
     pub fn new(report: ImportReport, existing: &Existing) -> Self {
         let mut plan = ImportPlan {
             format: report.format,
@@ -153,43 +227,90 @@ impl ImportPlan {
             renumbered: 0,
             duplicates: Vec::new(),
             refused: report.refused,
+            refused_total: report.refused_total,
             ignored_columns: report.ignored_columns,
         };
+        // Room for the books up front, so that no step moves a million of them to grow a list
+        // or a table (without it, they grow as they go: `step` says if memory runs out).
+        let books = &report.books;
+        let restored = books.iter().filter(|c| keeps_id(c, existing)).count();
+        let _ = plan.restored.try_reserve_exact(restored);
+        let _ = plan.added.try_reserve_exact(books.len() - restored);
         let mut uids_seen = HashSet::new();
-        for mut candidate in report.books {
-            // A uid the file gives twice names one book: the later rows are copies of it.
-            if !candidate.book.uid.is_empty() && !uids_seen.insert(candidate.book.uid.clone()) {
-                candidate.book.uid.clear();
-            }
-            let same_book = existing.uids.get(&candidate.book.uid);
-            let same_isbn = candidate
-                .book
-                .isbn
-                .as_ref()
-                .and_then(|isbn| existing.isbns.get(isbn));
-            let name = (fold(&candidate.book.title), fold(&candidate.book.author));
-            let duplicate = match (same_book, same_isbn, existing.names.get(&name)) {
-                (Some(&id), _, _) => Some((id, DuplicateReason::SameBook)),
-                (None, Some(&id), _) => Some((id, DuplicateReason::SameIsbn)),
-                (None, None, Some(&id)) => Some((id, DuplicateReason::SameTitleAndAuthor)),
-                (None, None, None) => None,
-            };
-            match duplicate {
-                Some((existing, reason)) => plan.duplicates.push(Duplicate {
-                    candidate,
-                    existing,
-                    reason,
-                }),
-                None => plan.take(candidate, existing),
-            }
+        let _ = uids_seen.try_reserve(books.iter().filter(|c| !c.book.uid.is_empty()).count());
+        Self {
+            plan,
+            books: report.books.into_iter(),
+            uids_seen,
         }
-        plan
+    }
+
+    /// Files up to `count` more books, given what the store answered to the [`Probe`]; true
+    /// once every book is filed. Refused if memory runs out.
+    pub fn step(&mut self, existing: &Existing, count: usize) -> Result<bool, ImportError> {
+        for mut candidate in self.books.by_ref().take(count) {
+            let plan = &mut self.plan;
+            self.uids_seen
+                .try_reserve(1)
+                .map_err(|_| out_of_memory(candidate.line))?;
+            forget_repeated_uid(&mut candidate, &mut self.uids_seen);
+            let duplicate = duplicate_of(&candidate, existing);
+            let room = match duplicate {
+                Some(_) => plan.duplicates.try_reserve(1),
+                None if keeps_id(&candidate, existing) => plan.restored.try_reserve(1),
+                None => plan.added.try_reserve(1),
+            };
+            room.map_err(|_| out_of_memory(candidate.line))?;
+            plan.file(candidate, duplicate, existing);
+        }
+        Ok(self.books.len() == 0)
+    }
+
+    /// The plan, once [`step`](Self::step) has said every book is filed.
+    pub fn finish(self) -> ImportPlan {
+        self.plan
+    }
+
+    /// The plan so far and the books not yet filed (to free them a slice at a time when the
+    /// planning is given up).
+    pub fn into_parts(self) -> (ImportPlan, impl Iterator<Item = Candidate>) {
+        (self.plan, self.books)
+    }
+}
+
+impl ImportPlan {
+    /// The plan for `report`, given what the store answered to its [`Probe`], all at once.
+    pub fn new(report: ImportReport, existing: &Existing) -> Self {
+        let mut planner = Planner::new(report, existing);
+        for mut candidate in planner.books.by_ref() {
+            forget_repeated_uid(&mut candidate, &mut planner.uids_seen);
+            let duplicate = duplicate_of(&candidate, existing);
+            planner.plan.file(candidate, duplicate, existing);
+        }
+        planner.finish()
+    }
+
+    /// Files a book: a duplicate of a stored book, or one that will be written.
+    fn file(
+        &mut self,
+        candidate: Candidate,
+        duplicate: Option<(BookId, DuplicateReason)>,
+        existing: &Existing,
+    ) {
+        match duplicate {
+            Some((existing, reason)) => self.duplicates.push(Duplicate {
+                candidate,
+                existing,
+                reason,
+            }),
+            None => self.take(candidate, existing),
+        }
     }
 
     /// Files a book that will be written: with its own id if no book here ever had that id.
     fn take(&mut self, candidate: Candidate, existing: &Existing) {
         match candidate.id {
-            Some(id) if id > existing.high_water && !existing.ids.contains(&id) => {
+            Some(id) if keeps_id(&candidate, existing) => {
                 self.restored.push(candidate.book.with_id(id))
             }
             Some(_) => {
@@ -230,6 +351,39 @@ impl ImportPlan {
     }
 }
 
+/// True when `candidate` keeps the id the file gave it: no book here ever had that id.
+fn keeps_id(candidate: &Candidate, existing: &Existing) -> bool {
+    candidate
+        .id
+        .is_some_and(|id| id > existing.high_water && !existing.ids.contains(&id))
+}
+
+/// A uid the file gives twice names one book: the later rows are copies of it, without it.
+fn forget_repeated_uid(candidate: &mut Candidate, uids_seen: &mut HashSet<String>) {
+    let uid = &mut candidate.book.uid;
+    if !uid.is_empty() && !uids_seen.insert(uid.clone()) {
+        uid.clear();
+    }
+}
+
+/// The stored book `candidate` looks like, and why, if any.
+fn duplicate_of(candidate: &Candidate, existing: &Existing) -> Option<(BookId, DuplicateReason)> {
+    let book = &candidate.book;
+    if let Some(&id) = existing.uids.get(&book.uid) {
+        return Some((id, DuplicateReason::SameBook));
+    }
+    if let Some(&id) = book.isbn.as_ref().and_then(|isbn| existing.isbns.get(isbn)) {
+        return Some((id, DuplicateReason::SameIsbn));
+    }
+    // Folding costs: only done when some stored book shares a title and author.
+    if existing.names.is_empty() {
+        return None;
+    }
+    let name = (fold(&book.title), fold(&book.author));
+    let id = existing.names.get(&name)?;
+    Some((*id, DuplicateReason::SameTitleAndAuthor))
+}
+
 /// The confirm button's name: "Import 232 books".
 pub fn import_label(count: usize) -> String {
     format!("Import {}", count_label(count as u64))
@@ -256,7 +410,8 @@ mod tests {
         let probe = Probe::of(&report());
         assert_eq!(probe.ids, HashSet::from([1, 2, 3]));
         assert_eq!(probe.isbns, vec!["9780441172719".to_owned()]);
-        assert_eq!(probe.names["emile"], vec!["rousseau".to_owned()]);
+        assert!(probe.names.contains(&name_key("emile", "rousseau")));
+        assert_eq!(probe.names.len(), 4);
         assert!(Probe::default().is_empty());
     }
 

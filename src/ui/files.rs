@@ -1,27 +1,77 @@
-//! The browser's file APIs for import and export: a chosen file read as checked text, and a file
-//! assembled from parts (a Blob) offered as a download through a temporary link.
+//! The browser's file APIs for import and export: a chosen file read a slice at a time (never
+//! copied whole into memory), and a file assembled from parts (a Blob) offered as a download
+//! through a temporary link.
 
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, File, HtmlAnchorElement, Url};
 
-use crate::transfer::{check_size, decode};
-
 /// Parts joined into one Blob at a time, so that the text of many pages is never held at once.
 const PARTS_PER_BLOB: u32 = 16;
 /// How long a download's object URL lives: long enough for the browser to start reading it.
 const REVOKE_AFTER_MILLIS: u32 = 60_000;
 
-/// The whole file as UTF-8 text; refused (with a message) if too large, empty, binary or not UTF-8.
-pub async fn read_text(file: &File) -> Result<String, String> {
-    check_size(file.size() as u64).map_err(|error| error.to_string())?;
-    let buffer = JsFuture::from(file.array_buffer()).await.map_err(|error| {
-        format!("The file could not be read ({error:?}). Nothing was imported.")
-    })?;
-    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-    drop(buffer);
-    decode(bytes).map_err(|error| error.to_string())
+/// A chosen file, read a slice (`Blob.slice`) at a time.
+pub struct FileSlices {
+    file: File,
+    size: f64,
+    at: f64,
+    slice: f64,
+    ended: bool,
+}
+
+impl FileSlices {
+    /// Slices of `slice_bytes` of `file`.
+    pub fn new(file: &File, slice_bytes: u32) -> Self {
+        Self {
+            file: file.clone(),
+            size: file.size(),
+            at: 0.0,
+            slice: f64::from(slice_bytes),
+            ended: false,
+        }
+    }
+
+    /// Bytes read so far.
+    pub fn read(&self) -> f64 {
+        self.at
+    }
+
+    /// True once the end of the file has been reached (and said).
+    pub fn done(&self) -> bool {
+        self.ended
+    }
+
+    /// Reads the next slice into `bytes` (replacing what was there); false at the end of the
+    /// file. Refused with a message if the browser cannot read the file, or has no memory for it.
+    pub async fn next(&mut self, bytes: &mut Vec<u8>) -> Result<bool, String> {
+        if self.at >= self.size {
+            self.ended = true;
+            return Ok(false);
+        }
+        let end = (self.at + self.slice).min(self.size);
+        let failed = |error: JsValue| {
+            format!("The file could not be read ({error:?}). Nothing was imported.")
+        };
+        let blob = self
+            .file
+            .slice_with_f64_and_f64(self.at, end)
+            .map_err(failed)?;
+        let buffer = JsFuture::from(blob.array_buffer()).await.map_err(failed)?;
+        let array = js_sys::Uint8Array::new(&buffer);
+        let length = array.length() as usize;
+        bytes.clear();
+        bytes.try_reserve(length).map_err(|_| {
+            "This tab ran out of memory reading the file: split it into smaller files, or close \
+             other tabs and try again. Nothing was imported."
+                .to_owned()
+        })?;
+        bytes.resize(length, 0);
+        array.copy_to(bytes);
+        self.at = end;
+        Ok(true)
+    }
 }
 
 /// A file assembled from text parts, folded into a Blob every few parts.

@@ -1,6 +1,7 @@
-//! Import and export: the Import control (a file read and checked in full, shown as a preview,
-//! written in one transaction only once confirmed, with progress throughout) and the Export JSON
-//! and Export CSV buttons (the catalogue, or the current search result, downloaded as a file).
+//! Import and export: the Import control (a file read a slice at a time and checked in full,
+//! shown as a preview, written in one transaction only once confirmed, with progress throughout,
+//! the page never blocked for long, and every failure a message) and the Export JSON and Export
+//! CSV buttons (the catalogue, or the current search result, downloaded as a file).
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
@@ -9,16 +10,24 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, HtmlInputElement};
 
 use super::context::{Catalogue, CatalogueQuery};
-use super::files::{download, read_text, today, BlobParts};
+use super::files::{download, today, BlobParts, FileSlices};
 use super::notices::Notices;
+use crate::memory;
 use crate::query::{count_label, Filter, Sort};
 use crate::store::BookRepository;
 use crate::transfer::{
-    import_label, Existing, ExportFormat, Exporter, ImportPlan, Probe, Reader, MAX_IMPORT_BYTES,
+    import_label, Existing, ExportFormat, Exporter, FileReader, IgnoredColumns, ImportError,
+    ImportErrorKind, ImportPlan, ImportReport, Planner, ProbeBuilder, ReadStep, MAX_IMPORT_BYTES,
 };
 
-/// Rows parsed between two turns of the event loop.
-const ROWS_PER_SLICE: usize = 2_000;
+/// Bytes of the file read from disk at a time (`Blob.slice`): the file is never in memory whole.
+const FILE_SLICE_BYTES: u32 = 4 * 1024 * 1024;
+/// Bytes of text read between two looks at the clock.
+const READ_BUDGET: usize = 64 * 1024;
+/// Books looked at between two looks at the clock (finding duplicates, planning).
+const BOOKS_PER_STEP: usize = 2_000;
+/// How long the work goes on before the page gets a turn (well under the 50 ms of a long task).
+const WORK_MILLIS: f64 = 30.0;
 /// Books per page read for an export (each page becomes one part of the file).
 const EXPORT_PAGE: usize = 1_000;
 /// Lines of refusals or duplicates listed in the preview (the counts are always whole).
@@ -43,7 +52,7 @@ struct Summary {
     refused: Vec<String>,
     duplicates_total: usize,
     duplicates: Vec<String>,
-    ignored_columns: Vec<String>,
+    ignored_columns: IgnoredColumns,
 }
 
 impl Summary {
@@ -52,7 +61,7 @@ impl Summary {
             heading: format!("Import preview: {file_name} ({})", plan.format),
             adds: plan.count(false),
             renumbered: plan.renumbered,
-            refused_total: plan.refused.len(),
+            refused_total: plan.refused_total,
             refused: plan
                 .refused
                 .iter()
@@ -71,38 +80,188 @@ impl Summary {
     }
 }
 
-/// Reads, checks and plans an import of `file`, reporting progress; writes nothing.
+/// Milliseconds on the page's clock.
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|window| window.performance())
+        .map_or_else(js_sys::Date::now, |performance| performance.now())
+}
+
+/// Gives the page a turn after every [`WORK_MILLIS`] of work, so that it never freezes.
+struct Breather {
+    since: f64,
+}
+
+impl Breather {
+    fn new() -> Self {
+        Self { since: now() }
+    }
+
+    /// True when the work has gone on long enough.
+    fn due(&self) -> bool {
+        now() - self.since >= WORK_MILLIS
+    }
+
+    /// Lets the page have its turn if it is due; then says whether memory ran out meanwhile.
+    async fn breathe(&mut self) -> Result<(), String> {
+        self.pause().await;
+        enough_memory()
+    }
+
+    /// Lets the page have its turn if it is due.
+    async fn pause(&mut self) {
+        if self.due() {
+            TimeoutFuture::new(0).await;
+            self.since = now();
+        }
+    }
+}
+
+/// How many items are freed between two looks at the clock.
+const FREED_PER_STEP: usize = 20_000;
+
+/// Frees a large collection a slice at a time: a million books freed at once would block the
+/// page for a moment of its own.
+async fn free_in_slices<T>(items: impl IntoIterator<Item = T>, breather: &mut Breather) {
+    let mut items = items.into_iter();
+    while items.by_ref().take(FREED_PER_STEP).count() > 0 {
+        breather.pause().await;
+    }
+}
+
+/// Refused, with a message, once memory has run out (the allocator let its reserve go).
+fn enough_memory() -> Result<(), String> {
+    match memory::ran_low() {
+        true => Err(ImportError::new(ImportErrorKind::OutOfMemory).to_string()),
+        false => Ok(()),
+    }
+}
+
+/// Reads, checks and plans an import of `file`, reporting progress; writes nothing. The file is
+/// read from disk in slices and checked a little at a time; whatever goes wrong — the file, the
+/// browser, memory — ends in a message, and what was read is freed a slice at a time.
 async fn prepare(
     repository: &BookRepository,
     file: &web_sys::File,
     stage: RwSignal<Stage>,
 ) -> Result<(ImportPlan, Existing), String> {
+    memory::arm();
+    let mut breather = Breather::new();
     stage.set(Stage::Busy("Reading the file…".into(), 0, 1));
-    let text = read_text(file).await?;
-    let mut reader = Reader::new(&text).map_err(|error| error.to_string())?;
-    let checking = format!("Checking the {}…", reader.format());
-    while reader
-        .read(ROWS_PER_SLICE)
-        .map_err(|error| error.to_string())?
-    {
-        let (done, total) = reader.progress();
-        stage.set(Stage::Busy(checking.clone(), done as u64, total as u64));
-        TimeoutFuture::new(0).await;
+    let mut reader = FileReader::new(file.size() as u64).map_err(|error| error.to_string())?;
+    if let Err(message) = read(&mut reader, file, stage, &mut breather).await {
+        free_in_slices(reader.finish().books, &mut breather).await;
+        return Err(message);
     }
     let report = reader.finish();
-    drop(text);
-    stage.set(Stage::Busy(
-        "Looking for books you already have…".into(),
-        1,
-        1,
-    ));
-    TimeoutFuture::new(0).await;
-    let probe = Probe::of(&report);
-    let existing = repository
-        .existing(&probe)
-        .await
-        .map_err(|error| error.to_string())?;
-    Ok((ImportPlan::new(report, &existing), existing))
+    let existing = match find_existing(repository, &report, stage, &mut breather).await {
+        Ok(existing) => existing,
+        Err(message) => {
+            free_in_slices(report.books, &mut breather).await;
+            return Err(message);
+        }
+    };
+    let mut planner = Planner::new(report, &existing);
+    loop {
+        let step = planner.step(&existing, BOOKS_PER_STEP);
+        let step = step.map_err(|error| error.to_string()).and_then(|done| {
+            enough_memory()?;
+            Ok(done)
+        });
+        match step {
+            Ok(true) => return Ok((planner.finish(), existing)),
+            Ok(false) => breather.pause().await,
+            Err(message) => {
+                let (plan, rest) = planner.into_parts();
+                free_in_slices(rest, &mut breather).await;
+                free_plan(plan).await;
+                return Err(message);
+            }
+        }
+    }
+}
+
+/// Reads the whole file into `reader`, a slice from disk and a budget of text at a time.
+async fn read(
+    reader: &mut FileReader,
+    file: &web_sys::File,
+    stage: RwSignal<Stage>,
+    breather: &mut Breather,
+) -> Result<(), String> {
+    let message = |error: ImportError| error.to_string();
+    let size = file.size();
+    let mut slices = FileSlices::new(file, FILE_SLICE_BYTES);
+    let mut bytes = Vec::new();
+    loop {
+        match reader.read(READ_BUDGET).map_err(message)? {
+            ReadStep::Finished => return Ok(()),
+            ReadStep::Paused => {}
+            ReadStep::NeedsText if slices.done() => {
+                // The end was given: a reader that wants more is a bug, not a reason to hang.
+                return Err("The file could not be read to its end. Nothing was imported.".into());
+            }
+            ReadStep::NeedsText => {
+                let more = slices.next(&mut bytes).await?;
+                reader.give(more.then_some(&bytes[..])).map_err(message)?;
+            }
+        }
+        if breather.due() {
+            let label = match reader.format() {
+                Some(format) => format!("Checking the {format}…"),
+                None => "Reading the file…".to_owned(),
+            };
+            stage.set(Stage::Busy(label, slices.read() as u64, size as u64));
+        }
+        breather.breathe().await?;
+    }
+}
+
+/// Asks the store which of the report's books it already has (ids, ISBNs, titles and authors).
+async fn find_existing(
+    repository: &BookRepository,
+    report: &ImportReport,
+    stage: RwSignal<Stage>,
+    breather: &mut Breather,
+) -> Result<Existing, String> {
+    let message = |error: ImportError| error.to_string();
+    let books = report.books.len() as u64;
+    let looking = "Looking for books you already have…";
+    stage.set(Stage::Busy(looking.into(), 0, books));
+    let mut probe = ProbeBuilder::for_books(&report.books).map_err(message)?;
+    let mut asked = Ok(());
+    for (step, chunk) in report.books.chunks(BOOKS_PER_STEP).enumerate() {
+        asked = chunk
+            .iter()
+            .try_for_each(|candidate| probe.add(candidate))
+            .map_err(message);
+        if asked.is_ok() {
+            asked = breather.breathe().await;
+        }
+        if asked.is_err() {
+            break;
+        }
+        if breather.due() {
+            let done = (step * BOOKS_PER_STEP + chunk.len()) as u64;
+            stage.set(Stage::Busy(looking.into(), done, books));
+        }
+    }
+    let probe = probe.finish();
+    let existing = match asked {
+        Ok(()) => repository.existing(&probe).await.map_err(|e| e.to_string()),
+        Err(message) => Err(message),
+    };
+    // The questions, a million keys perhaps, are freed a slice at a time either way.
+    free_in_slices(probe.names, breather).await;
+    free_in_slices(probe.isbns, breather).await;
+    existing
+}
+
+/// Frees a plan's books a slice at a time (after Cancel, or once written).
+async fn free_plan(plan: ImportPlan) {
+    let mut breather = Breather::new();
+    free_in_slices(plan.restored, &mut breather).await;
+    free_in_slices(plan.added, &mut breather).await;
+    free_in_slices(plan.duplicates, &mut breather).await;
 }
 
 /// Writes the catalogue (or the books `filter` finds, in `sort` order) as a file of `format`.
@@ -197,8 +356,11 @@ pub fn Transfer() -> impl IntoView {
     };
 
     let cancel = move |_| {
-        pending.set_value(None);
+        let taken = pending.try_update_value(Option::take).flatten();
         stage.set(Stage::Idle);
+        if let Some((plan, _)) = taken {
+            spawn_local(free_plan(plan));
+        }
     };
     let confirm = move |_| {
         let taken = pending.try_update_value(Option::take).flatten();
@@ -222,12 +384,14 @@ pub fn Transfer() -> impl IntoView {
                         format!("Imported {}.", count_label(stored.len() as u64)),
                         None,
                     );
+                    stage.try_set(Stage::Idle);
+                    free_in_slices(stored, &mut Breather::new()).await;
                 }
                 Err(error) => {
                     problem.try_set(Some(error.to_string()));
+                    stage.try_set(Stage::Idle);
                 }
             }
-            stage.try_set(Stage::Idle);
         });
     };
 
@@ -365,7 +529,7 @@ fn preview(
         view! { <p>{format!("{} carry an id that a book here has, or once had: they get new ids, so that an id never names two books.", count_label(summary.renumbered as u64))}</p> }
     });
     let ignored = (!summary.ignored_columns.is_empty()).then(|| {
-        view! { <p class="muted">{format!("Not imported (Bookshelf does not keep them): {}.", summary.ignored_columns.join(", "))}</p> }
+        view! { <p class="muted">{format!("Not imported (Bookshelf does not keep them): {}.", summary.ignored_columns.label())}</p> }
     });
     view! {
         <div class="import-preview" role="group" aria-labelledby="import-preview-heading">
