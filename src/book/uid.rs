@@ -30,12 +30,14 @@ pub fn check_uid(text: &str) -> Result<String, ValidationError> {
 pub fn uuid_from_random(mut bytes: [u8; 16]) -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut uid = String::with_capacity(36);
     for (position, byte) in bytes.iter().enumerate() {
         if matches!(position, 4 | 6 | 8 | 10) {
             uid.push('-');
         }
-        uid.push_str(&format!("{byte:02x}"));
+        uid.push(char::from(HEX[usize::from(byte >> 4)]));
+        uid.push(char::from(HEX[usize::from(byte & 0x0f)]));
     }
     uid
 }

@@ -74,6 +74,7 @@ impl BookRepository {
                 .validated()
                 .map_err(|e| invalid(position, e))?;
             restored.push(valid.with_id(book.id));
+            every_step_a_turn(position).await;
         }
         let mut created = Vec::with_capacity(new.len());
         for (position, book) in new.iter().enumerate() {
@@ -81,6 +82,7 @@ impl BookRepository {
                 .validated()
                 .map_err(|e| invalid(restored.len() + position, e))?;
             created.push(valid);
+            every_step_a_turn(position).await;
         }
         let total = restored.len() + created.len();
         if total == 0 {
@@ -96,9 +98,7 @@ impl BookRepository {
             .chain(created.iter().map(Record::from_new));
         for (converted, record) in records.enumerate() {
             values.push(to_js(&record, OPERATION)?);
-            if converted % CONVERT_STEP == CONVERT_STEP - 1 {
-                TimeoutFuture::new(0).await;
-            }
+            every_step_a_turn(converted).await;
         }
         let new_values = values.split_off(restored.len());
         let restored_values = values;
@@ -139,6 +139,14 @@ impl BookRepository {
         self.remember(|index| index.upsert_all(&stored));
         progress(stored.len(), stored.len());
         Ok(stored)
+    }
+}
+
+/// Gives the event loop a turn after every [`CONVERT_STEP`] books of a loop (at `position`), so
+/// that checking and converting a large batch never freezes the page.
+async fn every_step_a_turn(position: usize) {
+    if position % CONVERT_STEP == CONVERT_STEP - 1 {
+        TimeoutFuture::new(0).await;
     }
 }
 
