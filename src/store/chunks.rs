@@ -10,7 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::error::Result;
 use super::strict::RawStore;
 use super::transaction::browser_error;
-use crate::book::{Book, BookId};
+use crate::book::Book;
 use crate::search::{self, chunk_of};
 
 fn chunk_key(chunk: u64) -> JsValue {
@@ -103,20 +103,6 @@ pub(crate) async fn upsert_all(
     for (chunk, books) in by_chunk {
         let mut bytes = read(store, chunk, operation).await?;
         search::upsert_all(&mut bytes, books);
-        write(store, chunk, &bytes, operation).await?;
-    }
-    Ok(())
-}
-
-/// Forgets a deleted book.
-pub(crate) async fn remove(
-    store: &impl ChunkStore,
-    id: BookId,
-    operation: &'static str,
-) -> Result<()> {
-    let chunk = chunk_of(id);
-    let mut bytes = read(store, chunk, operation).await?;
-    if search::remove(&mut bytes, id) {
         write(store, chunk, &bytes, operation).await?;
     }
     Ok(())

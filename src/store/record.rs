@@ -1,8 +1,5 @@
 //! The shape a book has inside IndexedDB: its fields plus the folded keys the indexes sort by.
 
-use std::fmt;
-
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::book::{Book, BookId, NewBook, Shelf};
@@ -17,15 +14,15 @@ pub struct Record {
     /// The book's lasting identity; absent in records before version 4 (the upgrade adds one).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub uid: String,
-    /// The title as the person wrote it. Read leniently (see [`loose_text`]): a version 1 record
-    /// written by some older code may lack it or hold a number, and must still open.
-    #[serde(default, deserialize_with = "loose_text")]
+    /// The title as the person wrote it. (A version 1 record may lack it or hold something else:
+    /// the upgrade makes it text first, see `schema::text_fields`.)
+    #[serde(default)]
     pub title: String,
-    /// The author as the person wrote it (read leniently, as the title).
-    #[serde(default, deserialize_with = "loose_text")]
+    /// The author as the person wrote it.
+    #[serde(default)]
     pub author: String,
-    /// The genre as the person wrote it (read leniently, as the title).
-    #[serde(default, deserialize_with = "loose_text")]
+    /// The genre as the person wrote it.
+    #[serde(default)]
     pub genre: String,
     /// `fold(title)`: what the title index sorts by.
     #[serde(default)]
@@ -126,54 +123,6 @@ pub const MISSING_TITLE: &str = "(no title: please fix)";
 /// What an upgrade writes for an author an old record lacks.
 pub const MISSING_AUTHOR: &str = "(no author: please fix)";
 
-/// Text from a stored value of any type: a string as it is, a number or boolean written out,
-/// anything else (null, a list, an object) as empty.
-fn loose_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    struct Text;
-    impl<'de> Visitor<'de> for Text {
-        type Value = String;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("text")
-        }
-        fn visit_str<E: de::Error>(self, text: &str) -> Result<String, E> {
-            Ok(text.to_owned())
-        }
-        fn visit_string<E: de::Error>(self, text: String) -> Result<String, E> {
-            Ok(text)
-        }
-        fn visit_bool<E: de::Error>(self, value: bool) -> Result<String, E> {
-            Ok(value.to_string())
-        }
-        fn visit_i64<E: de::Error>(self, value: i64) -> Result<String, E> {
-            Ok(value.to_string())
-        }
-        fn visit_u64<E: de::Error>(self, value: u64) -> Result<String, E> {
-            Ok(value.to_string())
-        }
-        fn visit_f64<E: de::Error>(self, value: f64) -> Result<String, E> {
-            Ok(value.to_string())
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<String, E> {
-            Ok(String::new())
-        }
-        fn visit_none<E: de::Error>(self) -> Result<String, E> {
-            Ok(String::new())
-        }
-        fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<String, D::Error> {
-            inner.deserialize_any(Text)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<String, A::Error> {
-            while seq.next_element::<IgnoredAny>()?.is_some() {}
-            Ok(String::new())
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<String, A::Error> {
-            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-            Ok(String::new())
-        }
-    }
-    deserializer.deserialize_any(Text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,24 +193,19 @@ mod tests {
     }
 
     #[test]
-    fn a_version_one_record_with_a_missing_or_odd_title_still_reads_and_is_repaired() {
-        for stored in [
-            r#"{"id": 5, "author": "Anon"}"#,
-            r#"{"id": 5, "title": null, "author": "Anon"}"#,
-            r#"{"id": 5, "title": ["x"], "author": "Anon", "genre": {"a": 1}}"#,
-        ] {
-            let record: Record = serde_json::from_str(stored).unwrap();
-            let book = record.repaired().into_book().unwrap();
-            assert_eq!(book.title, MISSING_TITLE, "{stored}");
-            assert_eq!(book.author, "Anon");
-            assert!(book.to_new().validated().is_ok());
-        }
-        let record: Record =
-            serde_json::from_str(r#"{"id": 6, "title": 1984, "author": null}"#).unwrap();
+    fn a_record_without_a_title_or_author_is_repaired_with_words_that_say_so() {
+        let record: Record = serde_json::from_str(r#"{"id": 5, "author": "Anon"}"#).unwrap();
         let book = record.repaired().into_book().unwrap();
         assert_eq!(
             (book.title.as_str(), book.author.as_str()),
-            ("1984", MISSING_AUTHOR)
+            (MISSING_TITLE, "Anon")
+        );
+        assert!(book.to_new().validated().is_ok());
+        let record: Record = serde_json::from_str(r#"{"id": 6, "title": " 1984 "}"#).unwrap();
+        let book = record.repaired().into_book().unwrap();
+        assert_eq!(
+            (book.title.as_str(), book.author.as_str()),
+            (" 1984 ", MISSING_AUTHOR)
         );
     }
 

@@ -5,6 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use async_lock::{Semaphore, SemaphoreGuard};
+use futures::future::join3;
 use rexie::{Rexie, Store, Transaction, TransactionMode};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
@@ -18,7 +19,7 @@ use super::schema::{self, BOOKS, BY_UID, HIGH_WATER_KEY, META, SEARCH};
 use super::transaction::{browser_error, describe, settle};
 use super::watch::{wait_until_unblocked, Loss, Watch};
 use crate::book::{Book, BookId, BookPatch, NewBook};
-use crate::search::SearchIndex;
+use crate::search::{self, chunk_of, SearchIndex};
 
 /// How many repository calls may run at once unless told otherwise (the original design's 50).
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 50;
@@ -350,13 +351,43 @@ impl BookRepository {
         let transaction = self.write_transaction(OPERATION)?;
         let outcome = async {
             let store = books_store(&transaction, OPERATION)?;
-            let current = read_existing(&store, id, OPERATION).await?;
-            store
-                .delete(key(id))
-                .await
-                .map_err(|error| browser_error(OPERATION, error))?;
-            raise_high_water(&transaction, id, OPERATION).await?;
-            chunks::remove(&search_store(&transaction, OPERATION)?, id, OPERATION).await?;
+            let search = search_store(&transaction, OPERATION)?;
+            // The book, the ids' high-water mark and the book's search chunk, read at once; then
+            // the three writes, issued at once.
+            let (current, high, chunk) = join3(
+                read_existing(&store, id, OPERATION),
+                high_water(&transaction, OPERATION),
+                chunks::read(&search, chunk_of(id), OPERATION),
+            )
+            .await;
+            let (current, high, mut chunk) = (current?, high?, chunk?);
+            let in_chunk = search::remove(&mut chunk, id);
+            let (deleted, marked, rewritten) = join3(
+                async {
+                    store
+                        .delete(key(id))
+                        .await
+                        .map_err(|error| browser_error(OPERATION, error))
+                },
+                async {
+                    if id > high {
+                        set_high_water(&transaction, id, OPERATION).await
+                    } else {
+                        Ok(())
+                    }
+                },
+                async {
+                    if in_chunk {
+                        chunks::write(&search, chunk_of(id), &chunk, OPERATION).await
+                    } else {
+                        Ok(())
+                    }
+                },
+            )
+            .await;
+            deleted?;
+            marked?;
+            rewritten?;
             Ok(current)
         }
         .await;
@@ -504,6 +535,15 @@ async fn raise_high_water(
     if high_water(transaction, operation).await? >= id {
         return Ok(());
     }
+    set_high_water(transaction, id, operation).await
+}
+
+/// Writes the high-water mark (only ever raised: callers have read it first).
+async fn set_high_water(
+    transaction: &Transaction,
+    id: BookId,
+    operation: &'static str,
+) -> Result<()> {
     transaction
         .store(META)
         .map_err(|error| browser_error(operation, error))?

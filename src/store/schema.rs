@@ -137,6 +137,27 @@ async fn migrate_in(transaction: &StrictTransaction, operation: &'static str) ->
     meta.put(&JsValue::from(VERSION), Some(&key)).await
 }
 
+/// Makes a stored record's title, author and genre text, whatever an old version left there:
+/// a number or a boolean written out, anything else (null, a list, an object) empty. Version 1
+/// had no checks; a record it stored must never make the upgrade, and so every open, fail.
+fn text_fields(record: &JsValue) {
+    for field in ["title", "author", "genre"] {
+        let key = JsValue::from_str(field);
+        let Ok(value) = js_sys::Reflect::get(record, &key) else {
+            continue;
+        };
+        if value.is_string() {
+            continue;
+        }
+        let text = match (value.as_f64(), value.as_bool()) {
+            (Some(number), _) => number.to_string(),
+            (None, Some(flag)) => flag.to_string(),
+            (None, None) => String::new(),
+        };
+        let _ = js_sys::Reflect::set(record, &key, &JsValue::from_str(&text));
+    }
+}
+
 /// Gives every record a uid (version 4) and the shape this version reads (a title and author that
 /// a version 1 record lacks are filled in, for the person to fix); with `rekey` (from version 1),
 /// also sort keys and search lines. A batch at a time, in the one transaction.
@@ -157,6 +178,7 @@ async fn rewrite_records(
         let mut uids = new_uids(batch.len(), operation)?.into_iter();
         let mut rekeyed = Vec::with_capacity(batch.len());
         for value in batch {
+            text_fields(&value);
             let mut record = from_js::<Record>(value, operation)?;
             if rekey || record.title.trim().is_empty() || record.author.trim().is_empty() {
                 record = record.repaired();

@@ -301,6 +301,8 @@ pub fn BookTable() -> impl IntoView {
                     notices.info(format!("Added “{title}”."), None);
                     reveal.try_set(Some((book.id, row, changes)));
                 }
+                // Its place could not be read: it is added all the same.
+                None if filter.is_empty() => notices.info(format!("Added “{title}”."), None),
                 None => notices.info_with_link(
                     format!("Added “{title}”: your search or filter hides it."),
                     format!("Open “{title}”"),
