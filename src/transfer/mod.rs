@@ -109,11 +109,29 @@ pub fn check_size(bytes: u64) -> Result<(), ImportError> {
 /// Where the reading is: before the first character that is not whitespace (which tells JSON from
 /// CSV), in a JSON array, in a CSV header, or in CSV rows of one of the two kinds.
 enum Source {
-    Undecided { scanned: usize },
+    Undecided {
+        scanned: usize,
+    },
     Json(json::Elements),
     Header(records::Rows, csv::Header),
-    Csv(records::Rows, csv::Columns, usize),
-    Goodreads(records::Rows, goodreads::Columns, usize),
+    /// CSV rows after the header, of `width` fields each, read as one of the two formats.
+    Rows(records::Rows, Columns, usize),
+}
+
+/// Which CSV a file is, and where its columns are.
+enum Columns {
+    Bookshelf(csv::Columns),
+    Goodreads(goodreads::Columns),
+}
+
+impl Columns {
+    /// The book on one row, read as its format reads it.
+    fn book(&self, record: &csv::Record) -> RowOutcome {
+        match self {
+            Columns::Bookshelf(columns) => columns.book(record),
+            Columns::Goodreads(columns) => columns.book(record),
+        }
+    }
 }
 
 /// How far a call to [`Reader::read`] got.
@@ -241,20 +259,7 @@ impl Reader {
                     }
                     continue;
                 }
-                Source::Csv(rows, columns, width) => {
-                    let record = &mut self.record;
-                    let mut keep = |index, text: &str| record.keep(index, text);
-                    match rows.next(&mut self.input, &mut budget, &mut keep)? {
-                        records::Next::Record { line, fields } => {
-                            let outcome = csv::row(fields, *width, record, |r| columns.book(r));
-                            record.clear();
-                            (line, outcome)
-                        }
-                        records::Next::Pending => return Ok(self.paused(&budget)),
-                        records::Next::End => return Ok(ReadStep::Finished),
-                    }
-                }
-                Source::Goodreads(rows, columns, width) => {
+                Source::Rows(rows, columns, width) => {
                     let record = &mut self.record;
                     let mut keep = |index, text: &str| record.keep(index, text);
                     match rows.next(&mut self.input, &mut budget, &mut keep)? {
@@ -298,13 +303,13 @@ impl Reader {
             rows.want(columns.wanted(width));
             self.report.format = Format::Goodreads;
             self.report.ignored_columns = columns.ignored.clone();
-            Source::Goodreads(rows, columns, width)
+            Source::Rows(rows, Columns::Goodreads(columns), width)
         } else {
             let columns = csv::Columns::new(&header)?;
             rows.want(columns.wanted(width));
             self.report.format = Format::Csv;
             self.report.ignored_columns = columns.ignored.clone();
-            Source::Csv(rows, columns, width)
+            Source::Rows(rows, Columns::Bookshelf(columns), width)
         };
         Ok(())
     }
