@@ -253,8 +253,12 @@ for (const [name, write] of Object.entries(WRITES)) {
     await gate.hold(page);
     await write.act(page);
     await gate.started(page, 1);
+    // Held a moment first, so that the app's own requests have all succeeded: the abort comes at
+    // commit time (and nothing is shown as done meanwhile, as above).
+    await staysTrue(() => write.notDone(page), { duration: HELD_MILLIS, message: `a held ${name} is shown as done` });
     await gate.release(page, 'abort');
     const error = await oneError(page);
+    assert.match(error, /without saying why/, 'the abort came at commit, with no cause given');
     await write.failed(page, error);
     assert.deepEqual(await gate.endings(page), ['abort']);
 
