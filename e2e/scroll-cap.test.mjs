@@ -7,8 +7,9 @@
 //
 // Filling the store is most of the test's time: the app's own sample generator writes 300,000
 // books in three transactions of 100,000. Measured on the 2-core build machine while it was busy
-// with other builds (load average 9 to 23): 149 s and 235 s; at the README's 9,400 books/s for a
-// million, about 32 s on a quiet machine. The scrolling itself takes seconds.
+// with other builds (load average 9 to 23): 149 to 235 s in three runs, the scrolling after it
+// about 30 s; at the README's 9,400 books/s for a million, the fill takes about 32 s on a quiet
+// machine.
 
 import assert from 'node:assert/strict';
 import { useApp, bookRows, expectCount, readTable, table, waitFor } from './helpers.mjs';
