@@ -41,12 +41,18 @@ pub(crate) async fn settle<T>(
 pub(crate) async fn finish(transaction: Transaction, operation: &'static str) -> Result<()> {
     match transaction.done().await {
         Ok(TransactionResult::Committed) => Ok(()),
-        // Chrome may abort a transaction that overflows the quota without any request failing.
-        Ok(TransactionResult::Aborted) => Err(with_usage(StoreError::QuotaExceeded {
-            used: None,
-            quota: None,
-        })
-        .await),
+        // rexie does not say why. Chrome may abort a transaction that overflows the quota without
+        // any request failing; but with more than half the quota free, that was not the cause.
+        Ok(TransactionResult::Aborted) => Err(match storage_estimate().await {
+            Some((Some(used), Some(quota))) if used < quota / 2.0 => StoreError::Other {
+                operation,
+                detail: "the browser ended the write without saying why".into(),
+            },
+            estimate => {
+                let (used, quota) = estimate.unwrap_or((None, None));
+                StoreError::QuotaExceeded { used, quota }
+            }
+        }),
         Err(error) => Err(with_usage(browser_error(operation, error)).await),
     }
 }
