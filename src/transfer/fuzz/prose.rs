@@ -230,7 +230,7 @@ fn csv_of_prose() -> impl Strategy<Value = (String, Result<Vec<(u64, LineFate)>,
                 let (line, column) = place(&text, start + at);
                 broken = Some(message(line, column));
             }
-            fates.push((line_count(text[..start].as_bytes()), fate));
+            fates.push((line_count(&text.as_bytes()[..start]), fate));
         }
         if let Some((title, rest)) = unclosed {
             let start = text.len();
