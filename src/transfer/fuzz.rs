@@ -280,8 +280,9 @@ fn visible_middle() -> impl Strategy<Value = String> {
     ]
 }
 
-/// Visible text: starts and ends with a visible piece, `0..middle` pieces between; at most 196
-/// characters (tokens have at most 28), so within every limit.
+/// Visible text: starts and ends with a visible piece, `0..middle` pieces between. A piece has
+/// at most 28 characters (the longest token), so `visible(6)` has at most 7 + 5 × 28 + 7 = 154:
+/// within every limit.
 fn visible(middle: usize) -> BoxedStrategy<String> {
     (
         visible_end(),

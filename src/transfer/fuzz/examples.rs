@@ -350,4 +350,10 @@ fn the_character_classes_are_what_they_say() {
     for &c in CONTROLS_BUT_NUL {
         assert!(!c.is_whitespace() && c.is_control() && c != '\0', "{c:?}");
     }
+    for token in TOKENS {
+        assert!(
+            token.chars().count() <= 28,
+            "{token:?} is longer than `visible` allows for"
+        );
+    }
 }
