@@ -64,8 +64,9 @@ enum LineFate {
 
 /// The message for a row of `found` fields under a header of two.
 fn field_count(found: usize) -> String {
+    let fields = if found == 1 { "field" } else { "fields" };
     format!(
-        ": the line has {found} fields where the header has 2 (a comma too many or too few, or a \
+        ": the line has {found} {fields} where the header has 2 (a comma too many or too few, or a \
          missing quote?)"
     )
 }
