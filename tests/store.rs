@@ -1,15 +1,15 @@
 //! The repository against real IndexedDB in headless Chromium: every operation, its failures,
-//! concurrency, reopening and upgrading. Each test starts from a freshly deleted database.
+//! concurrency, reopening, and other connections upgrading (upgrades of old data: `store_upgrade.rs`). Each test starts from a freshly deleted database.
 #![cfg(target_arch = "wasm32")]
 
 use bookshelf::book::{BookPatch, NewBook};
-use bookshelf::store::schema::{self, BOOKS, BY_TITLE};
+use bookshelf::store::schema;
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use bookshelf::store::{BookRepository, Lost, OpenOptions, PageRequest, StoreError};
 use futures::future::{join_all, LocalBoxFuture};
-use rexie::{Rexie, TransactionMode};
+use rexie::Rexie;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -243,65 +243,6 @@ async fn closing_and_reopening_keeps_the_data() {
     reopened.clear().await.unwrap();
     assert_eq!(reopened.count().await.unwrap(), 0);
     reopened.close();
-}
-
-#[wasm_bindgen_test]
-async fn an_upgrade_from_version_one_keeps_every_record() {
-    let name = "upgrade_v1";
-    let _ = Rexie::delete(name).await;
-    let old = schema::builder(name, 1).build().await.unwrap();
-    let transaction = old
-        .transaction(&[BOOKS], TransactionMode::ReadWrite)
-        .unwrap();
-    let store = transaction.store(BOOKS).unwrap();
-    for (title, author) in [("Émile", "Zola"), ("apple", "Bee"), ("Zebra", "Émile Ajar")] {
-        let record = js_sys::Object::new();
-        js_sys::Reflect::set(&record, &"title".into(), &title.into()).unwrap();
-        js_sys::Reflect::set(&record, &"author".into(), &author.into()).unwrap();
-        js_sys::Reflect::set(&record, &"genre".into(), &"".into()).unwrap();
-        store.add(&record, None).await.unwrap();
-    }
-    transaction.done().await.unwrap();
-    old.close();
-
-    let repository = BookRepository::open(name).await.unwrap();
-    assert_eq!(repository.count().await.unwrap(), 3);
-    let titles: Vec<String> = repository
-        .list(PageRequest {
-            after: None,
-            limit: 10,
-        })
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|b| b.title)
-        .collect();
-    assert_eq!(titles, ["Émile", "apple", "Zebra"]);
-    repository.close();
-
-    // The new index sorts the old records case- and accent-insensitively.
-    let database = schema::builder(name, schema::VERSION)
-        .build()
-        .await
-        .unwrap();
-    let transaction = database
-        .transaction(&[BOOKS], TransactionMode::ReadOnly)
-        .unwrap();
-    let index = transaction.store(BOOKS).unwrap().index(BY_TITLE).unwrap();
-    let sorted: Vec<String> = index
-        .get_all(None, None)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|v| {
-            js_sys::Reflect::get(&v, &"title".into())
-                .unwrap()
-                .as_string()
-                .unwrap()
-        })
-        .collect();
-    assert_eq!(sorted, ["apple", "Émile", "Zebra"]);
-    database.close();
 }
 
 #[wasm_bindgen_test]

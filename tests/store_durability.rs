@@ -10,7 +10,8 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 mod common;
-use common::{fresh, restore_transactions, version_one};
+use common::old_versions::version_one;
+use common::{fresh, restore_transactions};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
