@@ -160,7 +160,7 @@ async fn an_upgrade_from_version_three_keeps_every_record_and_its_details() {
     );
     assert_eq!(
         titles_in(&orders, SortField::Author),
-        ["Ångström", "Dune", "Emma", "📕 Notes"]
+        ["Ångström", "Emma", "Dune", "📕 Notes"]
     );
     assert_eq!(found(&repository, "angstrom").await, vec![4]);
     assert_eq!(found(&repository, "ｚ writer").await, vec![7]);
