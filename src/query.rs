@@ -294,9 +294,26 @@ mod tests {
         // Characters at every edge of UTF-8's and UTF-16's ranges, in pairs and after a common
         // prefix, against the definition: `encode_utf16()` compared unit by unit.
         let edges = [
-            "", "a", "z", "\u{7F}", "\u{80}", "é", "\u{7FF}", "\u{800}", "村", "\u{D7FF}",
-            "\u{E000}", "\u{EFFF}", "\u{F000}", "Ａ", "\u{FFFD}", "\u{FFFF}", "\u{10000}", "📚",
-            "😀", "\u{10FFFF}",
+            "",
+            "a",
+            "z",
+            "\u{7F}",
+            "\u{80}",
+            "é",
+            "\u{7FF}",
+            "\u{800}",
+            "村",
+            "\u{D7FF}",
+            "\u{E000}",
+            "\u{EFFF}",
+            "\u{F000}",
+            "Ａ",
+            "\u{FFFD}",
+            "\u{FFFF}",
+            "\u{10000}",
+            "📚",
+            "😀",
+            "\u{10FFFF}",
         ];
         for a in edges {
             for b in edges {
@@ -318,7 +335,10 @@ mod tests {
             text: text.to_owned(),
             id,
         };
-        assert!(key("📚", 9) < key("Ａ", 1), "the emoji first, whatever the ids");
+        assert!(
+            key("📚", 9) < key("Ａ", 1),
+            "the emoji first, whatever the ids"
+        );
         assert!(key("emma", 1) < key("emma", 2), "the id breaks ties");
         assert!(key("emma", 2) < key("zola", 1));
     }

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use memchr::{memchr, memmem, memrchr};
 
 use crate::book::{Book, BookId};
-use crate::query::{cmp_utf16_bytes, fold, Direction, Filter, Sort, SortField};
+use crate::query::{cmp_utf16, cmp_utf16_bytes, fold, Direction, Filter, Sort, SortField};
 
 /// How many consecutive ids share a chunk.
 pub const IDS_PER_CHUNK: BookId = 1024;
@@ -184,7 +184,8 @@ impl SearchIndex {
                 )
             })
             .collect();
-        genres.sort();
+        // Keys are unique here; ordered as the genre index orders them.
+        genres.sort_by(|a, b| cmp_utf16(&a.0, &b.0));
         genres
     }
 
@@ -385,6 +386,13 @@ mod tests {
         let keys: Vec<&str> = genres.iter().map(|(key, _)| key.as_str()).collect();
         assert_eq!(keys, ["dystopian fiction", "fantasy", "southern gothic"]);
         assert_eq!(genres[1].1, "Fantasy");
+        // In the genre index's order: an emoji before fullwidth letters.
+        let index = SearchIndex::from_chunks(SearchIndex::chunks_of(&[
+            NewBook::new("a", "x", "Ｐｏｅｔｒｙ").with_id(1),
+            NewBook::new("b", "x", "📚 Reference").with_id(2),
+        ]));
+        let keys: Vec<String> = index.genres().into_iter().map(|(key, _)| key).collect();
+        assert_eq!(keys, ["📚 reference", "ｐｏｅｔｒｙ"]);
     }
 
     #[test]

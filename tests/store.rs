@@ -173,13 +173,20 @@ async fn a_thousand_concurrent_calls_never_have_more_than_fifty_transactions_ope
     count_open_transactions();
 
     let creates = (0..1000).map(|i| repository.create(book(&format!("Concurrent {i}"))));
-    let created: Vec<_> = join_all(creates).await.into_iter().map(Result::unwrap).collect();
+    let created: Vec<_> = join_all(creates)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
     let mut ids: Vec<u64> = created.iter().map(|book| book.id).collect();
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), 1000, "1000 distinct ids");
     let (peak, _) = peak_open_transactions();
-    assert!(peak <= LIMIT as u32, "{peak} transactions open at once, creating");
+    assert!(
+        peak <= LIMIT as u32,
+        "{peak} transactions open at once, creating"
+    );
 
     // Reads and edits of the first half, deletes of the second, all at once.
     let repository = &repository;
@@ -196,11 +203,19 @@ async fn a_thousand_concurrent_calls_never_have_more_than_fifty_transactions_ope
     let deletes = ids[500..].iter().map(|&id| async move {
         repository.delete(id).await.unwrap();
     });
-    join_all(gets.map(boxed).chain(updates.map(boxed)).chain(deletes.map(boxed))).await;
+    join_all(
+        gets.map(boxed)
+            .chain(updates.map(boxed))
+            .chain(deletes.map(boxed)),
+    )
+    .await;
     let (peak, _) = peak_open_transactions();
     restore_transactions();
 
-    assert!(peak <= LIMIT as u32, "{peak} transactions open at once, reading and writing");
+    assert!(
+        peak <= LIMIT as u32,
+        "{peak} transactions open at once, reading and writing"
+    );
     assert!(peak > 1, "the calls did overlap ({peak})");
     assert_eq!(repository.count().await.unwrap(), 500);
     let edited = repository.get(ids[0]).await.unwrap().unwrap();

@@ -272,7 +272,10 @@ async fn search_lists_in_the_order_of_the_index_even_where_utf8_and_utf16_disagr
             .iter()
             .map(|book| book.id)
             .collect();
-        assert_eq!(in_rust, by_index, "sort keys in Rust against the index, {sort:?}");
+        assert_eq!(
+            in_rust, by_index,
+            "sort keys in Rust against the index, {sort:?}"
+        );
         for book in &books {
             let row = by_index.iter().position(|&id| id == book.id).unwrap();
             assert_eq!(

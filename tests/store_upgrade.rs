@@ -49,7 +49,10 @@ async fn assert_upgraded_in_full(name: &str) {
         .unwrap();
     let indexes = transaction.store(BOOKS).unwrap().index_names();
     for index in [BY_ISBN, schema::BY_UID] {
-        assert!(indexes.contains(&index.to_owned()), "{index} in {indexes:?}");
+        assert!(
+            indexes.contains(&index.to_owned()),
+            "{index} in {indexes:?}"
+        );
     }
     let version = transaction
         .store(META)

@@ -78,10 +78,7 @@ pub async fn assert_search_agrees_with_the_index(
                 .await
                 .unwrap();
             let by_index: Vec<u64> = page.iter().map(|book| book.id).collect();
-            let by_search = repository
-                .matching(&Filter::default(), sort)
-                .await
-                .unwrap();
+            let by_search = repository.matching(&Filter::default(), sort).await.unwrap();
             assert_eq!(by_search, by_index, "search against the index, {sort:?}");
             orders.push((sort, page.into_iter().map(|book| book.title).collect()));
         }

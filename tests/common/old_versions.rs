@@ -128,11 +128,7 @@ pub const VERSION_3_RECORDS: &str = r#"[
 async fn build(body: &str, name: &str, version: u32, records: JsValue) {
     let source = format!("return (async () => {{ {HELPERS} {body} }})();");
     let run = Function::new_with_args("name, version, records", &source);
-    let arguments = Array::of3(
-        &JsValue::from_str(name),
-        &JsValue::from(version),
-        &records,
-    );
+    let arguments = Array::of3(&JsValue::from_str(name), &JsValue::from(version), &records);
     let promise: Promise = match run.apply(&JsValue::NULL, &arguments) {
         Ok(value) => value.into(),
         Err(error) => panic!("building version {version} of {name}: {error:?}"),
