@@ -864,6 +864,7 @@ test(`soak: two tabs, ${OPS} random operations, the store equals the model`, { t
         const { check, couldFail } = await otherTabFollows(other, context, modelBefore);
         const tally = couldFail ? tabChecks : tabChecksUnfailing;
         tally[check] = (tally[check] || 0) + 1;
+        log.push(`      tab ${other.name} follows: ${check}${couldFail ? '' : ' (could not fail)'}`);
       }
       for (const each of tabs) await afterOperation(each, context);
       if (i % CHECK_EVERY === 0) await compareStore(tabs[int(0, 1)], `after operation ${i}`);
