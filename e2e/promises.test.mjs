@@ -1,10 +1,12 @@
 // Promises the README makes about changes: every delete keeps its own Undo (even for books that
 // share a title), a book just added is brought into view and marked (or named, with a link, when a
-// search hides it), and an id once used here is never another book's, not even through an import.
+// search hides it), an id once used here is never another book's, not even through an import, and
+// a search never shows the rows of the question before it under its own count.
 
 import assert from 'node:assert/strict';
 import {
   useApp, addBook, bookCount, expectCount, readTable, rowFor, waitFor, field, addForm, fillAndSubmit,
+  staysTrue,
 } from './helpers.mjs';
 
 const appTest = useApp();
@@ -120,4 +122,47 @@ appTest('an id once used is never given to another book, even by an import; Undo
   await waitFor(async () => assert.equal((await readTable(page)).find((r) => r.Title === 'Third')?.ID, '3'));
   // The form still works after all of this.
   assert.equal(await field(addForm(page), 'Title').inputValue(), '');
+});
+
+appTest('while a search\'s rows are read, the rows of the question before are never shown under its count', async ({ page }) => {
+  const zebras = ['Zebra One', 'Zebra Two', 'Zebra Three'];
+  await importText(page, 'many.csv', `${manyBooks(60)}${zebras.map((title) => `${title},Striped`).join('\n')}\n`);
+  await expectCount(page, '63 books');
+  // Once searched, the search index is in memory: a search then reads only its rows' books.
+  await searchBox(page).fill('zebra');
+  await expectCount(page, '3 of 63 books');
+  await searchBox(page).fill('');
+  await expectCount(page, '63 books');
+  await waitFor(async () => assert.equal((await readTable(page))[0]?.Title, 'Book 001'));
+
+  // Hold every read of the books store from now on (a request of ours always pending), so the
+  // search's rows cannot arrive while the test looks.
+  await page.evaluate(() => {
+    const original = IDBDatabase.prototype.transaction;
+    const gate = { hold: true, held: 0 };
+    window.__readGate = gate;
+    IDBDatabase.prototype.transaction = function transaction(stores, mode, options) {
+      const tx = options === undefined ? original.call(this, stores, mode) : original.call(this, stores, mode, options);
+      const names = typeof stores === 'string' ? [stores] : Array.from(stores);
+      if (!gate.hold || mode === 'readwrite' || names.length !== 1 || names[0] !== 'books') return tx;
+      gate.held += 1;
+      const store = tx.objectStore('books');
+      const keepOpen = () => { if (gate.hold) store.get(-1).onsuccess = keepOpen; };
+      keepOpen();
+      return tx;
+    };
+  });
+  await searchBox(page).fill('zebra');
+  await expectCount(page, '3 of 63 books');
+  await waitFor(async () => assert.ok(await page.evaluate(() => window.__readGate.held) > 0, 'the rows are being read'));
+  await staysTrue(async () => {
+    const titles = await page.locator('tbody tr[data-id] td.title').allTextContents();
+    return titles.every((title) => zebras.includes(title));
+  }, { duration: 500, message: 'only books the search found are shown under "3 of 63 books"' });
+
+  await page.evaluate(() => { window.__readGate.hold = false; });
+  await waitFor(async () => assert.deepEqual(
+    (await readTable(page)).map((row) => row.Title).sort(),
+    [...zebras].sort(),
+  ));
 });

@@ -22,6 +22,9 @@ pub(super) enum Rows {
 pub(super) struct ResultSet {
     /// Which answer this is; blocks read for an older one are stale.
     pub(super) generation: u64,
+    /// Which question (sort and search) it answers: answers to one question share it, and only
+    /// their rows may stand in for each other while fresh ones are read.
+    pub(super) question: u64,
     /// The catalogue's change count this result was read at.
     pub(super) changes: u64,
     /// The order of the rows.
@@ -51,25 +54,43 @@ impl ResultSet {
     }
 }
 
-/// Blocks of rows already read, each marked with the result it belongs to. Rows of an older
-/// result are shown until the fresh ones arrive, so that a change never blanks the table.
+/// A block of rows, marked with the result it was read for.
+pub(super) struct Block {
+    /// The result's generation.
+    pub(super) generation: u64,
+    /// The question that result answers.
+    pub(super) question: u64,
+    /// Its books, in the result's order.
+    pub(super) books: Vec<Book>,
+}
+
+/// Blocks of rows already read. Rows of an older answer to the same question are shown until the
+/// fresh ones arrive, so that a change to the books never blanks the table; rows of another
+/// question (a new search or sort) never are, since they would stand under the wrong count.
 #[derive(Default)]
 pub(super) struct BlockCache {
-    /// Block number to (the generation it was read for, its books).
-    pub(super) blocks: HashMap<u64, (u64, Vec<Book>)>,
+    /// Block number to the block last read there.
+    pub(super) blocks: HashMap<u64, Block>,
     /// (generation, block) pairs being read now.
     pub(super) in_flight: HashSet<(u64, u64)>,
 }
 
 impl BlockCache {
-    /// The book at a row, from whatever block holds it (fresh or stale).
-    pub(super) fn book_at(&self, row: u64) -> Option<Book> {
-        let (_, books) = self.blocks.get(&(row / BLOCK_ROWS))?;
-        books.get((row % BLOCK_ROWS) as usize).cloned()
+    /// The book at a row, from the block that holds it if that was read for this question
+    /// (fresh or stale).
+    pub(super) fn book_at(&self, row: u64, question: u64) -> Option<Book> {
+        let block = self.blocks.get(&(row / BLOCK_ROWS))?;
+        if block.question != question {
+            return None;
+        }
+        block.books.get((row % BLOCK_ROWS) as usize).cloned()
     }
 
-    /// True when the block was read for this generation.
-    pub(super) fn is_fresh(&self, block: u64, generation: u64) -> bool {
-        matches!(self.blocks.get(&block), Some((g, _)) if *g == generation)
+    /// The block, if it was read for this generation.
+    pub(super) fn fresh(&self, block: u64, generation: u64) -> Option<&[Book]> {
+        self.blocks
+            .get(&block)
+            .filter(|read| read.generation == generation)
+            .map(|read| read.books.as_slice())
     }
 }

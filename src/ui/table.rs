@@ -13,9 +13,9 @@ use leptos::task::spawn_local;
 use super::context::{Catalogue, CatalogueQuery};
 use super::edit::EditDialog;
 use super::notices::Notices;
-use super::rows::{BlockCache, ResultSet, Rows};
+use super::rows::{Block, BlockCache, ResultSet, Rows};
 use crate::book::{sample_books, Book, BookId};
-use crate::query::{count_label, result_label, Direction, PageStart, Sort, SortField};
+use crate::query::{count_label, result_label, Direction, Filter, PageStart, Sort, SortField};
 use crate::route::Route;
 use crate::viewport::{blocks, Viewport, BLOCK_ROWS, MARGIN_ROWS};
 
@@ -78,6 +78,8 @@ pub fn BookTable() -> impl IntoView {
     let cache = StoredValue::new_local(BlockCache::default());
     let cache_version = RwSignal::new(0u64);
     let generation = StoredValue::new(0u64);
+    // The number of the current question (sort and search), and the question itself.
+    let asked = StoredValue::new((0u64, None::<(Sort, Filter)>));
     let marked = StoredValue::new(false);
     // A book just added: marked for a moment once brought into view.
     let just_added = RwSignal::new(None::<BookId>);
@@ -114,6 +116,12 @@ pub fn BookTable() -> impl IntoView {
         let repository = catalogue.repository();
         generation.update_value(|g| *g += 1);
         let generation = generation.get_value();
+        // A new sort or search is a new question; a change to the books asks the same one again.
+        let question = asked.with_value(|(number, last)| match last {
+            Some(last) if *last == (sort, filter.clone()) => *number,
+            _ => number + 1,
+        });
+        asked.set_value((question, Some((sort, filter.clone()))));
         async move {
             let rows = if filter.is_empty() {
                 Ok(Rows::All)
@@ -126,6 +134,7 @@ pub fn BookTable() -> impl IntoView {
             };
             Some(rows.map(|rows| ResultSet {
                 generation,
+                question,
                 changes,
                 sort,
                 rows,
@@ -157,10 +166,8 @@ pub fn BookTable() -> impl IntoView {
     };
     // Rows of the first block of the current result, while the count is not in yet.
     let first_block = move |set: &ResultSet| {
-        cache.with_value(|c| match c.blocks.get(&0) {
-            Some((g, books)) if *g == set.generation && books.len() < BLOCK_ROWS as usize => {
-                Some(books.len())
-            }
+        cache.with_value(|c| match c.fresh(0, set.generation) {
+            Some(books) if books.len() < BLOCK_ROWS as usize => Some(books.len()),
             _ => None,
         })
     };
@@ -192,7 +199,7 @@ pub fn BookTable() -> impl IntoView {
     let fetch = move |set: ResultSet, block: u64| {
         let generation = set.generation;
         let wanted = cache.with_value(|c| {
-            !c.is_fresh(block, generation) && !c.in_flight.contains(&(generation, block))
+            c.fresh(block, generation).is_none() && !c.in_flight.contains(&(generation, block))
         });
         if !wanted || block * BLOCK_ROWS >= rows_of(&set) {
             return;
@@ -201,14 +208,10 @@ pub fn BookTable() -> impl IntoView {
             return;
         };
         // Right after the block before, by key, when it is at hand: as fast anywhere as at the top.
-        let start = cache.with_value(|c| match c.blocks.get(&block.wrapping_sub(1)) {
-            Some((g, books))
-                if block > 0 && *g == generation && books.len() as u64 == BLOCK_ROWS =>
-            {
-                books
-                    .last()
-                    .map(|last| PageStart::After(set.sort.key_of(last)))
-            }
+        let start = cache.with_value(|c| match c.fresh(block.wrapping_sub(1), generation) {
+            Some(books) if block > 0 && books.len() as u64 == BLOCK_ROWS => books
+                .last()
+                .map(|last| PageStart::After(set.sort.key_of(last))),
             _ => None,
         });
         // Otherwise a jump, from the nearer end when the count says where that is.
@@ -243,9 +246,10 @@ pub fn BookTable() -> impl IntoView {
             match read {
                 Ok(books) => {
                     cache.try_update_value(|c| {
-                        let newer = matches!(c.blocks.get(&block), Some((g, _)) if *g > generation);
+                        let newer = matches!(c.blocks.get(&block), Some(read) if read.generation > generation);
                         if !newer {
-                            c.blocks.insert(block, (generation, books));
+                            let question = set.question;
+                            c.blocks.insert(block, Block { generation, question, books });
                         }
                     });
                     cache_version.try_update(|v| *v += 1);
@@ -437,8 +441,11 @@ pub fn BookTable() -> impl IntoView {
             .get()
             .min(rows.saturating_sub(view.visible_rows()));
         let end = (first + view.visible_rows()).min(rows);
-        let rows: Vec<(u64, Option<Book>)> =
-            cache.with_value(|c| (first..end).map(|row| (row, c.book_at(row))).collect());
+        let rows: Vec<(u64, Option<Book>)> = cache.with_value(|c| {
+            (first..end)
+                .map(|row| (row, c.book_at(row, set.question)))
+                .collect()
+        });
         if !marked.get_value() && rows.iter().any(|(_, book)| book.is_some()) {
             marked.set_value(true);
             mark_first_rows();
