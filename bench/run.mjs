@@ -817,8 +817,10 @@ async function main() {
     viewport: { width: 1280, height: 900 },
     args: CHROMIUM_ARGS,
   });
-  const sections = [];
   const version = execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  console.log(`Bookshelf benchmark, ${new Date().toISOString().slice(0, 16)} UTC: ${version}, headless, ${os.cpus().length} CPUs, on-disk profile\n`);
+  // Each table is printed as soon as it is measured (a long run shows what it has).
+  const section = (text) => console.log(`${text}\n`);
   try {
     const pages = {};
     for (const [system] of SYSTEMS) pages[system] = await openBenchPage(context, await origin());
@@ -843,7 +845,7 @@ async function main() {
       }
       const before = disagreements.length;
       checkAgreement(n, results);
-      sections.push(libraryTable(n, results, disagreements.length === before));
+      section(libraryTable(n, results, disagreements.length === before));
     }
 
     const apps = [];
@@ -854,9 +856,9 @@ async function main() {
         apps.push(await measureApp(context, filler, appServer.url, n));
       }
     }
-    if (apps.length) sections.push(appTable(apps));
-    sections.push(await transferTable(pages.ours));
-    sections.push(bundleTable());
+    if (apps.length) section(appTable(apps));
+    section(bundleTable());
+    section(await transferTable(pages.ours));
   } finally {
     await context.close();
     for (const server of servers) await server.close();
@@ -867,10 +869,7 @@ async function main() {
   const elapsed = ((Date.now() - started) / 1000).toFixed(0);
   console.log(
     [
-      `Bookshelf benchmark: ${version}, headless, ${os.cpus().length} CPUs, on-disk profile; ran ${elapsed} s`,
-      '',
-      sections.join('\n\n'),
-      '',
+      `Ran ${elapsed} s.`,
       'Notes: "ours" is BookRepository end to end (validation, folding, serde to JS, and the search',
       'index chunks written in the same transaction); the peers get records already built (keys',
       'folded) and store only the books. Pages: a jump walks a cursor from the nearer end (all three);',
