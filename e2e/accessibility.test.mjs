@@ -1,9 +1,14 @@
-// axe-core on every view of the app: no violations.
+// axe-core on every view of the app, in the light and the dark colour scheme: no violations. The
+// views: the catalogue (empty, with books, with a field refused), a book's page, not-found, the
+// Edit dialog, the notices (a confirmation, a delete with its Undo, an error), the import preview
+// and an import refused with a message.
 
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { useApp, addBook } from './helpers.mjs';
+import {
+  useApp, addBook, addForm, expectCount, expectFieldError, field, rowFor, waitForList,
+} from './helpers.mjs';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const appTest = useApp();
@@ -18,19 +23,117 @@ async function violations(page) {
   return results;
 }
 
-appTest('axe-core finds no violations in the catalogue, the dialog, a book page and not-found', async ({ page, go }) => {
-  assert.deepEqual(await violations(page), [], 'empty catalogue');
+/**
+ * In the page: whether the dark scheme is asked for, and whether the page looks dark (its
+ * background darker than its text), so that a dark run is known to have checked dark colours.
+ */
+function scheme() {
+  const luminance = (color) => {
+    const [r, g, b] = color.match(/\d+(\.\d+)?/g).map(Number);
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const style = getComputedStyle(document.body);
+  return {
+    dark: matchMedia('(prefers-color-scheme: dark)').matches,
+    looksDark: luminance(style.backgroundColor) < luminance(style.color),
+  };
+}
+
+/**
+ * Runs axe on the page as it is, once in each colour scheme, and asserts no violations in
+ * either. `stillShown` (a locator) must still be there after the runs: the view was checked as
+ * named, not after it went away (confirmations vanish after a few seconds).
+ */
+async function checkView(page, what, stillShown) {
+  for (const colorScheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme });
+    const now = await page.evaluate(scheme);
+    assert.deepEqual(now, { dark: colorScheme === 'dark', looksDark: colorScheme === 'dark' },
+      `${what}: the page shows its ${colorScheme} colours`);
+    assert.deepEqual(await violations(page), [], `${what}, ${colorScheme}`);
+  }
+  await page.emulateMedia({ colorScheme: null });
+  if (stillShown) assert.ok(await stillShown.isVisible(), `${what}: still shown after the axe runs`);
+}
+
+/** A notice (confirmation or error) whose text contains `text`. */
+const notice = (page, text) => page.locator('.notices p.notice').filter({ hasText: text });
+
+// Guards: the catalogue, a book's page and not-found meet WCAG (as axe checks it) in both schemes.
+appTest('axe-core finds no violations in the catalogue, a book page and not-found, light and dark', async ({ page, go }) => {
+  await checkView(page, 'empty catalogue');
   await page.getByRole('button', { name: 'Add sample books' }).click();
+  await expectCount(page, '3 books');
   await addBook(page, { title: 'Accessible Book', author: 'A. Author', genre: 'Reference' });
-  assert.deepEqual(await violations(page), [], 'catalogue with books');
-  await page.getByRole('button', { name: 'Edit Accessible Book' }).click();
-  await page.getByRole('dialog').waitFor();
-  assert.deepEqual(await violations(page), [], 'edit dialog');
-  await page.keyboard.press('Escape');
+  await checkView(page, 'catalogue with books and an "Added" notice', notice(page, 'Added “Accessible Book”'));
+
+  // The add form with its fields refused: the error texts and the invalid borders.
+  await addForm(page).getByRole('button', { name: 'Add book', exact: true }).click();
+  await expectFieldError(field(addForm(page), 'Title'), /required/);
+  await checkView(page, 'add form with field errors');
+
   await go('#/books/1');
   await page.getByRole('heading', { name: 'The Hobbit' }).waitFor();
-  assert.deepEqual(await violations(page), [], 'book page');
+  await checkView(page, 'book page');
   await go('#/books/999');
   await page.getByRole('heading', { name: 'Book not found' }).waitFor();
-  assert.deepEqual(await violations(page), [], 'not found');
+  await checkView(page, 'not found');
+});
+
+// Guards: the Edit dialog and every kind of notice (with Undo, with Dismiss, an error) in both
+// schemes.
+appTest('axe-core finds no violations in the Edit dialog and the notices, light and dark', async ({ page, context, baseUrl }) => {
+  await page.getByRole('button', { name: 'Add sample books' }).click();
+  await expectCount(page, '3 books');
+  await page.getByRole('button', { name: 'Edit The Hobbit', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Edit The Hobbit' });
+  await dialog.waitFor();
+  await checkView(page, 'edit dialog', dialog);
+
+  // An error notice: the book is deleted in another tab while this one edits it.
+  const other = await context.newPage();
+  await other.goto(baseUrl);
+  await waitForList(other);
+  await other.getByRole('button', { name: 'Delete The Hobbit', exact: true }).click();
+  await rowFor(page, 'The Hobbit').waitFor({ state: 'detached' });
+  await other.close();
+  await field(dialog, 'Genre').fill('Changed');
+  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+  const error = page.getByRole('alert').filter({ hasText: 'was not found' });
+  await error.waitFor();
+  await checkView(page, 'an error notice', error);
+
+  // A delete's confirmation with its Undo, beside the error.
+  await page.getByRole('button', { name: 'Delete 1987', exact: true }).click();
+  const deleted = notice(page, 'Deleted “1987”.');
+  await deleted.getByRole('button', { name: 'Undo', exact: true }).waitFor();
+  await checkView(page, 'a delete notice with Undo', deleted);
+});
+
+// Guards: the import preview (refused lines, duplicates, ids renumbered) and an import refused
+// with a message, in both schemes.
+appTest('axe-core finds no violations in the import preview and an import message, light and dark', async ({ page }) => {
+  await addBook(page, { title: 'Already Here', author: 'Someone', genre: '' });
+  const file = [
+    'id,title,author,genre',
+    '1,A New Book,New Author,Essays',
+    ',Already Here,Someone,',
+    ',No Author,,',
+    ',Another New Book,Second Author,',
+  ].join('\n');
+  await page.getByLabel('Import', { exact: true }).setInputFiles({ name: 'mixed.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+  const preview = page.getByRole('group', { name: /^Import preview/ });
+  await preview.waitFor();
+  const summary = await preview.textContent();
+  for (const part of [/2 books will be added/, /1 line refused/, /look like books you already have/, /carry an id/]) {
+    assert.match(summary, part, 'the preview shows each of its parts');
+  }
+  await checkView(page, 'import preview', preview);
+  await preview.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await preview.waitFor({ state: 'detached' });
+
+  await page.getByLabel('Import', { exact: true }).setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('no books here\n') });
+  const message = page.locator('.transfer [role="alert"]');
+  await message.waitFor();
+  await checkView(page, 'an import refused with a message', message);
 });

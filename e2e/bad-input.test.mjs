@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {
   useApp, addForm, field, rowFor, readTable, bookRows, expectCount, expectRows, addBook,
-  fillAndSubmit, expectFieldError, staysTrue, waitFor,
+  fillAndSubmit, expectFieldError, staysTrue, waitFor, watchImageRequests,
 } from './helpers.mjs';
 
 const appTest = useApp();
@@ -60,6 +60,7 @@ appTest('a title of exactly 500 characters is accepted; an error clears once fix
 
 appTest('markup-looking text is stored and shown as literal text', async ({ page, reload, dialogs }) => {
   const markup = '<img src=x onerror=alert(1)>';
+  const images = watchImageRequests(page);
   await addBook(page, { title: markup, author: '<b>Mallory</b>', genre: '"><script>alert(2)</script>' });
   await expectCount(page, '1 book');
 
@@ -78,7 +79,10 @@ appTest('markup-looking text is stored and shown as literal text', async ({ page
   await page.getByRole('link', { name: markup, exact: true }).click();
   await page.getByRole('heading', { name: markup, level: 2, exact: true }).waitFor({ state: 'visible' });
   assert.equal(await page.locator(INJECTED).count(), 0, 'no element on the book page either');
-  await new Promise((r) => setTimeout(r, 300)); // give a would-be onerror time to fire
+  // An element made of the text would have asked for its image "x", and its onerror would run
+  // once that failed: every image request is answered, and none was for "x".
+  const requested = await images.settled();
+  assert.deepEqual(requested.filter((url) => new URL(url).pathname.endsWith('/x')), [], 'no image asked for by the text');
   assert.deepEqual(dialogs, [], 'no alert fired');
 });
 

@@ -11,7 +11,7 @@
 
 import assert from 'node:assert/strict';
 import {
-  useApp, addForm, field, waitFor, expectCount, describedByText, table, storedRecords,
+  useApp, addForm, field, waitFor, expectCount, describedByText, table, storedRecords, watchImageRequests,
 } from './helpers.mjs';
 
 const appTest = useApp();
@@ -194,6 +194,7 @@ const show = (text) => JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}â€
 
 appTest('random text in the add form is stored exactly or refused with a message', async (app, t) => {
   const { page } = app;
+  const images = watchImageRequests(page);
   t.diagnostic(`FUZZ_SEED=${SEED} FUZZ_INPUTS=${INPUTS}`);
   const rng = generator(SEED);
   const text = textGenerator(rng);
@@ -291,7 +292,10 @@ appTest('random text in the add form is stored exactly or refused with a message
     assert.deepEqual(await injected(page), [], `book ${book.id}: no element made of the text`);
   }
   t.diagnostic(`${rows.length} rows and ${sample.length} book pages checked after the reload`);
-  await new Promise((resolve) => setTimeout(resolve, 200)); // time for a would-be onerror to fire
+  // An element made of the text would have asked for its image ("x" in `<img src=x onerror=â€¦>`),
+  // and its onerror would run once that failed: every image request is answered, none was for "x".
+  const requested = await images.settled();
+  assert.deepEqual(requested.filter((url) => new URL(url).pathname.endsWith('/x')), [], 'no image asked for by the text');
 });
 
 // ---------------------------------------------------------------------------------------------

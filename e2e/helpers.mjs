@@ -352,3 +352,28 @@ export async function takeExpectedErrors(app, pattern, { count = 1 } = {}) {
   app.errors.splice(0, app.errors.length, ...rest);
   return taken;
 }
+
+/**
+ * Watches the image requests `page` makes from now on. Markup in a book's text made into an
+ * element (`<img src=x onerror=…>`) would ask for its image, and its onerror would run once that
+ * request fails. `settled()` waits until every image request so far has been answered (bounded),
+ * then returns their URLs, for the test to assert that none came from the text.
+ */
+export function watchImageRequests(page) {
+  const pending = new Set();
+  const urls = [];
+  page.on('request', (request) => {
+    if (request.resourceType() !== 'image') return;
+    pending.add(request);
+    urls.push(request.url());
+  });
+  const answered = (request) => pending.delete(request);
+  page.on('requestfinished', answered);
+  page.on('requestfailed', answered);
+  return {
+    async settled() {
+      await waitFor(() => pending.size === 0, { message: `image requests still unanswered: ${[...pending].map((r) => r.url())}` });
+      return [...urls];
+    },
+  };
+}

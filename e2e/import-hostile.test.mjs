@@ -209,7 +209,7 @@ appTest('hostile files preview quickly, name a few dozen ignored columns and nev
   t.diagnostic(`a million refused lines: ${bad.ms} ms, longest task ${bad.longest} ms`);
   assert.ok(bad.isPreview, bad.text);
   assert.match(bad.text, /1000000 lines refused/);
-  assert.match(bad.text, /Line 2: the line has 1 fields where the header has 2/);
+  assert.match(bad.text, /Line 2: the line has 1 field where the header has 2/);
   assert.match(bad.text, /…and 999900 more\./);
   assert.ok(bad.longest < LONGEST_TASK_MS, `a task took ${bad.longest} ms`);
   await cancel(page);

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import {
-  useApp, addForm, field, rowFor, readTable, expectCount, waitForList, TIMEOUT,
+  useApp, addForm, field, rowFor, readTable, expectCount, waitForList, waitFor,
 } from './helpers.mjs';
 
 const appTest = useApp();
@@ -92,7 +92,12 @@ appTest('a reload in the middle of a 100,000-row import leaves all of it or noth
 
   // One transaction: either every row is there, or none, and the book from before is kept.
   await rowFor(page, 'Here Before').waitFor({ state: 'visible' });
-  const count = (await page.locator('#book-count').textContent({ timeout: TIMEOUT })).trim();
+  // The count, once counted (it reads "Counting…" until then): one of the two, nothing between.
+  const count = await waitFor(async () => {
+    const text = ((await page.locator('#book-count').textContent({ timeout: 1000 })) || '').trim();
+    assert.match(text, /^\d+ books?$/, 'the count is final');
+    return text;
+  }, { timeout: 60_000, message: 'the count after the reload' });
   assert.ok(['1 book', `${ROWS + 1} books`].includes(count), `all or nothing, but the count reads "${count}"`);
   t.diagnostic(`after the reload: ${count}`);
   assert.equal(await progress.count(), 0);

@@ -29,6 +29,8 @@ fn base_of(c: char) -> char {
     }
 }
 
+use std::cmp::Ordering;
+
 use crate::book::{Book, BookId};
 
 /// The column the catalogue is sorted by.
@@ -94,12 +96,50 @@ impl Sort {
 }
 
 /// A position in a sort: the folded text of the sorted column (empty for id order), then the id.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Ordered as the store's indexes order `[text, id]` (text by UTF-16 code units, see [`cmp_utf16`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SortKey {
     /// The folded value of the sorted column.
     pub text: String,
     /// The book's id, which breaks ties.
     pub id: BookId,
+}
+
+impl Ord for SortKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        cmp_utf16(&self.text, &other.text).then(self.id.cmp(&other.id))
+    }
+}
+
+impl PartialOrd for SortKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Orders two texts as IndexedDB orders string keys: by UTF-16 code units, not by Rust's UTF-8
+/// bytes (or chars). The two disagree only when one text has a character above U+FFFF (an emoji,
+/// written as two surrogates from U+D800) where the other has one from U+E000 to U+FFFF (a
+/// fullwidth letter, say): by code units the emoji comes first, by bytes last. Every order kept
+/// in Rust that the indexes also keep (search results, sort keys) must use this one.
+pub fn cmp_utf16(a: &str, b: &str) -> Ordering {
+    cmp_utf16_bytes(a.as_bytes(), b.as_bytes())
+}
+
+/// [`cmp_utf16`] for texts held as UTF-8 bytes (the search index's fields), at the speed of a
+/// byte comparison: the texts agree up to their first differing byte, so both are at the start of
+/// a character there, and only lead bytes `EE`–`EF` (U+E000–U+FFFF) against `F0`–`F4` (U+10000
+/// and up) order otherwise in UTF-16; those are swapped.
+pub fn cmp_utf16_bytes(a: &[u8], b: &[u8]) -> Ordering {
+    // EE and EF move past F4 (the last lead byte); no other byte moves.
+    let unit_order = |byte: u8| match byte {
+        0xEE | 0xEF => byte + 7,
+        _ => byte,
+    };
+    match a.iter().zip(b).position(|(x, y)| x != y) {
+        Some(at) => unit_order(a[at]).cmp(&unit_order(b[at])),
+        None => a.len().cmp(&b.len()),
+    }
 }
 
 /// Where a page starts, in the sort's own direction.
@@ -226,6 +266,81 @@ mod tests {
         assert_eq!(fold("Лев Толстой"), "лев толстои");
         assert_eq!(fold("村上春樹"), "村上春樹");
         assert_eq!(fold("שלום"), "שלום");
+    }
+
+    #[test]
+    fn text_is_ordered_by_utf16_code_units_as_indexeddb_orders_it() {
+        use Ordering::{Equal, Greater, Less};
+        // Plain letters, accents folded away, prefixes: the same in every order.
+        assert_eq!(cmp_utf16("apple", "banana"), Less);
+        assert_eq!(cmp_utf16("zola", "zola"), Equal);
+        assert_eq!(cmp_utf16("anne", "ann"), Greater);
+        // "📚" (U+1F4DA) is the surrogates D83D DCDA in UTF-16; "Ａ" (fullwidth A, U+FF21) is
+        // the single unit FF21. IndexedDB puts the book emoji first; UTF-8 bytes (F0… against
+        // EF…) and chars (1F4DA against FF21) would put it last.
+        assert_eq!(cmp_utf16("📚", "Ａ"), Less);
+        assert_eq!("📚".cmp("Ａ"), Greater, "what Rust's own order says");
+        assert_eq!(cmp_utf16("Ａｌｉｃｅ", "😀 smile"), Greater);
+        // The private use area (U+E000) and the replacement character (U+FFFD) too.
+        assert_eq!(cmp_utf16("\u{1F600}", "\u{E000}"), Less);
+        assert_eq!(cmp_utf16("\u{10000}", "\u{FFFD}"), Less);
+        // Below U+D800 the orders agree: "é" (U+00E9) after "z", "村" (U+6751) after both.
+        assert_eq!(cmp_utf16("é", "z"), Greater);
+        assert_eq!(cmp_utf16("村", "é"), Greater);
+    }
+
+    #[test]
+    fn the_fast_comparison_agrees_with_comparing_code_units() {
+        // Characters at every edge of UTF-8's and UTF-16's ranges, in pairs and after a common
+        // prefix, against the definition: `encode_utf16()` compared unit by unit.
+        let edges = [
+            "",
+            "a",
+            "z",
+            "\u{7F}",
+            "\u{80}",
+            "é",
+            "\u{7FF}",
+            "\u{800}",
+            "村",
+            "\u{D7FF}",
+            "\u{E000}",
+            "\u{EFFF}",
+            "\u{F000}",
+            "Ａ",
+            "\u{FFFD}",
+            "\u{FFFF}",
+            "\u{10000}",
+            "📚",
+            "😀",
+            "\u{10FFFF}",
+        ];
+        for a in edges {
+            for b in edges {
+                for (a, b) in [
+                    (a.to_owned(), b.to_owned()),
+                    (format!("book {a}"), format!("book {b}x")),
+                    (format!("{a}{b}"), format!("{b}{a}")),
+                ] {
+                    let units = a.encode_utf16().cmp(b.encode_utf16());
+                    assert_eq!(cmp_utf16(&a, &b), units, "{a:?} against {b:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn sort_keys_order_like_the_index_text_first_then_id() {
+        let key = |text: &str, id| SortKey {
+            text: text.to_owned(),
+            id,
+        };
+        assert!(
+            key("📚", 9) < key("Ａ", 1),
+            "the emoji first, whatever the ids"
+        );
+        assert!(key("emma", 1) < key("emma", 2), "the id breaks ties");
+        assert!(key("emma", 2) < key("zola", 1));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use memchr::{memchr, memmem, memrchr};
 
 use crate::book::{Book, BookId};
-use crate::query::{fold, Direction, Filter, Sort, SortField};
+use crate::query::{cmp_utf16, cmp_utf16_bytes, fold, Direction, Filter, Sort, SortField};
 
 /// How many consecutive ids share a chunk.
 pub const IDS_PER_CHUNK: BookId = 1024;
@@ -184,7 +184,8 @@ impl SearchIndex {
                 )
             })
             .collect();
-        genres.sort();
+        // Keys are unique here; ordered as the genre index orders them.
+        genres.sort_by(|a, b| cmp_utf16(&a.0, &b.0));
         genres
     }
 
@@ -221,7 +222,9 @@ impl SearchIndex {
                 }
             }
         }
-        found.sort_unstable_by(|a, b| a.key.cmp(b.key).then(a.id.cmp(&b.id)));
+        // In the order of the store's indexes (text by UTF-16 code units, then id), so that a
+        // search lists its books in the order the unfiltered table does.
+        found.sort_unstable_by(|a, b| cmp_utf16_bytes(a.key, b.key).then(a.id.cmp(&b.id)));
         let ids = found.into_iter().map(|m| m.id);
         match sort.direction {
             Direction::Ascending => ids.collect(),
@@ -325,6 +328,21 @@ mod tests {
     }
 
     #[test]
+    fn results_sort_as_the_index_does_emoji_before_fullwidth_letters() {
+        // IndexedDB orders text by UTF-16 code units: "📚" (D83D DCDA) before "Ａ" (FF21).
+        let index = SearchIndex::from_chunks(SearchIndex::chunks_of(&[
+            NewBook::new("Ａ book", "x", "").with_id(1),
+            NewBook::new("📚 book", "x", "").with_id(2),
+            NewBook::new("a book", "x", "").with_id(3),
+        ]));
+        let by_title = sort(SortField::Title, Direction::Ascending);
+        assert_eq!(
+            index.matching(&Filter::new("book", None), by_title),
+            vec![3, 2, 1]
+        );
+    }
+
+    #[test]
     fn upserts_and_removals_keep_one_line_per_book() {
         let mut index = index();
         assert_eq!(index.len(), 4);
@@ -368,6 +386,13 @@ mod tests {
         let keys: Vec<&str> = genres.iter().map(|(key, _)| key.as_str()).collect();
         assert_eq!(keys, ["dystopian fiction", "fantasy", "southern gothic"]);
         assert_eq!(genres[1].1, "Fantasy");
+        // In the genre index's order: an emoji before fullwidth letters.
+        let index = SearchIndex::from_chunks(SearchIndex::chunks_of(&[
+            NewBook::new("a", "x", "Ｐｏｅｔｒｙ").with_id(1),
+            NewBook::new("b", "x", "📚 Reference").with_id(2),
+        ]));
+        let keys: Vec<String> = index.genres().into_iter().map(|(key, _)| key).collect();
+        assert_eq!(keys, ["📚 reference", "ｐｏｅｔｒｙ"]);
     }
 
     #[test]

@@ -10,7 +10,8 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 mod common;
-use common::{fresh, version_one};
+use common::old_versions::version_one;
+use common::{fresh, restore_transactions};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -45,14 +46,6 @@ fn record_transactions(abort_strict: bool) {
     install
         .call1(&JsValue::NULL, &JsValue::from_bool(abort_strict))
         .unwrap();
-}
-
-fn restore_transactions() {
-    Function::new_no_args(
-        "const p = IDBDatabase.prototype; if (p.__original) { p.transaction = p.__original; delete p.__original; }",
-    )
-    .call0(&JsValue::NULL)
-    .unwrap();
 }
 
 fn recorded() -> Vec<String> {

@@ -13,7 +13,8 @@ use bookshelf::transfer::{read_all, DuplicateReason, ImportPlan, Probe};
 use wasm_bindgen_test::*;
 
 mod common;
-use common::{all, fresh, version_one};
+use common::old_versions::version_one;
+use common::{all, fresh};
 
 wasm_bindgen_test_configure!(run_in_browser);
 

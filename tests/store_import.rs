@@ -1,17 +1,13 @@
 //! The repository's side of import: bulk writes that keep ids (all or nothing, the search index
-//! kept right), duplicate lookups, and the upgrade from version 2 with records in it (each gets a uid).
+//! kept right) and duplicate lookups.
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::RefCell;
 
 use bookshelf::book::{Book, NewBook, Shelf};
 use bookshelf::query::{Direction, Filter, Sort, SortField};
-use bookshelf::search::SearchIndex;
-use bookshelf::store::schema::{self, BOOKS, BY_ISBN, META, SEARCH};
 use bookshelf::store::{BookRepository, StoreError};
 use bookshelf::transfer::{read_all, ImportPlan, Probe};
-use rexie::{Rexie, TransactionMode};
-use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -205,101 +201,4 @@ async fn stored_duplicates_are_found_by_isbn_title_and_author_and_id() {
     let ids: Vec<u64> = stored.iter().map(|book| book.id).collect();
     assert_eq!(ids, vec![9, 10]);
     repository.close();
-}
-
-#[wasm_bindgen_test]
-async fn an_upgrade_from_version_two_keeps_every_record() {
-    let name = "upgrade_v2";
-    let _ = Rexie::delete(name).await;
-    // The database as version 2 left it: records with sort keys, search chunks, data_version 2.
-    let old = schema::builder(name, 2).build().await.unwrap();
-    let transaction = old
-        .transaction(&[BOOKS, SEARCH, META], TransactionMode::ReadWrite)
-        .unwrap();
-    let books_store = transaction.store(BOOKS).unwrap();
-    let books = vec![
-        book(1, "Émile", "Zola"),
-        book(2, "apple", "Bee"),
-        book(3, "Zebra", "Émile Ajar"),
-    ];
-    for stored in &books {
-        let record = js_sys::Object::new();
-        for (key, value) in [
-            ("id", JsValue::from_f64(stored.id as f64)),
-            ("title", stored.title.as_str().into()),
-            ("author", stored.author.as_str().into()),
-            ("genre", stored.genre.as_str().into()),
-            ("title_key", bookshelf::query::fold(&stored.title).into()),
-            ("author_key", bookshelf::query::fold(&stored.author).into()),
-            ("genre_key", bookshelf::query::fold(&stored.genre).into()),
-        ] {
-            js_sys::Reflect::set(&record, &key.into(), &value).unwrap();
-        }
-        books_store.add(&record, None).await.unwrap();
-    }
-    let search = transaction.store(SEARCH).unwrap();
-    for (chunk, bytes) in SearchIndex::chunks_of(&books) {
-        let value = js_sys::Uint8Array::from(bytes.as_slice());
-        search
-            .put(&value.into(), Some(&JsValue::from_f64(chunk as f64)))
-            .await
-            .unwrap();
-    }
-    let meta = transaction.store(META).unwrap();
-    meta.put(&JsValue::from(2), Some(&JsValue::from_str("data_version")))
-        .await
-        .unwrap();
-    transaction.done().await.unwrap();
-    old.close();
-
-    let repository = BookRepository::open(name).await.unwrap();
-    let mut upgraded = all(&repository).await;
-    let uids: std::collections::HashSet<String> =
-        upgraded.iter().map(|book| book.uid.clone()).collect();
-    assert_eq!(uids.len(), 3, "a uid of its own for every record");
-    assert!(!uids.contains(""));
-    upgraded.iter_mut().for_each(|book| book.uid.clear());
-    assert_eq!(upgraded, books, "every record, new fields read as none");
-    assert_eq!(found(&repository, "emile").await, vec![1, 3]);
-    // The new fields can be set on old records, and the ISBN index finds them.
-    let patch = bookshelf::book::BookPatch {
-        isbn: Some(Some("0141026162".into())),
-        rating: Some(Some(4)),
-        ..Default::default()
-    };
-    let updated = repository.update(2, patch).await.unwrap();
-    assert_eq!(
-        (updated.isbn.as_deref(), updated.rating),
-        (Some("9780141026169"), Some(4))
-    );
-    let probe = Probe {
-        isbns: vec!["9780141026169".into()],
-        ..Probe::default()
-    };
-    assert_eq!(
-        repository.existing(&probe).await.unwrap().isbns["9780141026169"],
-        2
-    );
-    repository.close();
-
-    let database = schema::builder(name, schema::VERSION)
-        .build()
-        .await
-        .unwrap();
-    let transaction = database
-        .transaction(&[BOOKS, META], TransactionMode::ReadOnly)
-        .unwrap();
-    let store = transaction.store(BOOKS).unwrap();
-    assert!(store.index_names().contains(&BY_ISBN.to_owned()));
-    let version = transaction
-        .store(META)
-        .unwrap()
-        .get(JsValue::from_str("data_version"))
-        .await
-        .unwrap();
-    assert_eq!(
-        version.and_then(|v| v.as_f64()),
-        Some(f64::from(schema::VERSION))
-    );
-    database.close();
 }

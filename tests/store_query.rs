@@ -221,3 +221,70 @@ async fn bulk_writes_report_progress_to_the_end() {
     assert_eq!(seen.last(), Some(&(12_000, 12_000)));
     repository.close();
 }
+
+/// Text whose UTF-8 byte order and UTF-16 code unit order disagree: characters above U+FFFF
+/// (emoji, four UTF-8 bytes from F0, two UTF-16 units from D800) against U+E000–U+FFFF
+/// (fullwidth letters, the private use area, the replacement character: bytes EE–EF, units from
+/// E000), beside plain, accented and CJK text, which every order agrees on.
+const UNIT_ORDER_WORDS: [&str; 10] = [
+    "📚 Atlas",
+    "Ａｔｌａｓ",
+    "😀 smile",
+    "\u{E000} private",
+    "ｚｅｔａ",
+    "\u{FFFD} replaced",
+    "𝔄 fraktur",
+    "apple",
+    "Émile",
+    "村上",
+];
+
+#[wasm_bindgen_test]
+async fn search_lists_in_the_order_of_the_index_even_where_utf8_and_utf16_disagree() {
+    // The promise: a search lists its books in the order the table does without one (IndexedDB's
+    // index), and a book's rank is its row there, in every sort field and direction.
+    let repository = fresh("query_unit_order").await;
+    let n = UNIT_ORDER_WORDS.len();
+    let new_books: Vec<NewBook> = (0..3 * n)
+        .map(|i| {
+            let word = |step: usize| UNIT_ORDER_WORDS[(i * step + i / n) % n];
+            NewBook::new(
+                format!("{} shelf", word(1)),
+                word(3).to_string(),
+                word(7).to_string(),
+            )
+        })
+        .collect();
+    let books = repository.create_many(new_books).await.unwrap();
+    let everything = Filter::new("shelf", None);
+    for sort in all_sorts() {
+        let by_index: Vec<u64> = repository
+            .page(sort, PageStart::Position(0), books.len() as u32)
+            .await
+            .unwrap()
+            .iter()
+            .map(|book| book.id)
+            .collect();
+        assert_eq!(by_index.len(), books.len());
+        let by_search = repository.matching(&everything, sort).await.unwrap();
+        assert_eq!(by_search, by_index, "search against the index, {sort:?}");
+        let in_rust: Vec<u64> = sorted_in_rust(&books, sort)
+            .iter()
+            .map(|book| book.id)
+            .collect();
+        assert_eq!(
+            in_rust, by_index,
+            "sort keys in Rust against the index, {sort:?}"
+        );
+        for book in &books {
+            let row = by_index.iter().position(|&id| id == book.id).unwrap();
+            assert_eq!(
+                repository.rank(sort, book).await.unwrap(),
+                row as u64,
+                "rank of {:?}, {sort:?}",
+                book.title
+            );
+        }
+    }
+    repository.close();
+}

@@ -11,7 +11,7 @@ use super::codec::id_of;
 use super::error::Result;
 use super::repository::{books_store, high_water, BookRepository};
 use super::schema::{BOOKS, BY_ISBN, BY_UID, META};
-use super::transaction::browser_error;
+use super::transaction::{browser_error, end_read};
 use crate::book::BookId;
 use crate::transfer::{Existing, Probe};
 
@@ -52,15 +52,19 @@ impl BookRepository {
     async fn high_water(&self) -> Result<BookId> {
         let _slot = self.slot().await;
         let transaction = self.transaction(&[BOOKS, META], TransactionMode::ReadOnly, OPERATION)?;
-        let last = books_store(&transaction, OPERATION)?
-            .scan(None, Some(1), None, Some(Direction::Prev))
-            .await
-            .map_err(|error| browser_error(OPERATION, error))?;
-        let last = match last.first() {
-            Some((key, _)) => id_of(key, OPERATION)?,
-            None => 0,
-        };
-        Ok(last.max(high_water(&transaction, OPERATION).await?))
+        let outcome = async {
+            let last = books_store(&transaction, OPERATION)?
+                .scan(None, Some(1), None, Some(Direction::Prev))
+                .await
+                .map_err(|error| browser_error(OPERATION, error))?;
+            let last = match last.first() {
+                Some((key, _)) => id_of(key, OPERATION)?,
+                None => 0,
+            };
+            Ok(last.max(high_water(&transaction, OPERATION).await?))
+        }
+        .await;
+        end_read(transaction, outcome).await
     }
 
     /// For each value, a stored book that has it in the index `index`, if any; one read-only
@@ -68,21 +72,25 @@ impl BookRepository {
     async fn owners(&self, index: &str, values: &[String]) -> Result<Vec<Option<BookId>>> {
         let _slot = self.slot().await;
         let transaction = self.transaction(&[BOOKS], TransactionMode::ReadOnly, OPERATION)?;
-        let index = books_store(&transaction, OPERATION)?
-            .index(index)
-            .map_err(|error| browser_error(OPERATION, error))?;
-        let lookups = values.iter().map(|isbn| {
-            let index = &index;
-            async move {
-                let only = KeyRange::only(&JsValue::from_str(isbn))
-                    .map_err(|error| browser_error(OPERATION, error.into()))?;
-                let keys = index
-                    .get_all_keys(Some(only), Some(1))
-                    .await
-                    .map_err(|error| browser_error(OPERATION, error))?;
-                keys.first().map(|key| id_of(key, OPERATION)).transpose()
-            }
-        });
-        join_all(lookups).await.into_iter().collect()
+        let outcome = async {
+            let index = books_store(&transaction, OPERATION)?
+                .index(index)
+                .map_err(|error| browser_error(OPERATION, error))?;
+            let lookups = values.iter().map(|isbn| {
+                let index = &index;
+                async move {
+                    let only = KeyRange::only(&JsValue::from_str(isbn))
+                        .map_err(|error| browser_error(OPERATION, error.into()))?;
+                    let keys = index
+                        .get_all_keys(Some(only), Some(1))
+                        .await
+                        .map_err(|error| browser_error(OPERATION, error))?;
+                    keys.first().map(|key| id_of(key, OPERATION)).transpose()
+                }
+            });
+            join_all(lookups).await.into_iter().collect()
+        }
+        .await;
+        end_read(transaction, outcome).await
     }
 }

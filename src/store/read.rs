@@ -10,7 +10,7 @@ use super::codec::key;
 use super::error::{Result, StoreError};
 use super::repository::{books_store, read_book, values_to_books, BookRepository};
 use super::schema::{BOOKS, BY_AUTHOR, BY_GENRE, BY_TITLE, SEARCH};
-use super::transaction::browser_error;
+use super::transaction::{browser_error, end_read};
 use crate::book::{Book, BookId};
 use crate::query::{Direction, Filter, PageStart, Sort, SortField, SortKey};
 use crate::search::SearchIndex;
@@ -143,6 +143,57 @@ async fn from_end(
     values_to_books(values, OPERATION)
 }
 
+/// The page that [`BookRepository::page`] asks for, read in `transaction`.
+async fn read_page(
+    transaction: &rexie::Transaction,
+    sort: Sort,
+    start: PageStart,
+    limit: u32,
+) -> Result<Vec<Book>> {
+    let source = source_for(transaction, sort.field)?;
+    match (start, sort.direction) {
+        (PageStart::After(after), Direction::Ascending) => {
+            let from = range(KeyRange::lower_bound(
+                &key_value(sort.field, &after),
+                Some(true),
+            ))?;
+            let values = source
+                .get_all(Some(from), limit)
+                .await
+                .map_err(|error| browser_error(OPERATION, error))?;
+            values_to_books(values, OPERATION)
+        }
+        (PageStart::After(after), Direction::Descending) => {
+            let before = range(KeyRange::upper_bound(
+                &key_value(sort.field, &after),
+                Some(true),
+            ))?;
+            let rows = source.scan(Some(before), limit, 0, Cursor::Prev).await?;
+            values_to_books(
+                rows.into_iter().map(|(_, value)| value).collect(),
+                OPERATION,
+            )
+        }
+        // A descending page is an ascending one read from the other end, backwards.
+        (PageStart::Position(position), Direction::Ascending)
+        | (PageStart::FromEnd(position), Direction::Descending) => {
+            let mut books = from_start(&source, position, limit).await?;
+            if sort.direction == Direction::Descending {
+                books.reverse();
+            }
+            Ok(books)
+        }
+        (PageStart::FromEnd(position), Direction::Ascending)
+        | (PageStart::Position(position), Direction::Descending) => {
+            let mut books = from_end(&source, transaction, position, limit).await?;
+            if sort.direction == Direction::Descending {
+                books.reverse();
+            }
+            Ok(books)
+        }
+    }
+}
+
 impl BookRepository {
     /// A page of at most `limit` books in `sort` order, starting at a position or after a key.
     ///
@@ -153,48 +204,8 @@ impl BookRepository {
         let limit = limit.max(1);
         let _slot = self.slot().await;
         let transaction = self.transaction(&[BOOKS], TransactionMode::ReadOnly, OPERATION)?;
-        let source = source_for(&transaction, sort.field)?;
-        match (start, sort.direction) {
-            (PageStart::After(after), Direction::Ascending) => {
-                let from = range(KeyRange::lower_bound(
-                    &key_value(sort.field, &after),
-                    Some(true),
-                ))?;
-                let values = source
-                    .get_all(Some(from), limit)
-                    .await
-                    .map_err(|error| browser_error(OPERATION, error))?;
-                values_to_books(values, OPERATION)
-            }
-            (PageStart::After(after), Direction::Descending) => {
-                let before = range(KeyRange::upper_bound(
-                    &key_value(sort.field, &after),
-                    Some(true),
-                ))?;
-                let rows = source.scan(Some(before), limit, 0, Cursor::Prev).await?;
-                values_to_books(
-                    rows.into_iter().map(|(_, value)| value).collect(),
-                    OPERATION,
-                )
-            }
-            // A descending page is an ascending one read from the other end, backwards.
-            (PageStart::Position(position), Direction::Ascending)
-            | (PageStart::FromEnd(position), Direction::Descending) => {
-                let mut books = from_start(&source, position, limit).await?;
-                if sort.direction == Direction::Descending {
-                    books.reverse();
-                }
-                Ok(books)
-            }
-            (PageStart::FromEnd(position), Direction::Ascending)
-            | (PageStart::Position(position), Direction::Descending) => {
-                let mut books = from_end(&source, &transaction, position, limit).await?;
-                if sort.direction == Direction::Descending {
-                    books.reverse();
-                }
-                Ok(books)
-            }
-        }
+        let outcome = read_page(&transaction, sort, start, limit).await;
+        end_read(transaction, outcome).await
     }
 
     /// The row at which `book` stands in `sort` order (0 is the first row): how many stored books
@@ -202,27 +213,34 @@ impl BookRepository {
     pub async fn rank(&self, sort: Sort, book: &Book) -> Result<u64> {
         let _slot = self.slot().await;
         let transaction = self.transaction(&[BOOKS], TransactionMode::ReadOnly, OPERATION)?;
-        let source = source_for(&transaction, sort.field)?;
-        let at = key_value(sort.field, &sort.key_of(book));
-        let before = match sort.direction {
-            Direction::Ascending => range(KeyRange::upper_bound(&at, Some(true)))?,
-            Direction::Descending => range(KeyRange::lower_bound(&at, Some(true)))?,
-        };
-        let count = source
-            .count(before)
-            .await
-            .map_err(|error| browser_error(OPERATION, error))?;
-        Ok(u64::from(count))
+        let outcome = async {
+            let source = source_for(&transaction, sort.field)?;
+            let at = key_value(sort.field, &sort.key_of(book));
+            let before = match sort.direction {
+                Direction::Ascending => range(KeyRange::upper_bound(&at, Some(true)))?,
+                Direction::Descending => range(KeyRange::lower_bound(&at, Some(true)))?,
+            };
+            source
+                .count(before)
+                .await
+                .map_err(|error| browser_error(OPERATION, error))
+        }
+        .await;
+        Ok(u64::from(end_read(transaction, outcome).await?))
     }
 
     /// The books with these ids, in the order given; ids no longer stored are left out.
     pub async fn get_many(&self, ids: &[BookId]) -> Result<Vec<Book>> {
         let _slot = self.slot().await;
         let transaction = self.transaction(&[BOOKS], TransactionMode::ReadOnly, OPERATION)?;
-        let store = books_store(&transaction, OPERATION)?;
-        // Every get is issued before any is awaited.
-        let books = join_all(ids.iter().map(|&id| read_book(&store, id, OPERATION))).await;
-        books.into_iter().filter_map(Result::transpose).collect()
+        let outcome = async {
+            let store = books_store(&transaction, OPERATION)?;
+            // Every get is issued before any is awaited.
+            let books = join_all(ids.iter().map(|&id| read_book(&store, id, OPERATION))).await;
+            books.into_iter().filter_map(Result::transpose).collect()
+        }
+        .await;
+        end_read(transaction, outcome).await
     }
 
     /// The ids of every book that passes `filter`, in `sort` order (searches the whole catalogue).
@@ -254,10 +272,14 @@ impl BookRepository {
         }
         let _slot = self.slot().await;
         let transaction = self.transaction(&[SEARCH], TransactionMode::ReadOnly, OPERATION)?;
-        let store = transaction
-            .store(SEARCH)
-            .map_err(|error| browser_error(OPERATION, error))?;
-        let stored = chunks::read_all(&store, OPERATION).await?;
+        let outcome = async {
+            let store = transaction
+                .store(SEARCH)
+                .map_err(|error| browser_error(OPERATION, error))?;
+            chunks::read_all(&store, OPERATION).await
+        }
+        .await;
+        let stored = end_read(transaction, outcome).await?;
         let mut search = self.inner.search.borrow_mut();
         if search.is_none() {
             *search = Some(SearchIndex::from_chunks(stored));

@@ -16,7 +16,7 @@ use super::error::{Result, StoreError};
 use super::identity::new_uids;
 use super::record::Record;
 use super::schema::{self, BOOKS, BY_UID, HIGH_WATER_KEY, META, SEARCH};
-use super::transaction::{browser_error, describe, settle};
+use super::transaction::{browser_error, describe, end_read, settle};
 use super::watch::{wait_until_unblocked, Loss, Watch};
 use crate::book::{Book, BookId, BookPatch, NewBook};
 use crate::search::{self, chunk_of, SearchIndex};
@@ -84,22 +84,8 @@ pub(super) struct Inner {
     watch: RefCell<Option<Watch>>,
     on_lost: Option<Rc<dyn Fn(Lost)>>,
     permits: Semaphore,
-    in_flight: Cell<usize>,
-    peak_in_flight: Cell<usize>,
     /// The search index in memory, loaded at the first search and kept in step with writes.
     pub(super) search: RefCell<Option<SearchIndex>>,
-}
-
-/// A running call: holds a permit and counts itself in flight until dropped.
-pub(super) struct Slot<'a> {
-    _permit: SemaphoreGuard<'a>,
-    inner: &'a Inner,
-}
-
-impl Drop for Slot<'_> {
-    fn drop(&mut self) {
-        self.inner.in_flight.set(self.inner.in_flight.get() - 1);
-    }
 }
 
 /// Where a page of books starts and how long it is (primary-key order).
@@ -152,8 +138,6 @@ impl BookRepository {
                 watch: RefCell::new(None),
                 on_lost: options.on_lost,
                 permits: Semaphore::new(options.max_in_flight.max(1)),
-                in_flight: Cell::new(0),
-                peak_in_flight: Cell::new(0),
                 search: RefCell::new(None),
             }),
         };
@@ -207,11 +191,6 @@ impl BookRepository {
     /// The database's name.
     pub fn name(&self) -> &str {
         &self.inner.name
-    }
-
-    /// The most calls that were ever running at the same time.
-    pub fn peak_in_flight(&self) -> usize {
-        self.inner.peak_in_flight.get()
     }
 
     /// Stores a new book and returns it with its id.
@@ -272,8 +251,12 @@ impl BookRepository {
         const OPERATION: &str = "read the book";
         let _slot = self.slot().await;
         let transaction = self.transaction(&[BOOKS], TransactionMode::ReadOnly, OPERATION)?;
-        let store = books_store(&transaction, OPERATION)?;
-        read_book(&store, id, OPERATION).await
+        let outcome = async {
+            let store = books_store(&transaction, OPERATION)?;
+            read_book(&store, id, OPERATION).await
+        }
+        .await;
+        end_read(transaction, outcome).await
     }
 
     /// One page of books in id order.
@@ -288,11 +271,14 @@ impl BookRepository {
         };
         let _slot = self.slot().await;
         let transaction = self.transaction(&[BOOKS], TransactionMode::ReadOnly, OPERATION)?;
-        let values = books_store(&transaction, OPERATION)?
-            .get_all(range, Some(request.limit.max(1)))
-            .await
-            .map_err(|error| browser_error(OPERATION, error))?;
-        values_to_books(values, OPERATION)
+        let outcome = async {
+            books_store(&transaction, OPERATION)?
+                .get_all(range, Some(request.limit.max(1)))
+                .await
+                .map_err(|error| browser_error(OPERATION, error))
+        }
+        .await;
+        values_to_books(end_read(transaction, outcome).await?, OPERATION)
     }
 
     /// Every book in id order, `page_size` at a time (the original streamed listing).
@@ -311,11 +297,14 @@ impl BookRepository {
         const OPERATION: &str = "count the books";
         let _slot = self.slot().await;
         let transaction = self.transaction(&[BOOKS], TransactionMode::ReadOnly, OPERATION)?;
-        let count = books_store(&transaction, OPERATION)?
-            .count(None)
-            .await
-            .map_err(|error| browser_error(OPERATION, error))?;
-        Ok(u64::from(count))
+        let outcome = async {
+            books_store(&transaction, OPERATION)?
+                .count(None)
+                .await
+                .map_err(|error| browser_error(OPERATION, error))
+        }
+        .await;
+        Ok(u64::from(end_read(transaction, outcome).await?))
     }
 
     /// Changes the fields `patch` names in one read-modify-write transaction; returns the new book.
@@ -439,17 +428,9 @@ impl BookRepository {
         self.inner.search.borrow_mut().take();
     }
 
-    pub(super) async fn slot(&self) -> Slot<'_> {
-        let permit = self.inner.permits.acquire().await;
-        let inner = &*self.inner;
-        inner.in_flight.set(inner.in_flight.get() + 1);
-        inner
-            .peak_in_flight
-            .set(inner.peak_in_flight.get().max(inner.in_flight.get()));
-        Slot {
-            _permit: permit,
-            inner,
-        }
+    /// A permit to run one call (one transaction); held until the call is done.
+    pub(super) async fn slot(&self) -> SemaphoreGuard<'_> {
+        self.inner.permits.acquire().await
     }
 
     pub(super) fn transaction(

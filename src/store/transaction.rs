@@ -37,16 +37,31 @@ pub(crate) async fn settle<T>(
     }
 }
 
+/// Waits for a read-only transaction to end before its call gives up its permit, and passes on
+/// the call's answer. A read's answer comes before its transaction's `complete`: without this
+/// wait, a thousand reads fired at once would hold twice the limit of transactions open.
+pub(crate) async fn end_read<T>(transaction: Transaction, outcome: Result<T>) -> Result<T> {
+    // Nothing can be lost by how a read-only transaction ends: only the answer counts.
+    let _ = transaction.done().await;
+    outcome
+}
+
 /// Waits for a write transaction to end and insists that it committed.
 pub(crate) async fn finish(transaction: Transaction, operation: &'static str) -> Result<()> {
     match transaction.done().await {
         Ok(TransactionResult::Committed) => Ok(()),
-        // Chrome may abort a transaction that overflows the quota without any request failing.
-        Ok(TransactionResult::Aborted) => Err(with_usage(StoreError::QuotaExceeded {
-            used: None,
-            quota: None,
-        })
-        .await),
+        // rexie does not say why. Chrome may abort a transaction that overflows the quota without
+        // any request failing; but with more than half the quota free, that was not the cause.
+        Ok(TransactionResult::Aborted) => Err(match storage_estimate().await {
+            Some((Some(used), Some(quota))) if used < quota / 2.0 => StoreError::Other {
+                operation,
+                detail: "the browser ended the write without saying why".into(),
+            },
+            estimate => {
+                let (used, quota) = estimate.unwrap_or((None, None));
+                StoreError::QuotaExceeded { used, quota }
+            }
+        }),
         Err(error) => Err(with_usage(browser_error(operation, error)).await),
     }
 }

@@ -270,8 +270,9 @@ impl fmt::Display for RefusalReason {
             RefusalReason::Invalid(error) => error.fmt(f),
             RefusalReason::FieldCount { expected, found } => write!(
                 f,
-                "the line has {found} fields where the header has {expected} (a comma too many or \
-                 too few, or a missing quote?)"
+                "the line has {found} field{} where the header has {expected} (a comma too many or \
+                 too few, or a missing quote?)",
+                if *found == 1 { "" } else { "s" }
             ),
             RefusalReason::WrongType { expected } => write!(f, "expected {expected}"),
             RefusalReason::NotAnObject => write!(f, "expected a book, {{\"title\": …}}"),

@@ -37,6 +37,9 @@ pub fn EditDialog(book: Book, on_close: Callback<()>) -> impl IntoView {
     let dialog_ref = NodeRef::<html::Dialog>::new();
     let title_ref = NodeRef::<html::Input>::new();
     let saving = RwSignal::new(false);
+    // A save that failed while the dialog stays open is said inside it: a modal dialog makes the
+    // rest of the page inert, so a notice there could be neither read out nor dismissed.
+    let problem = RwSignal::new(None::<String>);
     let heading = format!("Edit {}", book.title);
 
     Effect::new(move |_| {
@@ -80,6 +83,7 @@ pub fn EditDialog(book: Book, on_close: Callback<()>) -> impl IntoView {
             return;
         };
         saving.set(true);
+        problem.set(None);
         spawn_local(async move {
             match repository.update(id, patch).await {
                 Ok(_) => {
@@ -87,12 +91,13 @@ pub fn EditDialog(book: Book, on_close: Callback<()>) -> impl IntoView {
                     close();
                 }
                 Err(StoreError::Invalid(error)) => values.errors.set(vec![error]),
-                Err(error) => {
+                Err(error @ StoreError::NotFound(_)) => {
                     notices.error(error.to_string());
-                    if matches!(error, StoreError::NotFound(_)) {
-                        catalogue.changed();
-                        close();
-                    }
+                    catalogue.changed();
+                    close();
+                }
+                Err(error) => {
+                    problem.try_set(Some(error.to_string()));
                 }
             }
             saving.try_set(false);
@@ -104,6 +109,7 @@ pub fn EditDialog(book: Book, on_close: Callback<()>) -> impl IntoView {
             <form novalidate on:submit=submit>
                 <h2 id="edit-heading">{heading}</h2>
                 <BookFields values prefix="edit" title_ref details=true />
+                {move || problem.get().map(|text| view! { <p class="notice notice-error" role="alert">{text}</p> })}
                 <div class="dialog-actions">
                     <button type="submit" class="primary">"Save"</button>
                     <button type="button" on:click=move |_| close()>"Cancel"</button>

@@ -1,11 +1,19 @@
 //! What the browser tests of the repository share: a freshly deleted database, opened; every
-//! book in id order; a database as version 1 left it, with the records given.
+//! book in id order; databases as older versions left them (`old_versions`, frozen) and checks
+//! that an upgrade kept every record and sorts and searches them; and a wrapped
+//! `IDBDatabase.prototype.transaction` that counts the transactions still open, seen from JS.
 #![allow(dead_code)]
 
+use std::collections::HashSet;
+
 use bookshelf::book::Book;
-use bookshelf::store::schema::{self, BOOKS};
+use bookshelf::query::{Direction, Filter, PageStart, Sort, SortField};
 use bookshelf::store::{BookRepository, PageRequest};
-use rexie::{Rexie, TransactionMode};
+use js_sys::{Function, Reflect};
+use rexie::Rexie;
+use wasm_bindgen::JsValue;
+
+pub mod old_versions;
 
 /// The database `name`, deleted and opened afresh (empty, at this build's version).
 pub async fn fresh(name: &str) -> BookRepository {
@@ -25,19 +33,115 @@ pub async fn all(repository: &BookRepository) -> Vec<Book> {
     repository.list(request).await.unwrap()
 }
 
-/// The database `name` as version 1 left it, holding `records` (JSON text, ids from the key
-/// generator), closed again.
-pub async fn version_one(name: &str, records: &[&str]) {
-    let _ = Rexie::delete(name).await;
-    let old = schema::builder(name, 1).build().await.unwrap();
-    let transaction = old
-        .transaction(&[BOOKS], TransactionMode::ReadWrite)
-        .unwrap();
-    let store = transaction.store(BOOKS).unwrap();
-    for record in records {
-        let value = js_sys::JSON::parse(record).unwrap();
-        store.add(&value, None).await.unwrap();
+/// Asserts that `books` are the `records` an old version stored (JSON, as in [`old_versions`]),
+/// one for one in id order: ids, text fields and details as they were, and now a uid each.
+pub fn assert_kept(books: &[Book], records: &str) {
+    let records: Vec<serde_json::Value> = serde_json::from_str(records).unwrap();
+    assert_eq!(books.len(), records.len(), "every record kept, none added");
+    for (book, record) in books.iter().zip(&records) {
+        let text = |field: &str| record[field].as_str().map(str::to_owned);
+        let number = |field: &str| record[field].as_i64();
+        assert_eq!(Some(book.id as i64), number("id"), "{record}");
+        assert_eq!(Some(&book.title), text("title").as_ref(), "{record}");
+        assert_eq!(Some(&book.author), text("author").as_ref(), "{record}");
+        assert_eq!(Some(&book.genre), text("genre").as_ref(), "{record}");
+        assert_eq!(book.isbn, text("isbn"), "{record}");
+        assert_eq!(book.year.map(i64::from), number("year"), "{record}");
+        assert_eq!(book.rating.map(i64::from), number("rating"), "{record}");
+        assert_eq!(
+            book.shelf.map(|shelf| shelf.key().to_owned()),
+            text("shelf"),
+            "{record}"
+        );
     }
-    transaction.done().await.unwrap();
-    old.close();
+    let uids: HashSet<&str> = books.iter().map(|book| book.uid.as_str()).collect();
+    assert_eq!(uids.len(), books.len(), "a uid of its own for every record");
+    assert!(!uids.contains(""));
+}
+
+/// Asserts that searching for everything lists the books in the index's order, in every sort
+/// field and direction, and returns the titles in each of those orders.
+pub async fn assert_search_agrees_with_the_index(
+    repository: &BookRepository,
+) -> Vec<(Sort, Vec<String>)> {
+    let mut orders = Vec::new();
+    for field in [
+        SortField::Id,
+        SortField::Title,
+        SortField::Author,
+        SortField::Genre,
+    ] {
+        for direction in [Direction::Ascending, Direction::Descending] {
+            let sort = Sort { field, direction };
+            let page = repository
+                .page(sort, PageStart::Position(0), 100_000)
+                .await
+                .unwrap();
+            let by_index: Vec<u64> = page.iter().map(|book| book.id).collect();
+            let by_search = repository.matching(&Filter::default(), sort).await.unwrap();
+            assert_eq!(by_search, by_index, "search against the index, {sort:?}");
+            orders.push((sort, page.into_iter().map(|book| book.title).collect()));
+        }
+    }
+    orders
+}
+
+/// The titles in `sort` order, from what [`assert_search_agrees_with_the_index`] returned.
+pub fn titles_in(orders: &[(Sort, Vec<String>)], field: SortField) -> Vec<&str> {
+    let ascending = Sort {
+        field,
+        direction: Direction::Ascending,
+    };
+    orders
+        .iter()
+        .find(|(sort, _)| *sort == ascending)
+        .map(|(_, titles)| titles.iter().map(String::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// Wraps `IDBDatabase.prototype.transaction` (on every connection, rexie's or plain) to count,
+/// from outside the repository, the transactions created and not yet ended (`complete` or
+/// `abort`: a transaction always ends in one of them), and the most ever open at once. Read it
+/// with [`peak_open_transactions`]; undo it with [`restore_transactions`].
+pub fn count_open_transactions() {
+    Function::new_no_args(
+        r#"
+        const proto = IDBDatabase.prototype;
+        if (!proto.__original) proto.__original = proto.transaction;
+        globalThis.__open = 0;
+        globalThis.__peak = 0;
+        proto.transaction = function (...args) {
+          const tx = proto.__original.apply(this, args);
+          globalThis.__open += 1;
+          globalThis.__peak = Math.max(globalThis.__peak, globalThis.__open);
+          let ended = false;
+          const end = () => { if (!ended) { ended = true; globalThis.__open -= 1; } };
+          tx.addEventListener('complete', end);
+          tx.addEventListener('abort', end);
+          return tx;
+        };
+        "#,
+    )
+    .call0(&JsValue::NULL)
+    .unwrap();
+}
+
+/// The most transactions open at once since [`count_open_transactions`], and how many are open now.
+pub fn peak_open_transactions() -> (u32, u32) {
+    let read = |name: &str| {
+        Reflect::get(&js_sys::global(), &name.into())
+            .unwrap()
+            .as_f64()
+            .unwrap() as u32
+    };
+    (read("__peak"), read("__open"))
+}
+
+/// Puts back the browser's own `IDBDatabase.prototype.transaction`.
+pub fn restore_transactions() {
+    Function::new_no_args(
+        "const p = IDBDatabase.prototype; if (p.__original) { p.transaction = p.__original; delete p.__original; }",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap();
 }

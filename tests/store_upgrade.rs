@@ -1,0 +1,176 @@
+//! Upgrades of real old databases: each built exactly as version 1, 2 or 3 wrote it
+//! (`common/old_versions.rs`, frozen, no code of today's), then opened with today's
+//! `BookRepository`. Every record is kept with its id and fields and gets a uid; the indexes
+//! sort it and the search finds it, in the same order; new books never take an old id.
+#![cfg(target_arch = "wasm32")]
+
+use bookshelf::book::{BookPatch, NewBook};
+use bookshelf::query::{Filter, Sort, SortField};
+use bookshelf::store::schema::{self, BOOKS, BY_ISBN, META};
+use bookshelf::store::BookRepository;
+use bookshelf::transfer::Probe;
+use rexie::TransactionMode;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+mod common;
+use common::old_versions::{self, VERSION_2_RECORDS, VERSION_3_RECORDS};
+use common::{all, assert_kept, assert_search_agrees_with_the_index, titles_in};
+
+/// The ids of the books whose title, author or genre holds `text`, in id order.
+async fn found(repository: &BookRepository, text: &str) -> Vec<u64> {
+    repository
+        .matching(&Filter::new(text, None), Sort::default())
+        .await
+        .unwrap()
+}
+
+/// Which stored book has this ISBN, by the ISBN index.
+async fn owner_of_isbn(repository: &BookRepository, isbn: &str) -> Option<u64> {
+    let probe = Probe {
+        isbns: vec![isbn.to_owned()],
+        ..Probe::default()
+    };
+    let existing = repository.existing(&probe).await.unwrap();
+    existing.isbns.get(isbn).copied()
+}
+
+/// The structure and data version of `name` after the upgrade: the ISBN and uid indexes exist and
+/// `data_version` is this build's.
+async fn assert_upgraded_in_full(name: &str) {
+    let database = schema::builder(name, schema::VERSION)
+        .build()
+        .await
+        .unwrap();
+    let transaction = database
+        .transaction(&[BOOKS, META], TransactionMode::ReadOnly)
+        .unwrap();
+    let indexes = transaction.store(BOOKS).unwrap().index_names();
+    for index in [BY_ISBN, schema::BY_UID] {
+        assert!(
+            indexes.contains(&index.to_owned()),
+            "{index} in {indexes:?}"
+        );
+    }
+    let version = transaction
+        .store(META)
+        .unwrap()
+        .get(JsValue::from_str("data_version"))
+        .await
+        .unwrap();
+    assert_eq!(
+        version.and_then(|v| v.as_f64()),
+        Some(f64::from(schema::VERSION))
+    );
+    database.close();
+}
+
+#[wasm_bindgen_test]
+async fn an_upgrade_from_version_one_keeps_every_record() {
+    // The promise: the schema upgrades in place from every older version, keeping every record.
+    let name = "upgrade_v1";
+    let records = [
+        r#"{"title": "Émile", "author": "Zola", "genre": ""}"#,
+        r#"{"title": "apple", "author": "Bee", "genre": "Fantasy"}"#,
+        r#"{"title": "Zebra", "author": "Émile Ajar", "genre": "fantasy"}"#,
+        r#"{"title": "📚 Atlas", "author": "Ａｎｏｎ", "genre": "Reference"}"#,
+    ];
+    old_versions::version_one(name, &records).await;
+
+    let repository = BookRepository::open(name).await.unwrap();
+    // Version 1 records hold no id: the key generator's are theirs.
+    let with_ids = r#"[
+        {"id": 1, "title": "Émile", "author": "Zola", "genre": ""},
+        {"id": 2, "title": "apple", "author": "Bee", "genre": "Fantasy"},
+        {"id": 3, "title": "Zebra", "author": "Émile Ajar", "genre": "fantasy"},
+        {"id": 4, "title": "📚 Atlas", "author": "Ａｎｏｎ", "genre": "Reference"}
+    ]"#;
+    assert_kept(&all(&repository).await, with_ids);
+
+    // The upgrade made sort keys and search lines: case and accents ignored, the emoji after
+    // letters, and the search in the same order as the indexes.
+    let orders = assert_search_agrees_with_the_index(&repository).await;
+    assert_eq!(
+        titles_in(&orders, SortField::Title),
+        ["apple", "Émile", "Zebra", "📚 Atlas"]
+    );
+    assert_eq!(
+        titles_in(&orders, SortField::Author),
+        ["apple", "Zebra", "Émile", "📚 Atlas"]
+    );
+    assert_eq!(found(&repository, "EMILE").await, vec![1, 3]);
+    let new = NewBook::new("New", "Someone", "");
+    assert_eq!(repository.create(new).await.unwrap().id, 5);
+    repository.close();
+    assert_upgraded_in_full(name).await;
+}
+
+#[wasm_bindgen_test]
+async fn an_upgrade_from_version_two_keeps_every_record() {
+    let name = "upgrade_v2";
+    old_versions::version_two(name).await;
+
+    let repository = BookRepository::open(name).await.unwrap();
+    assert_kept(&all(&repository).await, VERSION_2_RECORDS);
+
+    // Version 2's own sort keys and search chunks (the second chunk too) serve as they are.
+    let orders = assert_search_agrees_with_the_index(&repository).await;
+    assert_eq!(
+        titles_in(&orders, SortField::Title),
+        ["apple", "Émile", "Zebra", "📚 Atlas", "Ｚｅｔａ"]
+    );
+    assert_eq!(
+        titles_in(&orders, SortField::Genre),
+        ["Émile", "apple", "Zebra", "📚 Atlas", "Ｚｅｔａ"]
+    );
+    assert_eq!(found(&repository, "emile").await, vec![1, 3]);
+    assert_eq!(found(&repository, "村上").await, vec![1030]);
+    assert_eq!(found(&repository, "ａｎｏｎ").await, vec![5]);
+
+    // The details version 3 added can be set on an old record, and the ISBN index finds it.
+    let patch = BookPatch {
+        isbn: Some(Some("0141026162".into())),
+        rating: Some(Some(4)),
+        ..Default::default()
+    };
+    let updated = repository.update(2, patch).await.unwrap();
+    assert_eq!(
+        (updated.isbn.as_deref(), updated.rating),
+        (Some("9780141026169"), Some(4))
+    );
+    assert_eq!(owner_of_isbn(&repository, "9780141026169").await, Some(2));
+    // The key generator goes on after the largest old id.
+    let new = NewBook::new("New", "Someone", "");
+    assert_eq!(repository.create(new).await.unwrap().id, 1031);
+    repository.close();
+    assert_upgraded_in_full(name).await;
+}
+
+#[wasm_bindgen_test]
+async fn an_upgrade_from_version_three_keeps_every_record_and_its_details() {
+    let name = "upgrade_v3";
+    old_versions::version_three(name).await;
+
+    let repository = BookRepository::open(name).await.unwrap();
+    assert_kept(&all(&repository).await, VERSION_3_RECORDS);
+
+    let orders = assert_search_agrees_with_the_index(&repository).await;
+    assert_eq!(
+        titles_in(&orders, SortField::Title),
+        ["Ångström", "Dune", "Emma", "📕 Notes"]
+    );
+    assert_eq!(
+        titles_in(&orders, SortField::Author),
+        ["Ångström", "Emma", "Dune", "📕 Notes"]
+    );
+    assert_eq!(found(&repository, "angstrom").await, vec![4]);
+    assert_eq!(found(&repository, "ｚ writer").await, vec![7]);
+    // Version 3's ISBN index, filled by version 3, finds its book.
+    assert_eq!(owner_of_isbn(&repository, "9780441013593").await, Some(1));
+    let new = NewBook::new("New", "Someone", "");
+    assert_eq!(repository.create(new).await.unwrap().id, 8);
+    repository.close();
+    assert_upgraded_in_full(name).await;
+}
