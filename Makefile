@@ -36,11 +36,13 @@ test-e2e: build
 test: lint test-native test-browser test-e2e
 
 # The benchmark page builds with the `bench` feature into its own cargo target directory, so that
-# it never overwrites the app's build. BENCH_MILLION=1 adds a million books (slow).
+# it never overwrites the app's build. BENCH_MILLION=1 adds a million books (slow). It exits 1 when
+# the systems compared disagree about an answer; the README's Performance figures are its output.
 bench: setup build
 	CARGO_TARGET_DIR=target/bench-cargo trunk build bench/index.html --release --dist target/bench-dist
 	node bench/run.mjs
 
-# Lighthouse on the release bundle (fetches lighthouse from npm on first use).
+# Lighthouse on the release bundle (fetches lighthouse from npm on first use); the README's
+# Lighthouse scores are what it prints.
 audit: build
 	node scripts/audit.mjs dist

@@ -3,9 +3,13 @@
 // transaction per call, every request issued before any is awaited) and once in Dexie 4.
 //
 // Each system is an object with open(name), close(), insert(records), readAll(), page(position,
-// limit), count(), search(text, limit) and singleOps(records, ids). The timed calls resolve to
-// { ms, rows, first } like src/bench.rs: milliseconds, how many rows came back, the first id.
-// Records come from the wasm's sample_records(), so every system stores exactly the same books.
+// limit, total), pageAfter(titleKey, id, limit), count(), search(text, limit) (a scan of the
+// store), searchIndexed(text, limit, cold) (the same search over an in-memory index like ours:
+// every book's folded title, author and genre as one string, built from one getAll) and
+// singleOps(records, ids). The timed calls resolve to { ms, rows, first, ids } like src/bench.rs:
+// milliseconds, how many rows came back, the first id, and the ids shown (a page's, a search's
+// first matches; first and last otherwise). Records come from the wasm's sample_records(), so
+// every system stores exactly the same books.
 
 import Dexie from './dexie.mjs';
 
@@ -48,6 +52,49 @@ function matches(record, text) {
   );
 }
 
+/** A read's answer: its rows, first id, and first and last ids. */
+function answer(ms, rows) {
+  const ids = rows.length ? [rows[0].id, rows[rows.length - 1].id] : [];
+  return { ms, rows: rows.length, first: rows[0]?.id ?? null, ids };
+}
+
+/** A page's answer: every id and title on it, and where the next page starts. */
+function pageAnswer(ms, rows) {
+  return {
+    ms,
+    rows: rows.length,
+    first: rows[0]?.id ?? null,
+    ids: rows.map((r) => r.id),
+    titles: rows.map((r) => r.title),
+    last_key: rows.length ? rows[rows.length - 1].title_key : null,
+  };
+}
+
+/** The separator between fields of the in-memory index (fold() never leaves one in a field). */
+const FIELD = '\u001f';
+
+/**
+ * An in-memory search index as src/search.rs keeps it: ids, and every book's folded title, author
+ * and genre joined by a separator (so a match never spans two fields), in id order.
+ */
+function buildIndex(records) {
+  const ids = new Array(records.length);
+  const lines = new Array(records.length);
+  for (let i = 0; i < records.length; i += 1) {
+    const r = records[i];
+    ids[i] = r.id;
+    lines[i] = `${r.title_key}${FIELD}${r.author_key}${FIELD}${r.genre_key}`;
+  }
+  return { ids, lines };
+}
+
+/** Every id whose line contains `query` (id order). */
+function scanIndex(index, query) {
+  const found = [];
+  for (let i = 0; i < index.lines.length; i += 1) if (index.lines[i].includes(query)) found.push(index.ids[i]);
+  return found;
+}
+
 const SEARCH_BATCH = 10_000;
 
 /** Hand-written IndexedDB: store "books", keyPath "id", autoIncrement, [key, id] indexes, isbn. */
@@ -74,6 +121,7 @@ export const raw = {
   close() {
     this.db?.close();
     this.db = null;
+    this.index = null;
   },
 
   /** One read-write transaction, every add issued at once, timed until it commits. */
@@ -87,45 +135,58 @@ export const raw = {
     const lastKey = await done(last);
     await commit;
     const ms = performance.now() - start;
-    return { ms, rows: records.length, first: lastKey - records.length + 1 };
+    const first = lastKey - records.length + 1;
+    return { ms, rows: records.length, first, ids: [first, lastKey] };
   },
 
   async readAll() {
     const start = performance.now();
     const tx = this.db.transaction('books', 'readonly');
     const rows = await done(tx.objectStore('books').getAll());
-    const ms = performance.now() - start;
-    return { ms, rows: rows.length, first: rows[0]?.id ?? null };
+    return answer(performance.now() - start, rows);
   },
 
-  /** Skips `position` index keys with a key cursor, then reads the page with one getAll. */
-  async page(position, limit) {
+  /**
+   * A jump: skips index keys with a key cursor from the nearer end of `total` (as ours does),
+   * then reads the page with one getAll from the key it stops on.
+   */
+  async page(position, limit, total) {
     const start = performance.now();
     const tx = this.db.transaction('books', 'readonly');
     const index = tx.objectStore('books').index('by_title');
+    const backwards = position > Math.floor(total / 2);
+    const skip = backwards ? total - position - 1 : position;
     let range = null;
-    if (position > 0) {
+    if (skip > 0 || backwards) {
       const key = await new Promise((resolve, reject) => {
-        const request = index.openKeyCursor();
-        let skipped = false;
+        const request = index.openKeyCursor(null, backwards ? 'prev' : 'next');
+        let skipped = skip === 0;
         request.onsuccess = () => {
           const cursor = request.result;
           if (!cursor) return resolve(undefined);
           if (!skipped) {
             skipped = true;
-            cursor.advance(position);
+            cursor.advance(skip);
           } else {
             resolve(cursor.key);
           }
         };
         request.onerror = () => reject(request.error);
       });
-      if (key === undefined) return { ms: performance.now() - start, rows: 0, first: null };
+      if (key === undefined) return pageAnswer(performance.now() - start, []);
       range = IDBKeyRange.lowerBound(key);
     }
     const rows = await done(index.getAll(range, limit));
-    const ms = performance.now() - start;
-    return { ms, rows: rows.length, first: rows[0]?.id ?? null };
+    return pageAnswer(performance.now() - start, rows);
+  },
+
+  /** A page by key: one getAll on the title index from just after the row before. */
+  async pageAfter(titleKey, id, limit) {
+    const start = performance.now();
+    const tx = this.db.transaction('books', 'readonly');
+    const index = tx.objectStore('books').index('by_title');
+    const rows = await done(index.getAll(IDBKeyRange.lowerBound([titleKey, id], true), limit));
+    return pageAnswer(performance.now() - start, rows);
   },
 
   async count() {
@@ -157,7 +218,31 @@ export const raw = {
       after = batch[batch.length - 1].id;
     }
     const ms = performance.now() - start;
-    return { ms, rows: count, first: shown[0]?.id ?? null };
+    return { ms, rows: count, first: shown[0]?.id ?? null, ids: shown.map((r) => r.id) };
+  },
+
+  index: null,
+
+  /**
+   * The same search over an in-memory index, as ours runs it: every matching id from the index,
+   * then the first `limit` books read by id in one transaction (every get issued at once). With
+   * `cold`, the index is first built from one getAll of the store (ours loads its own then).
+   */
+  async searchIndexed(text, limit, cold) {
+    const query = fold(text);
+    if (cold) this.index = null;
+    const start = performance.now();
+    if (!this.index) {
+      const tx = this.db.transaction('books', 'readonly');
+      this.index = buildIndex(await done(tx.objectStore('books').getAll()));
+    }
+    const found = scanIndex(this.index, query);
+    const shown = found.slice(0, limit);
+    const tx = this.db.transaction('books', 'readonly');
+    const store = tx.objectStore('books');
+    const rows = await Promise.all(shown.map((id) => done(store.get(id))));
+    const ms = performance.now() - start;
+    return { ms, rows: found.length, first: found[0] ?? null, ids: rows.map((r) => r.id) };
   },
 
   /** One transaction per call: add; get; get + put (read-modify-write); delete. */
@@ -217,27 +302,42 @@ export const dexie = {
   close() {
     this.db?.close();
     this.db = null;
+    this.index = null;
   },
 
   async insert(records) {
     const start = performance.now();
     const lastKey = await this.db.books.bulkAdd(records);
     const ms = performance.now() - start;
-    return { ms, rows: records.length, first: lastKey - records.length + 1 };
+    const first = lastKey - records.length + 1;
+    return { ms, rows: records.length, first, ids: [first, lastKey] };
   },
 
   async readAll() {
     const start = performance.now();
     const rows = await this.db.books.toArray();
-    const ms = performance.now() - start;
-    return { ms, rows: rows.length, first: rows[0]?.id ?? null };
+    return answer(performance.now() - start, rows);
   },
 
-  async page(position, limit) {
+  /** A jump: offset from the nearer end of `total` (reversed from the end, as ours walks). */
+  async page(position, limit, total) {
     const start = performance.now();
-    const rows = await this.db.books.orderBy('[title_key+id]').offset(position).limit(limit).toArray();
-    const ms = performance.now() - start;
-    return { ms, rows: rows.length, first: rows[0]?.id ?? null };
+    const byTitle = this.db.books.orderBy('[title_key+id]');
+    let rows;
+    if (position > Math.floor(total / 2)) {
+      const fromEnd = Math.max(0, total - position - limit);
+      rows = (await byTitle.reverse().offset(fromEnd).limit(limit).toArray()).reverse();
+    } else {
+      rows = await byTitle.offset(position).limit(limit).toArray();
+    }
+    return pageAnswer(performance.now() - start, rows);
+  },
+
+  /** A page by key: the compound index above the row before. */
+  async pageAfter(titleKey, id, limit) {
+    const start = performance.now();
+    const rows = await this.db.books.where('[title_key+id]').above([titleKey, id]).limit(limit).toArray();
+    return pageAnswer(performance.now() - start, rows);
   },
 
   async count() {
@@ -256,7 +356,21 @@ export const dexie = {
     const found = (await this.db.books.toArray()).filter((record) => matches(record, query));
     const shown = found.slice(0, limit);
     const ms = performance.now() - start;
-    return { ms, rows: found.length, first: shown[0]?.id ?? null };
+    return { ms, rows: found.length, first: shown[0]?.id ?? null, ids: shown.map((r) => r.id) };
+  },
+
+  index: null,
+
+  /** As raw's searchIndexed: the index built from toArray(), the shown books by bulkGet. */
+  async searchIndexed(text, limit, cold) {
+    const query = fold(text);
+    if (cold) this.index = null;
+    const start = performance.now();
+    if (!this.index) this.index = buildIndex(await this.db.books.toArray());
+    const found = scanIndex(this.index, query);
+    const rows = await this.db.books.bulkGet(found.slice(0, limit));
+    const ms = performance.now() - start;
+    return { ms, rows: found.length, first: found[0] ?? null, ids: rows.map((r) => r.id) };
   },
 
   async singleOps(records, ids) {

@@ -2,9 +2,10 @@
 //!
 //! `bench/index.html` builds the crate with this feature; `src/main.rs` then mounts nothing and
 //! Trunk exposes these exports on `window.wasmBindings`. Each call works on the repository that
-//! [`ours_open`] opened and returns `{ ms, rows, first }`: the milliseconds the measured calls
-//! took (`performance.now()`), how many rows they produced and the first id among them, so that
-//! the harness can check that every system gave the same answer. Only the repository calls are
+//! [`ours_open`] opened and returns `{ ms, rows, first, ids }`: the milliseconds the measured
+//! calls took (`performance.now()`), how many rows they produced, the first id among them and the
+//! ids of the rows shown (a page, a search's first matches), so that the harness can check that
+//! every system gave the same answer. Only the repository calls are
 //! timed; making the sample books is not. `bench/run.mjs` drives it all.
 
 use std::cell::RefCell;
@@ -13,7 +14,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::book::{Book, BookId, BookPatch};
-use crate::query::{Direction, Filter, PageStart, Sort, SortField};
+use crate::query::{Direction, Filter, PageStart, Sort, SortField, SortKey};
 use crate::sample::sample_catalogue;
 use crate::store::record::Record;
 use crate::store::{BookRepository, PageRequest, StoreError};
@@ -23,12 +24,15 @@ thread_local! {
     static OPEN: RefCell<Option<BookRepository>> = const { RefCell::new(None) };
 }
 
-/// What one timed call reports to JavaScript.
+/// What one timed call reports to JavaScript. For a bulk insert and read all, `ids` are the
+/// first and last ids.
 #[derive(Serialize)]
 struct Timed {
     ms: f64,
     rows: f64,
     first: Option<f64>,
+    /// The ids of the rows shown: a page's, a search's first matches (first and last otherwise).
+    ids: Vec<f64>,
 }
 
 /// The samples of the single-book operations, in milliseconds each.
@@ -60,6 +64,34 @@ fn timed(ms: f64, books: &[Book]) -> Result<JsValue, JsValue> {
         ms,
         rows: books.len() as f64,
         first: books.first().map(|book| book.id as f64),
+        ids: books
+            .first()
+            .into_iter()
+            .chain(books.last())
+            .map(|book| book.id as f64)
+            .collect(),
+    })
+}
+
+/// A page's answer: its rows and every id on it, plus the last row's title key (where the next
+/// page starts, for [`ours_page_after`]).
+fn timed_page(ms: f64, books: &[Book]) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Page {
+        ms: f64,
+        rows: f64,
+        first: Option<f64>,
+        ids: Vec<f64>,
+        last_key: Option<String>,
+        titles: Vec<String>,
+    }
+    to_js(&Page {
+        ms,
+        rows: books.len() as f64,
+        first: books.first().map(|book| book.id as f64),
+        ids: books.iter().map(|book| book.id as f64).collect(),
+        last_key: books.last().map(|book| sort_by_title().key_of(book).text),
+        titles: books.iter().map(|book| book.title.clone()).collect(),
     })
 }
 
@@ -113,16 +145,6 @@ pub async fn ours_insert(count: u32, seed: u32) -> Result<JsValue, JsValue> {
     timed(now()? - start, &created)
 }
 
-/// Opens `name`, stores `count` sample books through the repository, and closes it (fills the
-/// app's database before the app is measured).
-#[wasm_bindgen]
-pub async fn fill(name: String, count: u32, seed: u32) -> Result<JsValue, JsValue> {
-    ours_open(name).await?;
-    let inserted = ours_insert(count, seed).await;
-    ours_close();
-    inserted
-}
-
 /// Times reading every book in id order (one `list` call with no limit).
 #[wasm_bindgen]
 pub async fn ours_read_all() -> Result<JsValue, JsValue> {
@@ -138,16 +160,40 @@ pub async fn ours_read_all() -> Result<JsValue, JsValue> {
     timed(now()? - start, &books)
 }
 
-/// Times one page of `limit` books sorted by title, starting at row `position`.
+/// Times a jump: one page of `limit` books sorted by title, starting at row `position` of
+/// `total`, its cursor walking from the nearer end as the app's table does.
 #[wasm_bindgen]
-pub async fn ours_page(position: f64, limit: u32) -> Result<JsValue, JsValue> {
+pub async fn ours_page(position: f64, limit: u32, total: f64) -> Result<JsValue, JsValue> {
     let repository = repository()?;
+    let (position, total) = (position as u64, total as u64);
+    let start_at = if position > total / 2 {
+        PageStart::FromEnd(total.saturating_sub(position + u64::from(limit)))
+    } else {
+        PageStart::Position(position)
+    };
     let start = now()?;
     let books = repository
-        .page(sort_by_title(), PageStart::Position(position as u64), limit)
+        .page(sort_by_title(), start_at, limit)
         .await
         .map_err(failed)?;
-    timed(now()? - start, &books)
+    timed_page(now()? - start, &books)
+}
+
+/// Times reading a page by key: the `limit` books by title right after the row whose folded
+/// title is `title_key` and id is `id` (the last row of the page before), as the table pages.
+#[wasm_bindgen]
+pub async fn ours_page_after(title_key: String, id: f64, limit: u32) -> Result<JsValue, JsValue> {
+    let repository = repository()?;
+    let after = SortKey {
+        text: title_key,
+        id: id as BookId,
+    };
+    let start = now()?;
+    let books = repository
+        .page(sort_by_title(), PageStart::After(after), limit)
+        .await
+        .map_err(failed)?;
+    timed_page(now()? - start, &books)
 }
 
 /// Times counting the books.
@@ -160,15 +206,21 @@ pub async fn ours_count() -> Result<JsValue, JsValue> {
         ms: now()? - start,
         rows: count as f64,
         first: None,
+        ids: Vec::new(),
     })
 }
 
 /// Times a search as the app runs it: every match's id (id order), then the first `limit` books.
-/// `rows` is the number of matches, `first` the first match's id.
+/// `rows` is the number of matches, `first` the first match's id, `ids` the first `limit`.
+/// With `cold`, the in-memory index is dropped first, so the search loads it from IndexedDB
+/// again, as the first search after opening does.
 #[wasm_bindgen]
-pub async fn ours_search(text: String, limit: u32) -> Result<JsValue, JsValue> {
+pub async fn ours_search(text: String, limit: u32, cold: bool) -> Result<JsValue, JsValue> {
     let repository = repository()?;
     let filter = Filter::new(&text, None);
+    if cold {
+        repository.forget_search_index();
+    }
     let start = now()?;
     let ids = repository
         .matching(&filter, Sort::default())
@@ -186,6 +238,7 @@ pub async fn ours_search(text: String, limit: u32) -> Result<JsValue, JsValue> {
         ms,
         rows: ids.len() as f64,
         first: ids.first().map(|&id| id as f64),
+        ids: books.iter().map(|book| book.id as f64).collect(),
     })
 }
 
