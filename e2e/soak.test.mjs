@@ -432,6 +432,12 @@ async function create(tab) {
     return document.getElementById('new-title')?.value === '' && 'done';
   });
   assert.equal(outcome, 'done', `tab ${tab.name}: adding "${book.title}"`);
+  // Then the app brings the new book into view (its row marked) or says a search hides it, as a
+  // person sees it before going on: acting sooner would race the table's own scroll to the book.
+  await until(tab, `"${book.title}" brought into view or named as hidden`, ({ title }) =>
+    [...document.querySelectorAll('tr.just-added td.title')].some((td) => td.textContent === title)
+    || [...document.querySelectorAll('.notices .notice')].some((notice) =>
+      notice.textContent.includes(`Added “${title}”: your search or filter hides it.`)), { title: book.title });
   book.id = nextId;
   put(book);
   touched = { book };
