@@ -2,14 +2,14 @@
 #![cfg(target_arch = "wasm32")]
 
 use bookshelf::book::{Book, BookPatch, NewBook};
-use bookshelf::query::{fold, Direction, Filter, PageStart, Sort, SortField};
+use bookshelf::query::{fold, Direction, Filter, PageStart, Sort};
 use bookshelf::store::BookRepository;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
-use common::fresh;
+use common::{all_sorts, fresh};
 
 const WORDS: [&str; 12] = [
     "Émile",
@@ -44,21 +44,6 @@ fn sorted_in_rust(books: &[Book], sort: Sort) -> Vec<Book> {
         sorted.reverse();
     }
     sorted
-}
-
-fn all_sorts() -> Vec<Sort> {
-    let mut sorts = Vec::new();
-    for field in [
-        SortField::Id,
-        SortField::Title,
-        SortField::Author,
-        SortField::Genre,
-    ] {
-        for direction in [Direction::Ascending, Direction::Descending] {
-            sorts.push(Sort { field, direction });
-        }
-    }
-    sorts
 }
 
 #[wasm_bindgen_test]

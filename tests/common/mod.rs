@@ -65,6 +65,22 @@ pub async fn assert_search_agrees_with_the_index(
     repository: &BookRepository,
 ) -> Vec<(Sort, Vec<String>)> {
     let mut orders = Vec::new();
+    for sort in all_sorts() {
+        let page = repository
+            .page(sort, PageStart::Position(0), 100_000)
+            .await
+            .unwrap();
+        let by_index: Vec<u64> = page.iter().map(|book| book.id).collect();
+        let by_search = repository.matching(&Filter::default(), sort).await.unwrap();
+        assert_eq!(by_search, by_index, "search against the index, {sort:?}");
+        orders.push((sort, page.into_iter().map(|book| book.title).collect()));
+    }
+    orders
+}
+
+/// Every sort: each field, both ways.
+pub fn all_sorts() -> Vec<Sort> {
+    let mut sorts = Vec::new();
     for field in [
         SortField::Id,
         SortField::Title,
@@ -72,18 +88,10 @@ pub async fn assert_search_agrees_with_the_index(
         SortField::Genre,
     ] {
         for direction in [Direction::Ascending, Direction::Descending] {
-            let sort = Sort { field, direction };
-            let page = repository
-                .page(sort, PageStart::Position(0), 100_000)
-                .await
-                .unwrap();
-            let by_index: Vec<u64> = page.iter().map(|book| book.id).collect();
-            let by_search = repository.matching(&Filter::default(), sort).await.unwrap();
-            assert_eq!(by_search, by_index, "search against the index, {sort:?}");
-            orders.push((sort, page.into_iter().map(|book| book.title).collect()));
+            sorts.push(Sort { field, direction });
         }
     }
-    orders
+    sorts
 }
 
 /// The titles in `sort` order, from what [`assert_search_agrees_with_the_index`] returned.
