@@ -466,6 +466,16 @@ struct Imported {
     plan: ImportPlan,
 }
 
+/// Each refused row's message, as the preview shows it.
+fn refusal_texts(imported: &Imported) -> Vec<String> {
+    imported
+        .report
+        .refused
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
 /// Imports `bytes` given whole, read `budget` bytes of text at a time.
 fn import(bytes: Vec<u8>, budget: usize) -> Result<Imported, String> {
     import_in_slices(bytes, &[], budget)
@@ -1838,12 +1848,7 @@ fn a_csv_with_a_control_character_in_a_quoted_field_is_refused_by_line_and_colum
 ) -> Result<(), String> {
     let file = "title,author\n\"Dune\",\"Frank\u{1b}Herbert\"\nEmma,\"Jane\r\nAusten\"\nOk,Fine\n";
     let imported = import(file.as_bytes().to_vec(), 1)?;
-    let refused: Vec<String> = imported
-        .report
-        .refused
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let refused = refusal_texts(&imported);
     assert_eq!(
         refused,
         [

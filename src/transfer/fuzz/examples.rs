@@ -311,12 +311,7 @@ fn a_nul_makes_a_file_binary_only_in_its_first_8_kb() -> Result<(), String> {
     let rows = file.lines().count() as u64 - 1;
     let late = format!("{file}Du\0ne,Frank Herbert\nEmma,Jane Austen\n");
     let imported = import(late.into_bytes(), 4_096)?;
-    let refused: Vec<String> = imported
-        .report
-        .refused
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let refused = refusal_texts(&imported);
     assert_eq!(
         refused,
         [format!(
