@@ -11,6 +11,7 @@ pub mod query;
 pub mod route;
 pub mod sample;
 pub mod search;
+pub mod size;
 pub mod tabs;
 pub mod transfer;
 pub mod viewport;

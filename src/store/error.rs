@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::book::{BookId, ValidationError};
+use crate::size::size_label;
 
 /// What a repository call failed with.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,10 +65,6 @@ impl From<ValidationError> for StoreError {
     }
 }
 
-fn mebibytes(bytes: f64) -> String {
-    format!("{:.1} MB", bytes / 1_048_576.0)
-}
-
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -84,7 +81,7 @@ impl fmt::Display for StoreError {
             StoreError::QuotaExceeded { used, quota } => {
                 write!(f, "Storage is full: the browser refused the write")?;
                 if let (Some(used), Some(quota)) = (used, quota) {
-                    write!(f, " ({} of {} used)", mebibytes(*used), mebibytes(*quota))?;
+                    write!(f, " ({} of {} used)", size_label(*used), size_label(*quota))?;
                 }
                 write!(
                     f,
@@ -174,7 +171,7 @@ mod tests {
             quota: Some(12.0 * 1_048_576.0),
         }
         .to_string();
-        assert!(text.contains("10.0 MB of 12.0 MB"), "{text}");
+        assert!(text.contains("10 MB of 12 MB"), "{text}");
         assert!(text.contains("Nothing was changed"), "{text}");
     }
 }

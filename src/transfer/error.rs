@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::size::size_label;
+
 use crate::book::{BookId, ValidationError};
 
 /// Why a file cannot be imported at all.
@@ -124,10 +126,6 @@ impl ImportError {
     }
 }
 
-fn megabytes(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / 1_048_576.0)
-}
-
 /// serde_json's message without its own position (which is relative to one element).
 fn json_message(error: &serde_json::Error) -> String {
     let text = error.to_string();
@@ -148,8 +146,8 @@ impl fmt::Display for ImportError {
             ImportErrorKind::TooLarge { bytes } => write!(
                 f,
                 "The file is {}; Bookshelf imports files of up to {}. Split it into smaller files",
-                megabytes(*bytes),
-                megabytes(super::MAX_IMPORT_BYTES)
+                size_label(*bytes as f64),
+                size_label(super::MAX_IMPORT_BYTES as f64)
             )?,
             ImportErrorKind::Empty => write!(f, "The file is empty: there is nothing to import")?,
             ImportErrorKind::Binary => write!(
@@ -324,8 +322,8 @@ mod tests {
         let large = ImportError::new(ImportErrorKind::TooLarge {
             bytes: 300 * 1_048_576,
         });
-        assert!(large.to_string().contains("300.0 MB"), "{large}");
-        assert!(large.to_string().contains("200.0 MB"), "{large}");
+        assert!(large.to_string().contains("300 MB"), "{large}");
+        assert!(large.to_string().contains("200 MB"), "{large}");
     }
 
     #[test]

@@ -6,22 +6,15 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::context::Catalogue;
+use crate::size::size_label;
 use crate::store::{request_persistence, storage_status, StorageStatus};
-
-fn megabytes(bytes: f64) -> String {
-    if bytes >= 1e9 {
-        format!("{:.1} GB", bytes / 1e9)
-    } else {
-        format!("{:.1} MB", bytes / 1e6)
-    }
-}
 
 fn describe(status: &StorageStatus) -> String {
     let room = match (status.used, status.quota) {
         (Some(used), Some(quota)) => format!(
             "{} used of {} available. ",
-            megabytes(used),
-            megabytes(quota)
+            size_label(used),
+            size_label(quota)
         ),
         _ => String::new(),
     };

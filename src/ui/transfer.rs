@@ -14,6 +14,7 @@ use super::files::{download, today, BlobParts, FileSlices};
 use super::notices::Notices;
 use crate::memory;
 use crate::query::{count_label, Filter, Sort};
+use crate::size::size_label;
 use crate::store::BookRepository;
 use crate::transfer::{
     import_label, Existing, ExportFormat, Exporter, FileReader, IgnoredColumns, ImportError,
@@ -434,9 +435,9 @@ pub fn Transfer() -> impl IntoView {
                 <input id="import-file" type="file" aria-describedby="import-hint" on:change=on_file />
                 <p id="import-hint" class="muted">
                     {format!(
-                        "JSON or CSV from Bookshelf, or a Goodreads library export; up to {} MB. \
+                        "JSON or CSV from Bookshelf, or a Goodreads library export; up to {}. \
                          You will see what it holds before anything is added.",
-                        MAX_IMPORT_BYTES / 1_048_576
+                        size_label(MAX_IMPORT_BYTES as f64)
                     )}
                 </p>
             </div>
