@@ -5,6 +5,7 @@
 
 #[cfg(all(target_arch = "wasm32", feature = "bench"))]
 pub mod bench;
+pub mod blocks;
 pub mod book;
 pub mod memory;
 pub mod query;

@@ -6,8 +6,12 @@
 pub const MAX_SCROLL_PX: f64 = 8_000_000.0;
 /// Rows are fetched in blocks of this many.
 pub const BLOCK_ROWS: u64 = 50;
-/// Rows rendered beyond each edge of the screen.
-pub const MARGIN_ROWS: u64 = 5;
+/// Rows read ahead beyond each edge of the screen, so that a short scroll finds them at hand.
+pub const READ_AHEAD_ROWS: u64 = 20;
+/// The share of the window's height the table may take.
+const WINDOW_SHARE: f64 = 0.7;
+/// The fewest rows the table shows when the window is small.
+const MIN_ROWS_SHOWN: f64 = 5.0;
 
 /// The scroll geometry for `rows` rows of `row_px` pixels in a viewport `viewport_px` tall.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -21,6 +25,20 @@ pub struct Viewport {
 }
 
 impl Viewport {
+    /// The table's geometry in a window `window_px` tall: whole rows only, in a share of the
+    /// window below a header row of `row_px`, never taller than its rows (so the sticky table
+    /// never slides).
+    pub fn for_window(rows: u64, row_px: f64, window_px: f64) -> Self {
+        let fit = ((window_px * WINDOW_SHARE - row_px) / row_px)
+            .floor()
+            .max(MIN_ROWS_SHOWN) as u64;
+        Viewport {
+            rows,
+            row_px,
+            viewport_px: fit.min(rows.max(1)) as f64 * row_px,
+        }
+    }
+
     /// The height of the scroll area's content.
     pub fn scroll_height(&self) -> f64 {
         (self.rows as f64 * self.row_px).min(MAX_SCROLL_PX)
@@ -60,11 +78,17 @@ impl Viewport {
             .min(self.rows.saturating_sub(visible))
     }
 
-    /// The rows to render for `first`: the screen plus a margin each side, within the rows.
-    pub fn rendered(&self, first: u64) -> std::ops::Range<u64> {
-        let start = first.saturating_sub(MARGIN_ROWS);
-        let end = (first + self.visible_rows() + MARGIN_ROWS).min(self.rows);
-        start.min(end)..end
+    /// The rows on screen when the first wanted is `first` (kept within the rows: after the
+    /// books shrink, the last screenful).
+    pub fn shown(&self, first: u64) -> std::ops::Range<u64> {
+        let first = first.min(self.rows.saturating_sub(self.visible_rows()));
+        first..(first + self.visible_rows()).min(self.rows)
+    }
+
+    /// The rows to have at hand for `first`: those on screen and [`READ_AHEAD_ROWS`] each side.
+    pub fn wanted(&self, first: u64) -> std::ops::Range<u64> {
+        let shown = self.shown(first);
+        shown.start.saturating_sub(READ_AHEAD_ROWS)..(shown.end + READ_AHEAD_ROWS).min(self.rows)
     }
 }
 
@@ -106,24 +130,43 @@ mod tests {
         assert_eq!(view.scroll_height(), MAX_SCROLL_PX);
         let bottom = view.scroll_height() - view.viewport_px;
         assert_eq!(view.first_row(bottom), 1_000_000 - 10);
-        assert_eq!(view.rendered(view.first_row(bottom)).end, 1_000_000);
+        assert_eq!(view.shown(view.first_row(bottom)).end, 1_000_000);
         let middle = view.first_row(bottom / 2.0);
         assert!((499_990..=500_000).contains(&middle), "{middle}");
         assert_eq!(view.first_row(view.scroll_top_for(123_456)), 123_456);
     }
 
     #[test]
-    fn rendering_adds_a_margin_and_stays_in_range() {
+    fn the_rows_shown_stay_in_range_and_those_read_ahead_add_a_margin() {
         let view = viewport(100);
-        assert_eq!(view.rendered(0), 0..15);
-        assert_eq!(view.rendered(50), 45..65);
-        assert_eq!(view.rendered(90), 85..100);
-        assert_eq!(viewport(3).rendered(0), 0..3);
-        assert_eq!(viewport(0).rendered(0), 0..0);
+        assert_eq!(view.shown(0), 0..10);
+        assert_eq!(view.shown(50), 50..60);
+        assert_eq!(view.shown(95), 90..100);
+        assert_eq!(viewport(3).shown(0), 0..3);
+        assert_eq!(viewport(0).shown(0), 0..0);
+        assert_eq!(view.wanted(0), 0..30);
+        assert_eq!(view.wanted(50), 30..80);
+        assert_eq!(view.wanted(95), 70..100);
     }
 
     #[test]
-    fn blocks_cover_the_rendered_rows() {
+    fn the_table_takes_whole_rows_of_its_share_of_the_window() {
+        // 70% of 800 px less the header: 11 rows of 44 px.
+        assert_eq!(
+            Viewport::for_window(1_000, 44.0, 800.0).viewport_px,
+            11.0 * 44.0
+        );
+        // Never fewer than 5 rows, never more rows than there are (at least one).
+        assert_eq!(
+            Viewport::for_window(1_000, 44.0, 100.0).viewport_px,
+            5.0 * 44.0
+        );
+        assert_eq!(Viewport::for_window(3, 44.0, 800.0).viewport_px, 3.0 * 44.0);
+        assert_eq!(Viewport::for_window(0, 44.0, 800.0).viewport_px, 44.0);
+    }
+
+    #[test]
+    fn blocks_cover_the_rows_shown() {
         assert_eq!(blocks(&(0..15)), 0..1);
         assert_eq!(blocks(&(45..65)), 0..2);
         assert_eq!(blocks(&(50..100)), 1..2);

@@ -127,7 +127,7 @@ pub fn App() -> impl IntoView {
 /// The app once storage is open: provides the catalogue and follows the route.
 #[component]
 fn Ready(repository: BookRepository, cleared: RwSignal<u32>) -> impl IntoView {
-    let catalogue = Catalogue::new(repository);
+    let catalogue = Catalogue::new(repository, expect_context::<Notices>());
     provide_context(catalogue);
     // The store was cleared and opened again: every view reads it afresh.
     Effect::watch(

@@ -13,10 +13,10 @@ pub fn BookPage(id: BookId) -> impl IntoView {
     let book = LocalResource::new(move || {
         catalogue.track();
         let repository = catalogue.repository();
-        async move { Some(repository?.get(id).await) }
+        async move { repository?.get(id).await }
     });
     let content = move || {
-        match book.get().flatten() {
+        match book.get() {
             None => view! { <p class="muted">"Loading…"</p> }.into_any(),
             Some(Err(error)) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
             Some(Ok(None)) => view! {

@@ -1,13 +1,17 @@
-//! The handles components share through context: the catalogue (repository and change counter).
+//! The handles components share through context: the catalogue (repository, change counter,
+//! commands) and what the table shows (sort, filter, search text).
 
 use leptos::prelude::*;
 
+use super::commands::Command;
+use super::notices::Notices;
 use crate::book::Book;
 use crate::query::{Filter, Sort};
-use crate::store::BookRepository;
+use crate::store::{BookRepository, StoreError};
 use crate::tabs::{TabMessage, Tabs};
 
-/// The catalogue as components see it: the repository, and a counter that says "the books changed".
+/// The catalogue as components see it: the repository to read from, the commands that change
+/// it (`commands.rs`), and a counter that says "the books changed".
 ///
 /// `Copy`, so closures capture it freely; views that read [`Catalogue::track`] refresh after writes.
 #[derive(Clone, Copy)]
@@ -15,26 +19,34 @@ pub struct Catalogue {
     repository: StoredValue<BookRepository, LocalStorage>,
     changes: RwSignal<u64>,
     tabs: StoredValue<Option<Tabs>, LocalStorage>,
+    pub(super) notices: Notices,
+    /// Puts a deleted book back (Undo): one command for the page, since an Undo outlives the
+    /// table that offered it. Set once, just after the catalogue is made.
+    pub(super) undo: StoredValue<Option<Command<Book, Book>>>,
 }
 
 impl Catalogue {
     /// A handle over an open repository, joined to the other open tabs of the app.
-    pub fn new(repository: BookRepository) -> Self {
+    pub fn new(repository: BookRepository, notices: Notices) -> Self {
         let catalogue = Self {
             repository: StoredValue::new_local(repository),
             changes: RwSignal::new(0),
             tabs: StoredValue::new_local(None),
+            notices,
+            undo: StoredValue::new(None),
         };
         let tabs = Tabs::join(move |message| match message {
             TabMessage::Changed => catalogue.changed_elsewhere(),
         });
         catalogue.tabs.set_value(tabs);
+        catalogue.undo.set_value(Some(catalogue.restore()));
         catalogue
     }
 
-    /// The repository, or `None` once the page that owned it is gone.
-    pub fn repository(&self) -> Option<BookRepository> {
-        self.repository.try_get_value()
+    /// The repository to read from; [`StoreError::Closed`] once the page that owned it is gone.
+    /// Writes go through the commands, never through this.
+    pub fn repository(&self) -> Result<BookRepository, StoreError> {
+        self.repository.try_get_value().ok_or(StoreError::Closed)
     }
 
     /// Subscribes the calling view to changes; returns the change count.
@@ -55,7 +67,7 @@ impl Catalogue {
     /// The books changed under this page (another tab wrote, or the browser cleared the store):
     /// read everything again, search index included, keeping this tab's place.
     pub fn changed_elsewhere(&self) {
-        if let Some(repository) = self.repository() {
+        if let Ok(repository) = self.repository() {
             repository.forget_search_index();
         }
         self.changes.try_update(|count| *count += 1);

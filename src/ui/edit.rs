@@ -3,8 +3,8 @@
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
+use super::commands::{on_outcome, Errors};
 use super::context::Catalogue;
 use super::fields::{BookFields, FieldValues};
 use super::notices::Notices;
@@ -36,10 +36,11 @@ pub fn EditDialog(book: Book, on_close: Callback<()>) -> impl IntoView {
     let values = FieldValues::new(&book.to_new());
     let dialog_ref = NodeRef::<html::Dialog>::new();
     let title_ref = NodeRef::<html::Input>::new();
-    let saving = RwSignal::new(false);
+    let save = catalogue.update(Errors::Caller);
+    let saving = save.pending();
     // A save that failed while the dialog stays open is said inside it: a modal dialog makes the
     // rest of the page inert, so a notice there could be neither read out nor dismissed.
-    let problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<StoreError>);
     let heading = format!("Edit {}", book.title);
 
     Effect::new(move |_| {
@@ -57,6 +58,18 @@ pub fn EditDialog(book: Book, on_close: Callback<()>) -> impl IntoView {
             dialog.close();
         }
     };
+    on_outcome(save, move |saved| match saved {
+        Ok(_) => close(),
+        Err(StoreError::Invalid(error)) => values.errors.set(vec![error]),
+        // Deleted meanwhile (here or in another tab): said behind the dialog, which closes.
+        Err(error @ StoreError::NotFound(_)) => {
+            notices.error(error);
+            close();
+        }
+        Err(error) => {
+            problem.try_set(Some(error));
+        }
+    });
 
     let id = book.id;
     let submit = move |ev: SubmitEvent| {
@@ -79,29 +92,8 @@ pub fn EditDialog(book: Book, on_close: Callback<()>) -> impl IntoView {
             close();
             return;
         }
-        let Some(repository) = catalogue.repository() else {
-            return;
-        };
-        saving.set(true);
         problem.set(None);
-        spawn_local(async move {
-            match repository.update(id, patch).await {
-                Ok(_) => {
-                    catalogue.changed();
-                    close();
-                }
-                Err(StoreError::Invalid(error)) => values.errors.set(vec![error]),
-                Err(error @ StoreError::NotFound(_)) => {
-                    notices.error(error.to_string());
-                    catalogue.changed();
-                    close();
-                }
-                Err(error) => {
-                    problem.try_set(Some(error.to_string()));
-                }
-            }
-            saving.try_set(false);
-        });
+        save.dispatch_local((id, patch));
     };
 
     view! {
@@ -109,7 +101,7 @@ pub fn EditDialog(book: Book, on_close: Callback<()>) -> impl IntoView {
             <form novalidate on:submit=submit>
                 <h2 id="edit-heading">{heading}</h2>
                 <BookFields values prefix="edit" title_ref details=true />
-                {move || problem.get().map(|text| view! { <p class="notice notice-error" role="alert">{text}</p> })}
+                {move || problem.get().map(|error| view! { <p class="notice notice-error" role="alert">{error.to_string()}</p> })}
                 <div class="dialog-actions">
                     <button type="submit" class="primary">"Save"</button>
                     <button type="button" on:click=move |_| close()>"Cancel"</button>

@@ -3,11 +3,10 @@
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
+use super::commands::{on_outcome, Errors};
 use super::context::{Catalogue, CatalogueQuery};
 use super::fields::{BookFields, FieldValues};
-use super::notices::Notices;
 use crate::book::NewBook;
 use crate::store::StoreError;
 
@@ -15,16 +14,23 @@ use crate::store::StoreError;
 #[component]
 pub fn AddBookForm() -> impl IntoView {
     let catalogue = expect_context::<Catalogue>();
-    let notices = expect_context::<Notices>();
     let query = expect_context::<CatalogueQuery>();
     let values = FieldValues::new(&NewBook::default());
     let title_ref = NodeRef::<html::Input>::new();
-    let saving = RwSignal::new(false);
-    let focus_title = move || {
-        if let Some(input) = title_ref.get_untracked() {
-            let _ = input.focus();
+    let create = catalogue.create(Errors::Notice);
+    let saving = create.pending();
+    on_outcome(create, move |created| match created {
+        Ok(book) => {
+            values.clear();
+            query.added.try_set(Some(book));
+            if let Some(input) = title_ref.get_untracked() {
+                let _ = input.focus();
+            }
         }
-    };
+        Err(StoreError::Invalid(error)) => values.errors.set(vec![error]),
+        // Said in the notice area by the command.
+        Err(_) => {}
+    });
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -37,23 +43,7 @@ pub fn AddBookForm() -> impl IntoView {
             values.errors.set(problems);
             return;
         }
-        let Some(repository) = catalogue.repository() else {
-            return;
-        };
-        saving.set(true);
-        spawn_local(async move {
-            match repository.create(book).await {
-                Ok(book) => {
-                    values.clear();
-                    catalogue.changed();
-                    query.added.try_set(Some(book));
-                    focus_title();
-                }
-                Err(StoreError::Invalid(error)) => values.errors.set(vec![error]),
-                Err(error) => notices.error(error.to_string()),
-            }
-            saving.try_set(false);
-        });
+        create.dispatch_local(book);
     };
 
     view! {

@@ -1,9 +1,12 @@
 //! The interface: Leptos components, one file per visible part, and the small hash router.
-//! Nothing here touches IndexedDB: components ask the repository through [`context::Catalogue`].
+//! Nothing here touches IndexedDB: components read through [`context::Catalogue`] and change the
+//! catalogue only through its commands (`commands.rs`).
 
 mod app;
 mod book_page;
+mod breather;
 mod bulk;
+mod commands;
 pub mod context;
 mod crash;
 mod edit;
@@ -12,7 +15,6 @@ mod files;
 mod form;
 pub mod notices;
 mod router;
-mod rows;
 mod status;
 mod table;
 mod toolbar;

@@ -45,9 +45,9 @@ impl Default for Notices {
 }
 
 impl Notices {
-    /// Shows an error until the person dismisses it.
-    pub fn error(&self, text: impl Into<String>) {
-        self.push(NoticeKind::Error, text.into(), None);
+    /// Shows an error (or a message about one) until the person dismisses it.
+    pub fn error(&self, error: impl std::fmt::Display) {
+        self.push(NoticeKind::Error, error.to_string(), None);
     }
 
     /// Shows a confirmation for a few seconds; with `undo`, offers an "Undo" button that runs it.

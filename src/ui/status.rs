@@ -3,7 +3,6 @@
 //! something worth keeping, and can be asked for again with a button.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::context::Catalogue;
 use crate::size::size_label;
@@ -30,10 +29,11 @@ fn describe(status: &StorageStatus) -> String {
 #[component]
 pub fn StorageInfo() -> impl IntoView {
     let catalogue = expect_context::<Catalogue>();
-    let asked = StoredValue::new(false);
-    let refresh = RwSignal::new(0u32);
+    // Asks the browser to keep the books; the status is read again once it answers.
+    let keep = Action::new_local(|_: &()| request_persistence());
+    let (answered, asking) = (keep.version(), keep.pending());
     let status = LocalResource::new(move || {
-        refresh.track();
+        answered.track();
         catalogue.track();
         storage_status()
     });
@@ -41,29 +41,18 @@ pub fn StorageInfo() -> impl IntoView {
     // After the first change of this visit, ask once (quietly) to keep the books.
     Effect::new(move |previous: Option<u64>| {
         let changes = catalogue.track();
-        if previous.is_some_and(|before| before != changes) && !asked.get_value() {
-            asked.set_value(true);
-            spawn_local(async move {
-                request_persistence().await;
-                refresh.try_update(|n| *n += 1);
-            });
+        let asked = answered.get_untracked() > 0 || asking.get_untracked();
+        if previous.is_some_and(|before| before != changes) && !asked {
+            keep.dispatch_local(());
         }
         changes
     });
-
-    let keep = move |_| {
-        asked.set_value(true);
-        spawn_local(async move {
-            request_persistence().await;
-            refresh.try_update(|n| *n += 1);
-        });
-    };
 
     view! {
         <footer class="storage" aria-label="Storage">
             {move || status.get().flatten().map(|status| {
                 let ask = (!status.persistent).then(|| view! {
-                    <button type="button" class="quiet" on:click=keep>"Keep my books on this device"</button>
+                    <button type="button" class="quiet" on:click=move |_| { keep.dispatch_local(()); }>"Keep my books on this device"</button>
                 });
                 view! {
                     <p id="storage-status">{describe(&status)}</p>

@@ -36,8 +36,8 @@ pub fn Toolbar() -> impl IntoView {
         async move {
             TimeoutFuture::new(GENRES_AFTER_MILLIS).await;
             match repository {
-                Some(repository) => repository.genres().await.unwrap_or_default(),
-                None => Vec::new(),
+                Ok(repository) => repository.genres().await.unwrap_or_default(),
+                Err(_) => Vec::new(),
             }
         }
     });

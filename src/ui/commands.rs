@@ -1,0 +1,248 @@
+//! The commands: every change a person makes to the catalogue goes through one of these. Each is
+//! a Leptos `Action` (`pending()` while it runs, `value()` once it ends) made by the catalogue
+//! handle, and owns, once, what every write needs: the repository (a missing one is an error,
+//! never a silent no-op), "the books changed" here and in the other tabs, the notice of what was
+//! done (with Undo after a delete), and the error notice unless the component that asked says
+//! the error itself.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::breather::{free_in_slices, Breather};
+use super::context::Catalogue;
+use crate::book::{sample_books, Book, BookId, BookPatch, NewBook};
+use crate::query::count_label;
+use crate::sample::sample_catalogue;
+use crate::store::{BookRepository, StoreError};
+use crate::transfer::{Existing, ImportPlan};
+
+/// What a command ends with.
+pub type Outcome<T> = Result<T, StoreError>;
+/// A command: asked with `dispatch_local(input)`; its `pending()` and `value()` are its state.
+pub type Command<I, T> = Action<I, Outcome<T>>;
+
+/// Books per transaction when generating (each batch is all or nothing).
+const GENERATED_BATCH: usize = 100_000;
+
+/// Where a failed command's error is said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Errors {
+    /// In the notice area.
+    Notice,
+    /// By the component that asked, beside what it concerns (a modal dialog makes the rest of
+    /// the page inert; an import's panel shows its own). The command says nothing.
+    Caller,
+}
+
+/// A value handed to a command whole: the command takes it, so that nothing large is copied
+/// (an import's plan holds up to a million books).
+pub struct Handoff<T>(Rc<RefCell<Option<T>>>);
+
+impl<T> Handoff<T> {
+    /// Hands `value` over.
+    pub fn new(value: T) -> Self {
+        Self(Rc::new(RefCell::new(Some(value))))
+    }
+
+    fn take(&self) -> Option<T> {
+        self.0.borrow_mut().take()
+    }
+}
+
+impl<T> Clone for Handoff<T> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+/// An import the person confirmed: the checked plan, what the store already had, and whether
+/// the books that look like duplicates go in too.
+pub struct ImportRequest {
+    /// The plan the preview showed.
+    pub plan: ImportPlan,
+    /// What the store held when the plan was made.
+    pub existing: Existing,
+    /// "Import them too".
+    pub include_duplicates: bool,
+}
+
+/// Which sample books to add.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Samples {
+    /// The few classics offered in an empty catalogue.
+    Classics,
+    /// This many generated books (the developer tool), in batches with progress.
+    Generated(usize),
+}
+
+/// Runs `react` with each outcome of `command` as it comes in (never with one from before).
+pub fn on_outcome<I: 'static, T: Clone + 'static>(
+    command: Command<I, T>,
+    react: impl Fn(Outcome<T>) + 'static,
+) {
+    let value = command.value();
+    Effect::watch(
+        move || value.get(),
+        move |outcome, _, _| {
+            if let Some(outcome) = outcome {
+                react(outcome.clone());
+            }
+        },
+        false,
+    );
+}
+
+impl Catalogue {
+    /// A command that runs `write` on the repository, then says the books changed (also when a
+    /// book was not found: it went elsewhere, and the views must read again) and shows the error,
+    /// if any, as `errors` says. A field's error ([`StoreError::Invalid`]) is always the caller's.
+    fn command<I, T, Fu>(
+        self,
+        errors: Errors,
+        write: impl Fn(BookRepository, I) -> Fu + 'static,
+    ) -> Command<I, T>
+    where
+        I: Clone + 'static,
+        T: 'static,
+        Fu: Future<Output = Outcome<T>> + 'static,
+    {
+        Action::new_local(move |input: &I| {
+            let started = self
+                .repository()
+                .map(|repository| write(repository, input.clone()));
+            async move {
+                let outcome = match started {
+                    Ok(written) => written.await,
+                    Err(error) => Err(error),
+                };
+                match &outcome {
+                    Ok(_) | Err(StoreError::NotFound(_)) => self.changed(),
+                    Err(_) => {}
+                }
+                match &outcome {
+                    Err(StoreError::Invalid(_)) => {}
+                    Err(error) if errors == Errors::Notice => self.notices.error(error),
+                    _ => {}
+                }
+                outcome
+            }
+        })
+    }
+
+    /// Adds a book; its answer is the book with its id.
+    pub fn create(&self, errors: Errors) -> Command<NewBook, Book> {
+        self.command(errors, |repository, book| async move {
+            repository.create(book).await
+        })
+    }
+
+    /// Changes the fields a patch names; its answer is the book as stored.
+    pub fn update(&self, errors: Errors) -> Command<(BookId, BookPatch), Book> {
+        self.command(errors, |repository, (id, patch)| async move {
+            repository.update(id, patch).await
+        })
+    }
+
+    /// Deletes a book and says so, with Undo (which puts it back with its own id).
+    pub fn delete(&self) -> Command<BookId, Book> {
+        let catalogue = *self;
+        self.command(Errors::Notice, move |repository, id| async move {
+            let deleted = repository.delete(id).await?;
+            let book = deleted.clone();
+            let undo = Callback::new(move |()| catalogue.undo_delete(book.clone()));
+            let text = format!("Deleted “{}”.", deleted.title);
+            catalogue.notices.info(text, Some(undo));
+            Ok(deleted)
+        })
+    }
+
+    /// Puts a deleted book back with its own id and uid, and says so.
+    pub fn restore(&self) -> Command<Book, Book> {
+        let notices = self.notices;
+        self.command(Errors::Notice, move |repository, book| async move {
+            let restored = repository.restore(book).await?;
+            notices.info(format!("Restored “{}”.", restored.title), None);
+            Ok(restored)
+        })
+    }
+
+    /// Undo for a delete: the page's restore command, if the catalogue is still open.
+    fn undo_delete(&self, book: Book) {
+        if let Some(Some(restore)) = self.undo.try_get_value() {
+            restore.dispatch_local(book);
+        }
+    }
+
+    /// Writes a confirmed import in one transaction, reporting (done, total) as it goes; its
+    /// answer is how many books were stored.
+    pub fn import(
+        &self,
+        errors: Errors,
+        progress: Callback<(u64, u64)>,
+    ) -> Command<Handoff<ImportRequest>, usize> {
+        let notices = self.notices;
+        self.command(
+            errors,
+            move |repository, request: Handoff<ImportRequest>| async move {
+                let Some(request) = request.take() else {
+                    return Ok(0);
+                };
+                let (with_ids, new) = request
+                    .plan
+                    .into_batch(request.include_duplicates, &request.existing);
+                let report = |done: usize, total: usize| progress.run((done as u64, total as u64));
+                let stored = repository
+                    .write_many_with_progress(with_ids, new, report)
+                    .await?;
+                let count = stored.len();
+                notices.info(format!("Imported {}.", count_label(count as u64)), None);
+                // A million books freed at once would block the page for a moment of its own.
+                spawn_local(async move { free_in_slices(stored, &mut Breather::new()).await });
+                Ok(count)
+            },
+        )
+    }
+
+    /// Adds sample books, reporting (done, total) as it goes; its answer is how many were added.
+    pub fn generate(&self, progress: Callback<(u64, u64)>) -> Command<Samples, usize> {
+        let catalogue = *self;
+        self.command(Errors::Notice, move |repository, samples| async move {
+            let wanted = match samples {
+                Samples::Classics => {
+                    return Ok(repository.create_many(sample_books()).await?.len())
+                }
+                Samples::Generated(wanted) => wanted,
+            };
+            let seed = js_sys::Date::now() as u64;
+            let mut done = 0;
+            let mut failed = None;
+            while done < wanted {
+                let batch = sample_catalogue(
+                    GENERATED_BATCH.min(wanted - done),
+                    seed.wrapping_add(done as u64),
+                );
+                let before = done;
+                let report = |batch_done: usize, _| {
+                    progress.run(((before + batch_done) as u64, wanted as u64));
+                };
+                match repository.create_many_with_progress(batch, report).await {
+                    Ok(books) => done += books.len(),
+                    Err(error) => {
+                        failed = Some(error);
+                        break;
+                    }
+                }
+                catalogue.changed();
+            }
+            if done > 0 {
+                let text = format!("Added {done} sample books.");
+                catalogue.notices.info(text, None);
+            }
+            failed.map_or(Ok(done), Err)
+        })
+    }
+}

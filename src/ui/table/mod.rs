@@ -1,0 +1,157 @@
+//! The catalogue table, virtualized: only the rows on screen are in the DOM; rows come from the
+//! repository a block at a time (by index and key range, or by id for a search result), and the
+//! scrollbar stands for the whole result, however long. What to read is decided in plain Rust
+//! (`crate::blocks`, `crate::viewport`); this draws.
+
+mod reveal;
+mod row;
+mod state;
+
+use leptos::prelude::*;
+
+use super::commands::Samples;
+use super::context::{Catalogue, CatalogueQuery};
+use super::edit::EditDialog;
+use super::notices::Notices;
+use crate::blocks::Rows;
+use crate::book::Book;
+use crate::viewport::Viewport;
+use reveal::follow_added;
+use row::{BookRow, HeaderRow};
+use state::{TableState, ROW_PX};
+
+fn mark_first_rows() {
+    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
+        let _ = performance.mark("bookshelf:first-rows");
+    }
+}
+
+/// What the table area shows; the table itself is built once and only its numbers change, so a
+/// write (here or in another tab) never resets the scroll position.
+#[derive(Clone, Copy, PartialEq)]
+enum Shown {
+    Loading,
+    Failed,
+    Empty,
+    NoMatches,
+    Table,
+}
+
+/// The table, its empty states, and the edit dialog.
+#[component]
+pub fn BookTable() -> impl IntoView {
+    let catalogue = expect_context::<Catalogue>();
+    let notices = expect_context::<Notices>();
+    let query = expect_context::<CatalogueQuery>();
+    let table = TableState::new(catalogue, notices, query);
+    let just_added = follow_added(table, catalogue, notices, query);
+    let editing = RwSignal::new(None::<Book>);
+    let delete = catalogue.delete();
+    let samples = catalogue.generate(Callback::new(|_| {}));
+    let marked = StoredValue::new(false);
+
+    let visible_rows = move || {
+        table.arrived.track();
+        let rows = table
+            .current()
+            .map(|set| table.shown(&set))
+            .unwrap_or_default();
+        if !marked.get_value() && rows.iter().any(|(_, book)| book.is_some()) {
+            marked.set_value(true);
+            mark_first_rows();
+        }
+        rows
+    };
+    let on_edit = Callback::new(move |book| editing.set(Some(book)));
+    let on_delete = Callback::new(move |id| {
+        delete.dispatch_local(id);
+    });
+    let row_view = move |(position, book): (u64, Option<Book>)| {
+        view! { <BookRow position book just_added on_edit on_delete /> }
+    };
+
+    let shown = Memo::new(move |_| match table.result.get() {
+        None => Shown::Loading,
+        Some(Err(_)) => Shown::Failed,
+        Some(Ok(_)) => match table.current() {
+            Some(set) if set.total == Some(0) => Shown::Empty,
+            Some(set) if matches!(set.rows, Rows::Matches(_)) && table.rows(&set) == 0 => {
+                Shown::NoMatches
+            }
+            Some(_) => Shown::Table,
+            None => Shown::Loading,
+        },
+    });
+    let failure = move || match table.result.get() {
+        Some(Err(error)) => error.to_string(),
+        _ => String::new(),
+    };
+    let measure = move |pick: fn(&Viewport) -> f64| {
+        move || {
+            table.arrived.track();
+            let px = table
+                .current()
+                .map_or(0.0, |set| pick(&table.viewport(&set)));
+            format!("{px}px")
+        }
+    };
+    let row_count = move || {
+        table.arrived.track();
+        table.current().map_or(1, |set| table.rows(&set) + 1)
+    };
+    let count = move || {
+        table.arrived.track();
+        table
+            .current()
+            .map(|set| set.count_text())
+            .unwrap_or_default()
+    };
+
+    let area = move || {
+        match shown.get() {
+        Shown::Loading => view! { <p class="muted">"Loading your books…"</p> }.into_any(),
+        Shown::Failed => view! { <p role="alert">{failure}</p> }.into_any(),
+        Shown::Empty => view! {
+            <div class="empty">
+                <p>"No books yet. Add one above, or start with a few classics."</p>
+                <button type="button" on:click=move |_| { samples.dispatch_local(Samples::Classics); }>
+                    "Add sample books"
+                </button>
+            </div>
+        }
+        .into_any(),
+        Shown::NoMatches => view! { <p class="empty">"No books match your search."</p> }.into_any(),
+        Shown::Table => view! {
+            <div
+                class="scroller"
+                node_ref=table.scroller
+                tabindex="0"
+                role="region"
+                aria-label="Books, scrollable"
+                // Borders are inside the height (border-box): the client area is header + rows.
+                style:height=measure(|view| view.viewport_px + ROW_PX + 3.0)
+                on:scroll=move |_| table.scrolled()
+            >
+                <div class="spacer" style:height=measure(|view| view.scroll_height() + ROW_PX)>
+                    <table aria-rowcount=row_count>
+                        <caption class="visually-hidden">"Your books"</caption>
+                        <thead><HeaderRow query /></thead>
+                        <tbody>
+                            <For each=visible_rows key=|row| row.clone() children=row_view />
+                        </tbody>
+                    </table>
+                </div>
+            </div>
+        }
+        .into_any(),
+    }
+    };
+
+    view! {
+        <p id="book-count" class="count" role="status">{count}</p>
+        <div class="table-area">{area}</div>
+        {move || editing.get().map(|book| view! {
+            <EditDialog book on_close=Callback::new(move |()| editing.set(None)) />
+        })}
+    }
+}

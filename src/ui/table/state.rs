@@ -1,0 +1,235 @@
+//! The table's reactive state, shared by its parts: the current result and count, the blocks of
+//! rows read so far (the plain-Rust [`Blocks`] decides what to read), and the scroll place. It
+//! runs the reads the blocks ask for; it draws nothing.
+
+use std::sync::Arc;
+
+use gloo_events::EventListener;
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::blocks::{BlockRead, Blocks, Read, ResultSet, Rows};
+use crate::book::Book;
+use crate::store::{BookRepository, StoreError};
+use crate::ui::context::{Catalogue, CatalogueQuery};
+use crate::ui::notices::Notices;
+use crate::viewport::Viewport;
+
+/// A row's height in pixels; the stylesheet gives rows exactly this height (`--row`).
+pub const ROW_PX: f64 = 44.0;
+
+fn window_height() -> f64 {
+    web_sys::window()
+        .and_then(|window| window.inner_height().ok())
+        .and_then(|height| height.as_f64())
+        .unwrap_or(800.0)
+}
+
+/// The table's state; `Copy`, so every closure of the table can hold it.
+#[derive(Clone, Copy)]
+pub struct TableState {
+    catalogue: Catalogue,
+    notices: Notices,
+    blocks: StoredValue<Blocks, LocalStorage>,
+    /// Goes up each time a block arrives.
+    pub arrived: RwSignal<u64>,
+    /// The first row the scroll place asks for (kept within the rows by [`Viewport::shown`]).
+    pub first_row: RwSignal<u64>,
+    window_px: RwSignal<f64>,
+    /// The scrolling box, once drawn.
+    pub scroller: NodeRef<html::Div>,
+    /// The rows of the current sort and search (ids for a search), read after every change.
+    pub result: LocalResource<Result<ResultSet, StoreError>>,
+    /// The count, tagged with the change it was read at, so that it only ever joins its own
+    /// result.
+    total: LocalResource<Option<(u64, u64)>>,
+    /// True once the first rows are in (the count waits for them).
+    first_rows_in: RwSignal<bool>,
+}
+
+impl TableState {
+    /// The state of a new table, reading the catalogue as `query` says.
+    pub fn new(catalogue: Catalogue, notices: Notices, query: CatalogueQuery) -> Self {
+        let window_px = RwSignal::new(window_height());
+        if let Some(window) = web_sys::window() {
+            let resize = EventListener::new(&window, "resize", move |_| {
+                window_px.try_set(window_height());
+            });
+            // Dropped (and so removed) when the table goes away.
+            StoredValue::new_local(resize);
+        }
+        let blocks = StoredValue::new_local(Blocks::default());
+        // Counting walks every record, and IndexedDB would make the first page wait behind it:
+        // it starts once the first rows are in.
+        let first_rows_in = RwSignal::new(false);
+        let total = LocalResource::new(move || {
+            let changes = catalogue.track();
+            let ready = first_rows_in.get();
+            let repository = catalogue.repository();
+            async move {
+                if !ready {
+                    return None;
+                }
+                Some((changes, repository.ok()?.count().await.ok()?))
+            }
+        });
+        let result = LocalResource::new(move || {
+            let changes = catalogue.track();
+            let sort = query.sort.get();
+            let filter = query.filter.get();
+            let repository = catalogue.repository();
+            let (generation, question) = blocks
+                .try_update_value(|blocks| blocks.ask(sort, &filter))
+                .unwrap_or_default();
+            async move {
+                let rows = match filter.is_empty() {
+                    true => Rows::All,
+                    false => Rows::Matches(Arc::new(repository?.matching(&filter, sort).await?)),
+                };
+                Ok(ResultSet {
+                    generation,
+                    question,
+                    changes,
+                    sort,
+                    rows,
+                    total: None,
+                    estimate: None,
+                })
+            }
+        });
+        let state = Self {
+            catalogue,
+            notices,
+            blocks,
+            arrived: RwSignal::new(0),
+            first_row: RwSignal::new(0),
+            window_px,
+            scroller: NodeRef::new(),
+            result,
+            total,
+            first_rows_in,
+        };
+        // A new sort or search starts at the top; a change to the books keeps the place.
+        Effect::new(move |previous: Option<()>| {
+            query.sort.track();
+            query.filter.track();
+            if previous.is_some() {
+                state.first_row.set(0);
+                if let Some(element) = state.scroller.get_untracked() {
+                    element.set_scroll_top(0);
+                }
+            }
+        });
+        // Read the blocks around the screen whenever the result or the place changes.
+        Effect::new(move |_| {
+            state.arrived.track();
+            if let Some(set) = state.current() {
+                state.read_around(&set);
+            }
+        });
+        // A search that matches nothing reads no rows: its count may start at once.
+        Effect::new(move |_| {
+            if state.current().is_some_and(|set| set.found_nothing()) {
+                state.first_rows_are_in();
+            }
+        });
+        state
+    }
+
+    /// The current result with the count read at its change (and the latest count as an
+    /// estimate); `None` while it is read or if reading it failed.
+    pub fn current(&self) -> Option<ResultSet> {
+        let mut set = self.result.get()?.ok()?;
+        let counted = self.total.get().flatten();
+        set.total = counted
+            .filter(|(changes, _)| *changes == set.changes)
+            .map(|(_, total)| total);
+        set.estimate = counted.map(|(_, total)| total);
+        Some(set)
+    }
+
+    /// How many rows `set` has (a first guess until the count is in).
+    pub fn rows(&self, set: &ResultSet) -> u64 {
+        self.blocks.with_value(|blocks| blocks.len(set))
+    }
+
+    /// The scroll geometry of `set` in the window as it is now.
+    pub fn viewport(&self, set: &ResultSet) -> Viewport {
+        Viewport::for_window(self.rows(set), ROW_PX, self.window_px.get())
+    }
+
+    /// The rows on screen, each with its book if read (for this question), for drawing.
+    pub fn shown(&self, set: &ResultSet) -> Vec<(u64, Option<Book>)> {
+        let shown = self.viewport(set).shown(self.first_row.get());
+        self.blocks.with_value(|blocks| blocks.rows(set, shown))
+    }
+
+    /// Starts reading the blocks around the screen that are not at hand yet.
+    fn read_around(&self, set: &ResultSet) {
+        let wanted = self.viewport(set).wanted(self.first_row.get());
+        let reads = self
+            .blocks
+            .try_update_value(|blocks| blocks.reads(set, wanted))
+            .unwrap_or_default();
+        for read in reads {
+            self.read(read);
+        }
+    }
+
+    fn read(self, read: BlockRead) {
+        let repository = self.catalogue.repository();
+        spawn_local(async move {
+            let books = match repository {
+                Ok(repository) => read_block(&repository, &read.read).await,
+                Err(error) => Err(error),
+            };
+            match books {
+                Ok(books) => {
+                    self.blocks
+                        .try_update_value(|blocks| blocks.arrived(read, books));
+                    self.arrived.try_update(|count| *count += 1);
+                    self.first_rows_are_in();
+                }
+                Err(error) => {
+                    self.blocks.try_update_value(|blocks| blocks.failed(&read));
+                    self.notices.error(error);
+                }
+            }
+        });
+    }
+
+    fn first_rows_are_in(&self) {
+        if self.first_rows_in.try_get_untracked() == Some(false) {
+            self.first_rows_in.try_set(true);
+        }
+    }
+
+    /// Puts `first` at the top of the screen, scrolling the box there.
+    pub fn scroll_to(&self, set: &ResultSet, first: u64) {
+        self.first_row.set(first);
+        if let Some(element) = self.scroller.get_untracked() {
+            element.set_scroll_top(self.viewport(set).scroll_top_for(first) as i32);
+        }
+    }
+
+    /// Follows the box's scroll position.
+    pub fn scrolled(&self) {
+        let (Some(element), Some(set)) = (self.scroller.get_untracked(), self.current()) else {
+            return;
+        };
+        let row = self
+            .viewport(&set)
+            .first_row(f64::from(element.scroll_top()));
+        if row != self.first_row.get_untracked() {
+            self.first_row.set(row);
+        }
+    }
+}
+
+async fn read_block(repository: &BookRepository, read: &Read) -> Result<Vec<Book>, StoreError> {
+    match read {
+        Read::Page { sort, start, limit } => repository.page(*sort, start.clone(), *limit).await,
+        Read::Ids(ids) => repository.get_many(ids).await,
+    }
+}
