@@ -12,7 +12,7 @@ use super::context::{Catalogue, CatalogueQuery};
 use super::form::AddBookForm;
 use super::notices::{NoticeList, Notices};
 use super::router::use_route;
-use super::status::StorageInfo;
+use super::footer::StorageFooter;
 use super::table::BookTable;
 use super::toolbar::Toolbar;
 use super::transfer::Transfer;
@@ -42,13 +42,17 @@ fn reload() {
 
 /// Where opening the catalogue stands.
 #[derive(Clone)]
-enum Storage {
+enum Phase {
     Opening,
-    Blocked(String),
+    /// Other tabs hold an older version open; opening goes on when they let go.
+    Blocked(StoreError),
     Ready(BookRepository),
     /// A newer version of the app took over the database in another tab.
     Replaced,
-    Failed(String),
+    /// Opening failed: the page says why and stores nothing.
+    Failed(StoreError),
+    /// The browser cleared the store under the page, and opening it again failed.
+    ReopenFailed(StoreError),
 }
 
 /// The page below the static header of index.html.
@@ -63,23 +67,23 @@ pub fn App() -> impl IntoView {
             Callback::new(|()| crate::offline::apply_update()),
         );
     });
-    let storage = RwSignal::new_local(Storage::Opening);
+    let phase = RwSignal::new_local(Phase::Opening);
     // Counts the times the browser cleared the store under the page (it was opened again, empty).
     let cleared = RwSignal::new(0_u32);
     spawn_local(async move {
         let on_blocked = Rc::new(move |error: StoreError| {
-            storage.try_set(Storage::Blocked(error.to_string()));
+            phase.try_set(Phase::Blocked(error));
         });
         let on_lost = Rc::new(move |lost: Lost| match lost {
             Lost::NewerVersion => {
-                storage.try_set(Storage::Replaced);
+                phase.try_set(Phase::Replaced);
             }
             Lost::Reopened => {
                 notices.error(CLEARED);
                 cleared.try_update(|count| *count += 1);
             }
             Lost::ReopenFailed(error) => {
-                storage.try_set(Storage::Failed(format!("{CLEARED_FAILED} {error}")));
+                phase.try_set(Phase::ReopenFailed(error));
             }
         });
         let options = OpenOptions {
@@ -92,24 +96,28 @@ pub fn App() -> impl IntoView {
         let mut attempt = 0;
         let opened = loop {
             match BookRepository::open_with(DATABASE_NAME, options.clone()).await {
-                Ok(repository) => break Storage::Ready(repository),
+                Ok(repository) => break Phase::Ready(repository),
                 Err(_) if attempt + 1 < OPEN_ATTEMPTS => {
                     attempt += 1;
                     TimeoutFuture::new(OPEN_RETRY_MILLIS * attempt).await;
                 }
-                Err(error) => break Storage::Failed(error.to_string()),
+                Err(error) => break Phase::Failed(error),
             }
         };
-        storage.try_set(opened);
+        phase.try_set(opened);
     });
 
-    let main = move || match storage.get() {
-        Storage::Opening => view! { <p class="muted">"Opening your catalogue…"</p> }.into_any(),
-        Storage::Blocked(message) | Storage::Failed(message) => {
-            view! { <p role="alert" class="notice notice-error">{message}</p> }.into_any()
+    let main = move || match phase.get() {
+        Phase::Opening => view! { <p class="muted">"Opening your catalogue…"</p> }.into_any(),
+        Phase::Blocked(error) | Phase::Failed(error) => {
+            view! { <p role="alert" class="notice notice-error">{error.to_string()}</p> }.into_any()
         }
-        Storage::Ready(repository) => view! { <Ready repository cleared /> }.into_any(),
-        Storage::Replaced => view! {
+        Phase::ReopenFailed(error) => {
+            let text = format!("{CLEARED_FAILED} {error}");
+            view! { <p role="alert" class="notice notice-error">{text}</p> }.into_any()
+        }
+        Phase::Ready(repository) => view! { <Ready repository cleared /> }.into_any(),
+        Phase::Replaced => view! {
             <div role="alert" class="notice notice-error">
                 <p>{StoreError::ClosedElsewhere.to_string()}</p>
                 <button type="button" on:click=|_| reload()>"Reload"</button>
@@ -148,7 +156,7 @@ fn Ready(repository: BookRepository, cleared: RwSignal<u32>) -> impl IntoView {
             </section>
             <Transfer />
             <BulkGenerator />
-            <StorageInfo />
+            <StorageFooter />
         }
         .into_any(),
         Route::Book(id) => view! { <BookPage id /> }.into_any(),

@@ -12,8 +12,7 @@ pub fn BookPage(id: BookId) -> impl IntoView {
     let catalogue = expect_context::<Catalogue>();
     let book = LocalResource::new(move || {
         catalogue.track();
-        let repository = catalogue.repository();
-        async move { repository?.get(id).await }
+        async move { catalogue.book(id).await }
     });
     let content = move || {
         match book.get() {

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::commands::Command;
 use super::notices::Notices;
-use crate::book::Book;
+use crate::book::{Book, BookId};
 use crate::query::{Filter, Sort};
 use crate::store::{BookRepository, StoreError};
 use crate::tabs::{TabMessage, Tabs};
@@ -47,6 +47,16 @@ impl Catalogue {
     /// Writes go through the commands, never through this.
     pub fn repository(&self) -> Result<BookRepository, StoreError> {
         self.repository.try_get_value().ok_or(StoreError::Closed)
+    }
+
+    /// The book with this id, if there is one (for a book's page).
+    pub async fn book(&self, id: BookId) -> Result<Option<Book>, StoreError> {
+        self.repository()?.get(id).await
+    }
+
+    /// The genres, as (key, label), for the filter.
+    pub async fn genres(&self) -> Result<Vec<(String, String)>, StoreError> {
+        self.repository()?.genres().await
     }
 
     /// Subscribes the calling view to changes; returns the change count.

@@ -32,13 +32,9 @@ pub fn Toolbar() -> impl IntoView {
 
     let genres = LocalResource::new(move || {
         catalogue.track();
-        let repository = catalogue.repository();
         async move {
             TimeoutFuture::new(GENRES_AFTER_MILLIS).await;
-            match repository {
-                Ok(repository) => repository.genres().await.unwrap_or_default(),
-                Err(_) => Vec::new(),
-            }
+            catalogue.genres().await.unwrap_or_default()
         }
     });
     let on_genre = move |ev| {

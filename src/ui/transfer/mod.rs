@@ -97,6 +97,22 @@ impl From<StoreError> for TransferError {
     }
 }
 
+/// The Import control: a file input and what it takes.
+fn import_control(on_file: impl Fn(leptos::ev::Event) + 'static) -> impl IntoView {
+    let hint = format!(
+        "JSON or CSV from Bookshelf, or a Goodreads library export; up to {}. You will see what it \
+         holds before anything is added.",
+        size_label(MAX_IMPORT_BYTES as f64)
+    );
+    view! {
+        <div class="field">
+            <label for="import-file">"Import"</label>
+            <input id="import-file" type="file" aria-describedby="import-hint" on:change=on_file />
+            <p id="import-hint" class="muted">{hint}</p>
+        </div>
+    }
+}
+
 /// Import (with its preview and progress) and the two Export buttons.
 #[component]
 pub fn Transfer() -> impl IntoView {
@@ -214,22 +230,8 @@ pub fn Transfer() -> impl IntoView {
         });
     };
 
-    let body = move || {
-        match stage.get() {
-        Stage::Idle => view! {
-            <div class="field">
-                <label for="import-file">"Import"</label>
-                <input id="import-file" type="file" aria-describedby="import-hint" on:change=on_file />
-                <p id="import-hint" class="muted">
-                    {format!(
-                        "JSON or CSV from Bookshelf, or a Goodreads library export; up to {}. \
-                         You will see what it holds before anything is added.",
-                        size_label(MAX_IMPORT_BYTES as f64)
-                    )}
-                </p>
-            </div>
-        }
-        .into_any(),
+    let body = move || match stage.get() {
+        Stage::Idle => import_control(on_file).into_any(),
         Stage::Busy { label, done, total } => view! {
             <div class="progress">
                 <label for="transfer-progress">{label}</label>
@@ -238,7 +240,6 @@ pub fn Transfer() -> impl IntoView {
         }
         .into_any(),
         Stage::Preview(summary) => preview(summary, include_duplicates, confirm, cancel).into_any(),
-    }
     };
     let problem_text = move || problem.with(|problem| problem.as_ref().map(ToString::to_string));
 

@@ -27,7 +27,7 @@ fn describe(status: &StorageStatus) -> String {
 
 /// "Stored in this browser: 1.2 MB used…" and, when storage is not persistent, a way to ask.
 #[component]
-pub fn StorageInfo() -> impl IntoView {
+pub fn StorageFooter() -> impl IntoView {
     let catalogue = expect_context::<Catalogue>();
     // Asks the browser to keep the books; the status is read again once it answers.
     let keep = Action::new_local(|_: &()| request_persistence());
