@@ -14,9 +14,10 @@ use super::context::{Catalogue, CatalogueQuery};
 use super::edit::EditDialog;
 use super::notices::Notices;
 use super::rows::{Block, BlockCache, ResultSet, Rows};
-use crate::book::{sample_books, Book, BookId};
+use crate::book::{Book, BookId};
 use crate::query::{count_label, result_label, Direction, Filter, PageStart, Sort, SortField};
 use crate::route::Route;
+use crate::sample::sample_books;
 use crate::viewport::{blocks, Viewport, BLOCK_ROWS, MARGIN_ROWS};
 
 /// A row's height in pixels; the stylesheet gives rows exactly this height (`--row`).
