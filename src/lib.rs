@@ -17,6 +17,8 @@ pub mod transfer;
 pub mod viewport;
 
 #[cfg(target_arch = "wasm32")]
+pub mod browser;
+#[cfg(target_arch = "wasm32")]
 pub mod offline;
 pub mod store;
 #[cfg(target_arch = "wasm32")]
