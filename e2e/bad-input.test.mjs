@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {
   useApp, addForm, field, rowFor, readTable, bookRows, expectCount, expectRows, addBook,
-  fillAndSubmit, expectFieldError, staysTrue, waitFor, watchImageRequests,
+  fillAndSubmit, expectFieldError, staysTrue, waitFor, watchImageRequests, openEditDialog,
 } from './helpers.mjs';
 
 const appTest = useApp();
@@ -88,9 +88,7 @@ appTest('markup-looking text is stored and shown as literal text', async ({ page
 
 appTest('the edit dialog refuses an empty title and leaves the stored book unchanged', async ({ page, reload }) => {
   await addBook(page, SEED);
-  await page.getByRole('button', { name: `Edit ${SEED.title}`, exact: true }).click();
-  const dialog = page.getByRole('dialog');
-  await dialog.waitFor({ state: 'visible' });
+  const dialog = await openEditDialog(page, SEED.title);
   const title = field(dialog, 'Title');
   await title.fill('');
   await field(dialog, 'Author').fill('Changed Author');

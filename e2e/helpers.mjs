@@ -196,6 +196,20 @@ export async function waitForList(page) {
   await table(page).or(emptyState(page)).first().waitFor({ state: 'visible' });
 }
 
+/** Reloads `page` and waits for the list again. */
+export async function reloadList(page) {
+  await page.reload();
+  await waitForList(page);
+}
+
+/** Opens the edit dialog of the book titled `title`, waits until it shows, and returns it. */
+export async function openEditDialog(page, title) {
+  await page.getByRole('button', { name: `Edit ${title}`, exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor({ state: 'visible' });
+  return dialog;
+}
+
 /** Every record of the books store, read straight from IndexedDB in `page` (not through the app). */
 export function storedRecords(page) {
   return page.evaluate(() => new Promise((resolve, reject) => {
@@ -259,8 +273,7 @@ export async function openApp(browser, baseUrl, { hash = '' } = {}) {
     baseUrl,
     /** Reloads and waits for the list again. */
     async reload() {
-      await page.reload();
-      await waitForList(page);
+      await reloadList(page);
     },
     /** Goes to a route of the app (hash navigation, one history entry). */
     async go(routeHash) {

@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer as startServerOnce } from '../scripts/serve.mjs';
-import { DIST, launchBrowser, waitFor, addBook, expectCount, waitForList, TIMEOUT } from './helpers.mjs';
+import { DIST, launchBrowser, waitFor, addBook, expectCount, waitForList, reloadList, TIMEOUT } from './helpers.mjs';
 
 const BASE = '/tools/bookshelf/';
 let browser;
@@ -90,13 +90,11 @@ test('served under a sub-path, it keeps working with the server gone', { timeout
 
   await server.close();
   await context.setOffline(true);
-  await page.reload();
-  await waitForList(page);
+  await reloadList(page);
   await expectCount(page, '2 books');
 
   await addBook(page, { title: 'Written Offline', author: 'C. Nomad', genre: 'Travel' });
-  await page.reload();
-  await waitForList(page);
+  await reloadList(page);
   await expectCount(page, '3 books');
   await page.getByRole('link', { name: 'Written Offline' }).waitFor();
   assert.deepEqual(errors, []);
@@ -113,8 +111,7 @@ test('a second deploy is noticed and the page reloads into it', { timeout: 120_0
   const oldVersion = versionOf(dir);
   markDeploy(dir, '2');
 
-  await page.reload();
-  await waitForList(page);
+  await reloadList(page);
   const offer = page.getByRole('status').filter({ hasText: 'A new version of Bookshelf is ready' });
   await offer.waitFor({ timeout: 20_000 });
   await offer.getByRole('button', { name: 'Reload' }).click();
@@ -160,8 +157,7 @@ test('two deployments on one origin keep each other\'s offline copy', { timeout:
   await server.close();
   await context.setOffline(true);
   for (const [{ page }, mark] of [[current, null], [next, 'next']]) {
-    await page.reload();
-    await waitForList(page);
+    await reloadList(page);
     assert.equal(await deployMark(page), mark, 'each path opens its own deploy offline');
   }
   await addBook(current.page, { title: 'Two Deploys', author: 'E. Twin', genre: '' });
@@ -176,8 +172,7 @@ test('a new deploy is cached fresh from the server, whatever the HTTP cache hold
   const server = await startServer({ dir, basePath: BASE, cacheControl: 'public, max-age=3600' });
   const { context, page, errors } = await openControlled(server.url);
   markDeploy(dir, 'fresh');
-  await page.reload();
-  await waitForList(page);
+  await reloadList(page);
   await waitFor(async () => assert.equal(
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting?.state ?? null),
     'installed',
@@ -201,8 +196,7 @@ test('a host that redirects /index.html to its directory still gets an offline a
 
   await server.close();
   await context.setOffline(true);
-  await page.reload();
-  await waitForList(page);
+  await reloadList(page);
   await expectCount(page, '1 book');
   // The page's other name opens it too.
   await page.goto(`${server.url}index.html`);

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { useBrowserAndServer, addBook, expectCount, waitForList, TIMEOUT } from './helpers.mjs';
+import { useBrowserAndServer, addBook, expectCount, waitForList, reloadList, TIMEOUT } from './helpers.mjs';
 
 const shared = useBrowserAndServer();
 
@@ -28,8 +28,7 @@ async function underSmallQuota() {
     assert.match(await alert.textContent(), /Nothing was changed/);
     assert.match(await alert.textContent(), /export/);
     await expectCount(page, '1 book');
-    await page.reload();
-    await waitForList(page);
+    await reloadList(page);
     await expectCount(page, '1 book');
     await page.getByRole('link', { name: 'Kept Safe' }).waitFor();
     assert.deepEqual(errors, []);

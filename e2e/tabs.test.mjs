@@ -28,12 +28,18 @@ async function tab(context, errors) {
   return page;
 }
 
-test('changes in one tab show in the other, and a deleted book is not resurrected', { timeout: 120_000 }, async () => {
+/** A new browser context with two tabs of the app, and the errors either tab reports. */
+async function twoTabs() {
   const context = await shared.browser.newContext({ viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(TIMEOUT);
   const errors = [];
   const first = await tab(context, errors);
   const second = await tab(context, errors);
+  return { context, errors, first, second };
+}
+
+test('changes in one tab show in the other, and a deleted book is not resurrected', { timeout: 120_000 }, async () => {
+  const { context, errors, first, second } = await twoTabs();
 
   await addBook(first, { title: 'Shared Shelf', author: 'Tab One', genre: 'Essays' });
   await shows(rowFor(second, 'Shared Shelf'), 1, 'the other tab shows the book added');
@@ -62,11 +68,7 @@ test('changes in one tab show in the other, and a deleted book is not resurrecte
 });
 
 test('two tabs editing one book: the later save wins and both tabs show it', { timeout: 120_000 }, async () => {
-  const context = await shared.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(TIMEOUT);
-  const errors = [];
-  const first = await tab(context, errors);
-  const second = await tab(context, errors);
+  const { context, errors, first, second } = await twoTabs();
   await addBook(first, { title: 'Contested', author: 'Original Author', genre: 'Drama' });
   await shows(rowFor(second, 'Contested'), 1, 'the other tab shows the book added');
 

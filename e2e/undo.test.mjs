@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import {
-  useApp, field, rowFor, readTable, expectCount, expectRows, addBook, waitFor,
+  useApp, field, rowFor, readTable, expectCount, expectRows, addBook, waitFor, openEditDialog,
 } from './helpers.mjs';
 
 const appTest = useApp();
@@ -52,9 +52,7 @@ appTest('Undo after delete restores the book with the same ID', async ({ page, r
 
 appTest('Escape in the edit dialog cancels without saving', async ({ page, reload }) => {
   await addBook(page, ORWELL);
-  await page.getByRole('button', { name: `Edit ${ORWELL.title}`, exact: true }).click();
-  const dialog = page.getByRole('dialog');
-  await dialog.waitFor({ state: 'visible' });
+  const dialog = await openEditDialog(page, ORWELL.title);
   const title = field(dialog, 'Title');
   assert.equal(await title.inputValue(), ORWELL.title);
   await title.fill('1984');
@@ -68,8 +66,7 @@ appTest('Escape in the edit dialog cancels without saving', async ({ page, reloa
   assert.equal(row.Author, ORWELL.author);
 
   // Opening it again shows the stored values, not the abandoned edit.
-  await page.getByRole('button', { name: `Edit ${ORWELL.title}`, exact: true }).click();
-  await dialog.waitFor({ state: 'visible' });
+  await openEditDialog(page, ORWELL.title);
   await waitFor(async () => {
     assert.equal(await field(dialog, 'Title').inputValue(), ORWELL.title);
     assert.equal(await field(dialog, 'Author').inputValue(), ORWELL.author);

@@ -392,19 +392,6 @@ impl Book {
     }
 }
 
-/// The three books of the original script, offered to an empty catalogue.
-pub fn sample_books() -> Vec<NewBook> {
-    vec![
-        NewBook::new("The Hobbit", "J,R,R Tolkien", "Fantasy"),
-        NewBook::new("1987", "George Orwell", "Dystopian Fiction"),
-        NewBook::new(
-            "To Kill a Mockingbird",
-            "Harper Lee",
-            "Southern Gothic, Bildungsroman",
-        ),
-    ]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -485,13 +472,5 @@ mod tests {
         assert_eq!(book.patched(&bad).unwrap_err().field, Field::Title);
         assert!(BookPatch::default().is_empty());
         assert!(!bad.is_empty());
-    }
-
-    #[test]
-    fn the_samples_are_the_original_three_and_valid() {
-        let samples = sample_books();
-        assert_eq!(samples.len(), 3);
-        assert!(samples.iter().all(|book| book.problems().is_empty()));
-        assert_eq!(samples[0].author, "J,R,R Tolkien");
     }
 }

@@ -1,7 +1,18 @@
-//! Bookshelf: a book catalogue that lives entirely in the browser.
+//! Bookshelf: a book catalogue that lives entirely in the browser, in three layers (the core uses
+//! neither of the others):
 //!
-//! The plain-Rust core (`book`, `query`) builds and is tested natively; the repository on
-//! IndexedDB (`store`) and the interface (`ui`) exist only for `wasm32`.
+//! - The core, plain Rust that builds and is tested natively: [`book`] (the book model and its
+//!   validation), [`query`] (sorting and matching keys), [`search`] (the search index's chunks),
+//!   [`size`] (byte sizes written for people), [`sample`] (sample books), [`viewport`] (the
+//!   virtual table's arithmetic), [`blocks`] (what the virtual table reads, and how), [`memory`] (running out of memory, noticed instead of fatal),
+//!   [`route`] (the hash routes), [`tabs`] (messages between open tabs) and [`transfer`] (import
+//!   and export).
+//! - [`store`]: the repository, the only code that talks to IndexedDB (its records and errors
+//!   build natively, the rest only for `wasm32`).
+//! - Only for `wasm32`: `ui` (the Leptos interface), `offline` (the service worker) and `browser`
+//!   (small browser helpers they share).
+//!
+//! With the cargo feature `bench`, `bench` holds the benchmark hooks `make bench` times.
 
 #[cfg(all(target_arch = "wasm32", feature = "bench"))]
 pub mod bench;
@@ -17,6 +28,8 @@ pub mod tabs;
 pub mod transfer;
 pub mod viewport;
 
+#[cfg(target_arch = "wasm32")]
+pub mod browser;
 #[cfg(target_arch = "wasm32")]
 pub mod offline;
 pub mod store;

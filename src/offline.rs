@@ -8,16 +8,17 @@ use web_sys::{
     ServiceWorker, ServiceWorkerContainer, ServiceWorkerRegistration, ServiceWorkerState,
 };
 
+use crate::browser::{navigator_has, reload};
+
 /// The service worker's file, relative to the page so that any sub-path works.
 const WORKER: &str = "./sw.js";
 
 fn service_workers() -> Option<ServiceWorkerContainer> {
-    let navigator = web_sys::window()?.navigator();
     // Absent on plain http (other than localhost) and in some private modes.
-    js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker"))
-        .ok()
-        .filter(|has| *has)?;
-    Some(navigator.service_worker())
+    if !navigator_has("serviceWorker") {
+        return None;
+    }
+    Some(web_sys::window()?.navigator().service_worker())
 }
 
 /// Registers the service worker; calls `on_update` once a newer version is installed and waiting.
@@ -53,12 +54,6 @@ pub fn register(on_update: impl Fn() + Clone + 'static) {
         })
         .forget();
     });
-}
-
-fn reload() {
-    if let Some(window) = web_sys::window() {
-        let _ = window.location().reload();
-    }
 }
 
 /// Lets the waiting version take over, then reloads into it.

@@ -1,5 +1,6 @@
-//! Sample books for trying Bookshelf at any size: made-up but plausible titles, authors and
-//! genres, the same for the same seed. Plain Rust.
+//! Sample books: the original script's three, offered to an empty catalogue, and sample books for
+//! trying Bookshelf at any size (made-up but plausible titles, authors and genres, the same for
+//! the same seed). Plain Rust.
 
 use crate::book::NewBook;
 
@@ -88,6 +89,19 @@ fn pick<'a>(state: &mut u64, words: &[&'a str]) -> &'a str {
     words[(next(state) % words.len() as u64) as usize]
 }
 
+/// The three books of the original script, offered to an empty catalogue.
+pub fn sample_books() -> Vec<NewBook> {
+    vec![
+        NewBook::new("The Hobbit", "J,R,R Tolkien", "Fantasy"),
+        NewBook::new("1987", "George Orwell", "Dystopian Fiction"),
+        NewBook::new(
+            "To Kill a Mockingbird",
+            "Harper Lee",
+            "Southern Gothic, Bildungsroman",
+        ),
+    ]
+}
+
 /// `count` sample books; `seed` picks which (the same seed gives the same books).
 pub fn sample_catalogue(count: usize, seed: u64) -> Vec<NewBook> {
     let mut state = seed | 1;
@@ -124,5 +138,13 @@ mod tests {
         assert_eq!(titles.len(), 1_000);
         assert_eq!(sample_catalogue(10, 7), books[..10]);
         assert_ne!(sample_catalogue(10, 8), books[..10]);
+    }
+
+    #[test]
+    fn the_samples_are_the_original_three_and_valid() {
+        let samples = sample_books();
+        assert_eq!(samples.len(), 3);
+        assert!(samples.iter().all(|book| book.problems().is_empty()));
+        assert_eq!(samples[0].author, "J,R,R Tolkien");
     }
 }

@@ -78,6 +78,29 @@ impl Header {
         &self.first
     }
 
+    /// Refuses the header when a column a reader requires was not found: `required` gives each
+    /// one's index in `at` (where the reader found its columns; past its end is not found) and
+    /// the name to say.
+    pub fn require(
+        &self,
+        at: &[Option<usize>],
+        required: [(usize, &'static str); 2],
+    ) -> Result<(), ImportError> {
+        let missing: Vec<&'static str> = required
+            .into_iter()
+            .filter(|(index, _)| at.get(*index).copied().flatten().is_none())
+            .map(|(_, name)| name)
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let kind = ImportErrorKind::MissingColumns {
+            missing,
+            found: self.first().to_vec(),
+        };
+        Err(ImportError::at(kind, 1, None))
+    }
+
     /// The columns a reader does not keep, given which names it reads and how many columns it
     /// found.
     pub fn ignored(&self, is_read: impl Fn(&str) -> bool, found: usize) -> IgnoredColumns {
@@ -157,21 +180,7 @@ impl Columns {
         for (index, column) in COLUMNS.iter().enumerate() {
             at[index] = header.find(column)?.map(|(found, _)| found);
         }
-        let missing: Vec<&'static str> = [(1, "Title"), (2, "Author")]
-            .into_iter()
-            .filter(|(index, _)| at[*index].is_none())
-            .map(|(_, label)| label)
-            .collect();
-        if !missing.is_empty() {
-            return Err(ImportError::at(
-                ImportErrorKind::MissingColumns {
-                    missing,
-                    found: header.first().to_vec(),
-                },
-                1,
-                None,
-            ));
-        }
+        header.require(&at, [(1, "Title"), (2, "Author")])?;
         let is_read = |name: &str| COLUMNS.iter().any(|c| name.eq_ignore_ascii_case(c));
         let ignored = header.ignored(is_read, at.iter().flatten().count());
         Ok(Self { at, ignored })
@@ -270,13 +279,8 @@ mod tests {
                     Bad Id,Seven,,,,-3\n";
         let report = read_all(text).unwrap();
         assert_eq!(report.books.len(), 1);
-        let refused: Vec<(u64, Option<&str>)> = report
-            .refused
-            .iter()
-            .map(|r| (r.line, r.column.as_deref()))
-            .collect();
         assert_eq!(
-            refused,
+            report.refused_places(),
             vec![
                 (3, Some("isbn")),
                 (4, Some("year")),

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use super::csv::{wanted, Header, Record};
-use super::error::{ImportError, ImportErrorKind, RefusalReason};
+use super::error::{ImportError, RefusalReason};
 use super::ignored::IgnoredColumns;
 use super::records::Wanted;
 use super::RowOutcome;
@@ -37,24 +37,25 @@ const USED: [&str; 9] = [
     BOOKSHELVES,
 ];
 
-/// The Goodreads columns a header is looked at for: those read, and the one that tells the format.
-pub(super) const NAMES: [&str; 10] = [
-    "Book Id",
-    TITLE,
-    AUTHOR,
-    ISBN,
-    ISBN13,
-    MY_RATING,
-    YEAR_PUBLISHED,
-    ORIGINAL_YEAR,
-    EXCLUSIVE_SHELF,
-    BOOKSHELVES,
-];
+/// The column that, beside Title and Author, tells a Goodreads export.
+const BOOK_ID: &str = "Book Id";
+
+/// The Goodreads columns a header is looked at for: the one that tells the format, then those
+/// read ([`USED`]).
+pub(super) const NAMES: [&str; USED.len() + 1] = {
+    let mut names = [BOOK_ID; USED.len() + 1];
+    let mut index = 0;
+    while index < USED.len() {
+        names[index + 1] = USED[index];
+        index += 1;
+    }
+    names
+};
 
 /// True when a CSV header is a Goodreads library export's.
 pub(super) fn is_goodreads(header: &Header) -> bool {
     let has = |name: &str| header.has(name);
-    has("Book Id") && has(TITLE) && has(AUTHOR) && (has(EXCLUSIVE_SHELF) || has(MY_RATING))
+    has(BOOK_ID) && has(TITLE) && has(AUTHOR) && (has(EXCLUSIVE_SHELF) || has(MY_RATING))
 }
 
 /// Where the columns Bookshelf reads are in a Goodreads header.
@@ -73,18 +74,7 @@ impl Columns {
                 .find(used)?
                 .and_then(|(found, name)| (name == *used).then_some(found));
         }
-        let missing: Vec<&'static str> = [(0, TITLE), (1, AUTHOR)]
-            .into_iter()
-            .filter(|(index, _)| at[*index].is_none())
-            .map(|(_, name)| name)
-            .collect();
-        if !missing.is_empty() {
-            let kind = ImportErrorKind::MissingColumns {
-                missing,
-                found: header.first().to_vec(),
-            };
-            return Err(ImportError::at(kind, 1, None));
-        }
+        header.require(&at, [(0, TITLE), (1, AUTHOR)])?;
         let is_read = |name: &str| USED.contains(&name);
         let ignored = header.ignored(is_read, at.iter().flatten().count());
         Ok(Self { at, ignored })

@@ -65,6 +65,12 @@ impl Input {
         self.place(0).0
     }
 
+    /// A `kind` of error at the line and column where the rest of the text starts.
+    pub fn error_here(&mut self, kind: ImportErrorKind) -> ImportError {
+        let (line, column) = self.place(0);
+        ImportError::at(kind, line, Some(column))
+    }
+
     fn count_to(&mut self, to: usize) {
         let to = to.min(self.text.len());
         if to > self.counted {

@@ -217,14 +217,7 @@ impl Elements {
         };
         match (self.state, byte) {
             (State::Start, b'[') => self.next_state(input, State::First),
-            (State::Start, _) => {
-                let (line, column) = input.place(0);
-                return Err(ImportError::at(
-                    ImportErrorKind::NotAnArray,
-                    line,
-                    Some(column),
-                ));
-            }
+            (State::Start, _) => return Err(input.error_here(ImportErrorKind::NotAnArray)),
             (State::First, b']') | (State::AfterElement, b']') => {
                 self.next_state(input, State::Done)
             }
@@ -269,14 +262,7 @@ impl Elements {
                 return Ok(Step::Found(self.element()));
             }
             (State::AfterValue, _) => return Err(self.fault(input, JsonFault::ExpectedCommaInBook)),
-            (State::Done, _) => {
-                let (line, column) = input.place(0);
-                return Err(ImportError::at(
-                    ImportErrorKind::TrailingText,
-                    line,
-                    Some(column),
-                ));
-            }
+            (State::Done, _) => return Err(input.error_here(ImportErrorKind::TrailingText)),
             (State::Key | State::Value | State::Other, _) => return self.token(input, budget),
         }
         Ok(Step::Continue)
@@ -372,8 +358,7 @@ impl Elements {
     /// The JSON is broken where the rest of the text starts (or, for a value never closed,
     /// where it opened).
     fn fault(&self, input: &mut Input, fault: JsonFault) -> ImportError {
-        let (line, column) = input.place(0);
-        ImportError::at(ImportErrorKind::JsonSyntax(fault), line, Some(column))
+        input.error_here(ImportErrorKind::JsonSyntax(fault))
     }
 }
 
@@ -421,13 +406,8 @@ mod tests {
         ]"#;
         let report = read_all(text).unwrap();
         assert_eq!(report.books.len(), 1);
-        let refused: Vec<(u64, Option<&str>)> = report
-            .refused
-            .iter()
-            .map(|r| (r.line, r.column.as_deref()))
-            .collect();
         assert_eq!(
-            refused,
+            report.refused_places(),
             vec![
                 (2, Some("author")),
                 (3, Some("year")),

@@ -97,6 +97,17 @@ pub struct ImportReport {
     pub ignored_columns: IgnoredColumns,
 }
 
+#[cfg(test)]
+impl ImportReport {
+    /// Where each kept refusal is: its line, and its column's name where one is to blame.
+    fn refused_places(&self) -> Vec<(u64, Option<&str>)> {
+        self.refused
+            .iter()
+            .map(|refusal| (refusal.line, refusal.column.as_deref()))
+            .collect()
+    }
+}
+
 /// Checks a file's size before it is read.
 pub fn check_size(bytes: u64) -> Result<(), ImportError> {
     match bytes {

@@ -103,6 +103,21 @@ impl Rows {
         self.index += 1;
     }
 
+    /// Adds the next `length` bytes of `input` to the field, then moves past them and the `skip`
+    /// bytes after them (the comma, line break or quote that ended them), spending it all.
+    fn take_then_pass(
+        &mut self,
+        input: &mut Input,
+        budget: &mut Budget,
+        length: usize,
+        skip: usize,
+    ) -> Result<(), ImportError> {
+        self.take(&input.rest().as_bytes()[..length])?;
+        input.consume(length + skip);
+        budget.spend(length + skip);
+        Ok(())
+    }
+
     fn end_record(&mut self, keep: &mut impl FnMut(usize, &str)) -> Next {
         self.end_field(keep);
         self.state = State::Between;
@@ -151,9 +166,7 @@ impl Rows {
                 State::Unquoted => match memchr::memchr3(b',', b'\r', b'\n', bytes) {
                     Some(end) => {
                         let delimiter = bytes[end];
-                        self.take(&bytes[..end])?;
-                        input.consume(end + 1);
-                        budget.spend(end + 1);
+                        self.take_then_pass(input, budget, end, 1)?;
                         if delimiter != b',' {
                             return Ok(self.end_record(keep));
                         }
@@ -161,10 +174,7 @@ impl Rows {
                         self.state = State::FieldStart;
                     }
                     None => {
-                        let length = bytes.len();
-                        self.take(bytes)?;
-                        input.consume(length);
-                        budget.spend(length);
+                        self.take_then_pass(input, budget, bytes.len(), 0)?;
                         if ended {
                             return Ok(self.end_record(keep));
                         }
@@ -173,16 +183,11 @@ impl Rows {
                 },
                 State::Quoted => match memchr::memchr(b'"', bytes) {
                     Some(quote) => {
-                        self.take(&bytes[..quote])?;
-                        input.consume(quote + 1);
-                        budget.spend(quote + 1);
+                        self.take_then_pass(input, budget, quote, 1)?;
                         self.state = State::AfterQuote;
                     }
                     None => {
-                        let length = bytes.len();
-                        self.take(bytes)?;
-                        input.consume(length);
-                        budget.spend(length);
+                        self.take_then_pass(input, budget, bytes.len(), 0)?;
                         if ended {
                             let (line, column) = self.opened;
                             let kind = ImportErrorKind::Quoting(QuotingFault::Unclosed);
@@ -209,9 +214,8 @@ impl Rows {
                         return Ok(self.end_record(keep));
                     }
                     Some(_) => {
-                        let (line, column) = input.place(0);
                         let kind = ImportErrorKind::Quoting(QuotingFault::TextAfterQuote);
-                        return Err(ImportError::at(kind, line, Some(column)));
+                        return Err(input.error_here(kind));
                     }
                 },
             }

@@ -9,10 +9,10 @@ use leptos::task::spawn_local;
 use super::book_page::{BookPage, UnknownPage};
 use super::bulk::BulkGenerator;
 use super::context::{Catalogue, CatalogueQuery};
+use super::footer::StorageFooter;
 use super::form::AddBookForm;
 use super::notices::{NoticeList, Notices};
 use super::router::use_route;
-use super::footer::StorageFooter;
 use super::table::BookTable;
 use super::toolbar::Toolbar;
 use super::transfer::Transfer;
@@ -32,13 +32,6 @@ const CLEARED: &str = "The browser cleared Bookshelf's storage (the site's data 
 /// Said when, after that, opening it again failed.
 const CLEARED_FAILED: &str =
     "The browser cleared Bookshelf's storage, and opening it again failed:";
-
-/// Reloads the page.
-fn reload() {
-    if let Some(window) = web_sys::window() {
-        let _ = window.location().reload();
-    }
-}
 
 /// Where opening the catalogue stands.
 #[derive(Clone)]
@@ -120,7 +113,7 @@ pub fn App() -> impl IntoView {
         Phase::Replaced => view! {
             <div role="alert" class="notice notice-error">
                 <p>{StoreError::ClosedElsewhere.to_string()}</p>
-                <button type="button" on:click=|_| reload()>"Reload"</button>
+                <button type="button" on:click=|_| crate::browser::reload()>"Reload"</button>
             </div>
         }
         .into_any(),

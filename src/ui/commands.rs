@@ -14,9 +14,9 @@ use leptos::task::spawn_local;
 
 use super::breather::{free_in_slices, Breather};
 use super::context::Catalogue;
-use crate::book::{sample_books, Book, BookId, BookPatch, NewBook};
+use crate::book::{Book, BookId, BookPatch, NewBook};
 use crate::query::count_label;
-use crate::sample::sample_catalogue;
+use crate::sample::{sample_books, sample_catalogue};
 use crate::store::{BookRepository, StoreError};
 use crate::transfer::{Existing, ImportPlan};
 
