@@ -6,6 +6,7 @@
 #[cfg(all(target_arch = "wasm32", feature = "bench"))]
 pub mod bench;
 pub mod book;
+pub mod lookup;
 pub mod memory;
 pub mod query;
 pub mod route;

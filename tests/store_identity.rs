@@ -6,10 +6,11 @@
 use std::collections::HashSet;
 
 use bookshelf::book::{Book, BookPatch, NewBook};
+use bookshelf::lookup::Probe;
 use bookshelf::query::{Direction, Sort, SortField};
 use bookshelf::store::record::{MISSING_AUTHOR, MISSING_TITLE};
 use bookshelf::store::{BookRepository, StoreError};
-use bookshelf::transfer::{read_all, DuplicateReason, ImportPlan, Probe};
+use bookshelf::transfer::{read_all, DuplicateReason, ImportPlan};
 use wasm_bindgen_test::*;
 
 mod common;

@@ -5,9 +5,10 @@
 use std::cell::RefCell;
 
 use bookshelf::book::{Book, NewBook, Shelf};
+use bookshelf::lookup::Probe;
 use bookshelf::query::{Direction, Filter, Sort, SortField};
 use bookshelf::store::{BookRepository, StoreError};
-use bookshelf::transfer::{read_all, ImportPlan, Probe};
+use bookshelf::transfer::{read_all, ImportPlan};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

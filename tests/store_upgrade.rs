@@ -5,10 +5,10 @@
 #![cfg(target_arch = "wasm32")]
 
 use bookshelf::book::{BookPatch, NewBook};
+use bookshelf::lookup::Probe;
 use bookshelf::query::{Filter, Sort, SortField};
 use bookshelf::store::schema::{self, BOOKS, BY_ISBN, META};
 use bookshelf::store::BookRepository;
-use bookshelf::transfer::Probe;
 use rexie::TransactionMode;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;

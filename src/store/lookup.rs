@@ -13,7 +13,7 @@ use super::repository::{books_store, high_water, BookRepository};
 use super::schema::{BOOKS, BY_ISBN, BY_UID, META};
 use super::transaction::{browser_error, end_read};
 use crate::book::BookId;
-use crate::transfer::{Existing, Probe};
+use crate::lookup::{Existing, Probe};
 
 const OPERATION: &str = "look for books already stored";
 /// ISBNs looked up per transaction (every lookup of a batch is issued before any is awaited).

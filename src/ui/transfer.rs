@@ -12,13 +12,14 @@ use web_sys::{Blob, HtmlInputElement};
 use super::context::{Catalogue, CatalogueQuery};
 use super::files::{download, today, BlobParts, FileSlices};
 use super::notices::Notices;
+use crate::lookup::Existing;
 use crate::memory;
 use crate::query::{count_label, Filter, Sort};
 use crate::size::size_label;
 use crate::store::BookRepository;
 use crate::transfer::{
-    import_label, Existing, ExportFormat, Exporter, FileReader, IgnoredColumns, ImportError,
-    ImportErrorKind, ImportPlan, ImportReport, Planner, ProbeBuilder, ReadStep, MAX_IMPORT_BYTES,
+    import_label, ExportFormat, Exporter, FileReader, IgnoredColumns, ImportError, ImportErrorKind,
+    ImportPlan, ImportReport, Planner, ProbeBuilder, ReadStep, MAX_IMPORT_BYTES,
 };
 
 /// Bytes of the file read from disk at a time (`Blob.slice`): the file is never in memory whole.
