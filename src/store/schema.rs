@@ -18,7 +18,7 @@ use super::record::Record;
 use super::strict::StrictTransaction;
 use super::transaction::browser_error;
 use super::watch::open_without_upgrade;
-use crate::search::{self, chunk_of};
+use crate::search;
 
 /// The database name the app uses.
 pub const DATABASE_NAME: &str = "bookshelf";
@@ -177,6 +177,7 @@ async fn rewrite_records(
         after = None;
         let mut uids = new_uids(batch.len(), operation)?.into_iter();
         let mut rekeyed = Vec::with_capacity(batch.len());
+        let mut rekeyed_books = Vec::new();
         for value in batch {
             text_fields(&value);
             let mut record = from_js::<Record>(value, operation)?;
@@ -187,17 +188,14 @@ async fn rewrite_records(
                 record.uid = uids.next().unwrap_or_default();
             }
             if let Some(book) = record.clone().into_book() {
-                if rekey {
-                    let line = search::line_of(&book);
-                    lines
-                        .entry(chunk_of(book.id))
-                        .or_default()
-                        .extend_from_slice(&line);
-                }
                 after = Some(JsValue::from_f64(book.id as f64));
+                if rekey {
+                    rekeyed_books.push(book);
+                }
             }
             rekeyed.push(to_js(&record, operation)?);
         }
+        search::add_lines(&mut lines, &rekeyed_books);
         // Every put is issued before any is awaited; they finish in order.
         let mut last = None;
         for value in &rekeyed {
