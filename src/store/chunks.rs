@@ -1,6 +1,8 @@
 //! The search index's chunks in IndexedDB, rewritten inside the same transaction as the books
 //! they describe, so that the index can never disagree with the store.
 
+#![cfg(target_arch = "wasm32")]
+
 use js_sys::Uint8Array;
 use rexie::Store;
 use wasm_bindgen::{JsCast, JsValue};

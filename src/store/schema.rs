@@ -5,6 +5,8 @@
 //! right after opening, and the version it reached is kept in the `meta` store, so an upgrade that
 //! is interrupted simply runs again.
 
+#![cfg(target_arch = "wasm32")]
+
 use std::collections::BTreeMap;
 
 use rexie::{Index, ObjectStore, Rexie, RexieBuilder, TransactionMode};

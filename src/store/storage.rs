@@ -1,10 +1,10 @@
 //! The browser's storage for this site: how much is used, of what quota, and whether the browser
 //! promises to keep it (`navigator.storage.persist()`), which protects the books from eviction.
 
+#![cfg(target_arch = "wasm32")]
+
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
-
-use super::transaction::storage_estimate;
 
 /// What the browser says about this site's storage.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -55,4 +55,16 @@ pub async fn request_persistence() -> bool {
         Some(manager) => ask(manager.persist()).await,
         None => false,
     }
+}
+
+/// `navigator.storage.estimate()`: bytes used and the quota, when the browser tells.
+pub async fn storage_estimate() -> Option<(Option<f64>, Option<f64>)> {
+    let storage = web_sys::window()?.navigator().storage();
+    let estimate = JsFuture::from(storage.estimate().ok()?).await.ok()?;
+    let read = |name: &str| {
+        js_sys::Reflect::get(&estimate, &JsValue::from_str(name))
+            .ok()
+            .and_then(|value| value.as_f64())
+    };
+    Some((read("usage"), read("quota")))
 }

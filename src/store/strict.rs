@@ -7,6 +7,8 @@
 //! of the transaction is heard from its own `complete` and `abort` events, so an abort is reported
 //! with the browser's cause (`transaction.error`), never guessed.
 
+#![cfg(target_arch = "wasm32")]
+
 use std::cell::RefCell;
 use std::rc::Rc;
 

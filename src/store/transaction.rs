@@ -1,11 +1,12 @@
 //! How a repository call ends its transaction: commit and insist that it committed, or abort so
 //! that nothing of a failed call stays behind. And the browser's words for what went wrong.
 
+#![cfg(target_arch = "wasm32")]
+
 use rexie::{Transaction, TransactionResult};
-use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::JsFuture;
 
 use super::error::{Result, StoreError};
+use super::storage::storage_estimate;
 
 /// The browser's own words for a rexie error (rexie's Display drops them: "idb error").
 pub(crate) fn describe(error: &rexie::Error) -> String {
@@ -73,16 +74,4 @@ pub(crate) async fn with_usage(error: StoreError) -> StoreError {
     }
     let (used, quota) = storage_estimate().await.unwrap_or((None, None));
     StoreError::QuotaExceeded { used, quota }
-}
-
-/// `navigator.storage.estimate()`: bytes used and the quota, when the browser tells.
-pub async fn storage_estimate() -> Option<(Option<f64>, Option<f64>)> {
-    let storage = web_sys::window()?.navigator().storage();
-    let estimate = JsFuture::from(storage.estimate().ok()?).await.ok()?;
-    let read = |name: &str| {
-        js_sys::Reflect::get(&estimate, &JsValue::from_str(name))
-            .ok()
-            .and_then(|value| value.as_f64())
-    };
-    Some((read("usage"), read("quota")))
 }

@@ -4,6 +4,8 @@
 //! Both use plain `indexedDB.open` requests beside rexie's connection: a probe before opening that
 //! never upgrades anything, and a watcher connection that listens for `versionchange` and `close`.
 
+#![cfg(target_arch = "wasm32")]
+
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -12,17 +14,9 @@ use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
 use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbVersionChangeEvent};
 
+use super::connection::Gone;
 use super::error::{Result, StoreError};
 use super::strict::js_detail;
-
-/// Why the database was taken away from this page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Loss {
-    /// Another tab opened a newer version of the database.
-    NewerVersion,
-    /// The database was deleted under the page: site data cleared, or the browser evicted it.
-    Deleted,
-}
 
 /// Opens `name` at `version` the way rexie will, but never upgrades: an upgrade it would need is
 /// aborted at once, leaving everything as it was. Calls `on_blocked` if other connections hold an
@@ -45,34 +39,34 @@ pub struct Watch {
 }
 
 impl Watch {
-    /// A watcher connection to `name` at `version`; `on_loss` is called once, after the watcher has
-    /// closed itself (so that it never blocks the newer version). `None` if the database is not
-    /// at `version` any more.
+    /// A watcher connection to `name` at `version`; `on_gone` is called once, after the watcher has
+    /// closed itself (so that it never blocks the newer version), with why: `NewerVersion` or
+    /// `Deleted`. `None` if the database is not at `version` any more.
     pub async fn start(
         name: &str,
         version: u32,
-        on_loss: impl Fn(Loss) + 'static,
+        on_gone: impl Fn(Gone) + 'static,
     ) -> Result<Option<Watch>> {
         let Some(database) = open_without_upgrade(name, version, || {}).await? else {
             return Ok(None);
         };
-        let on_loss = Rc::new(on_loss);
+        let on_gone = Rc::new(on_gone);
         let version_change = EventListener::new(&database, "versionchange", {
-            let (database, on_loss) = (database.clone(), on_loss.clone());
+            let (database, on_gone) = (database.clone(), on_gone.clone());
             move |event| {
                 database.close();
                 let deleted = event
                     .dyn_ref::<IdbVersionChangeEvent>()
                     .is_some_and(|event| event.new_version().is_none());
-                on_loss(if deleted {
-                    Loss::Deleted
+                on_gone(if deleted {
+                    Gone::Deleted
                 } else {
-                    Loss::NewerVersion
+                    Gone::NewerVersion
                 });
             }
         });
         // Fired only when the browser closes the connection itself (data cleared, disk trouble).
-        let closed = EventListener::new(&database, "close", move |_| on_loss(Loss::Deleted));
+        let closed = EventListener::new(&database, "close", move |_| on_gone(Gone::Deleted));
         Ok(Some(Watch {
             database,
             _listeners: [version_change, closed],
