@@ -13,7 +13,7 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::error::{Result, StoreError};
 use super::schema::{self, BOOKS, META, SEARCH};
-use super::transaction::{browser_error, describe};
+use super::transaction::{begin_error, reported};
 use super::watch::{wait_until_unblocked, Watch};
 use crate::search::SearchIndex;
 
@@ -218,7 +218,7 @@ impl BookRepository {
         match &*self.inner.connection.borrow() {
             Connection::Open(database) => database
                 .transaction(stores, mode)
-                .map_err(|error| browser_error(operation, error)),
+                .map_err(|error| begin_error(operation, error)),
             Connection::Gone(why) => Err(why.error()),
         }
     }
@@ -251,9 +251,7 @@ async fn connect(name: &str, on_blocked: Option<Rc<dyn Fn(StoreError)>>) -> Resu
     let database = schema::builder(name, schema::VERSION)
         .build()
         .await
-        .map_err(|error| StoreError::Unavailable {
-            detail: describe(&error),
-        })?;
+        .map_err(|error| StoreError::unavailable(reported(&error)))?;
     if let Err(error) = schema::migrate(name, &database).await {
         // Left open, it would block every later upgrade and deletion until the page goes.
         database.close();

@@ -18,7 +18,7 @@ use super::error::{Result, StoreError};
 use super::identity::new_uids;
 use super::record::Record;
 use super::strict::StrictTransaction;
-use super::transaction::browser_error;
+use super::transaction::{begin_error, browser_error};
 use super::watch::open_without_upgrade;
 use crate::search;
 
@@ -111,7 +111,7 @@ async fn data_version(database: &Rexie, operation: &'static str) -> Result<f64> 
     let fail = |error| browser_error(operation, error);
     let transaction = database
         .transaction(&[META], TransactionMode::ReadOnly)
-        .map_err(fail)?;
+        .map_err(|error| begin_error(operation, error))?;
     let stored = transaction
         .store(META)
         .map_err(fail)?

@@ -11,12 +11,12 @@ use std::rc::Rc;
 
 use futures::channel::oneshot;
 use gloo_events::EventListener;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbVersionChangeEvent};
 
 use super::connection::Gone;
-use super::error::{Result, StoreError};
-use super::strict::js_detail;
+use super::error::{BrowserError, ExceptionName, Result, StoreError};
+use super::transaction::{exception, thrown};
 
 /// Opens `name` at `version` the way rexie will, but never upgrades: an upgrade it would need is
 /// aborted at once, leaving everything as it was. Calls `on_blocked` if other connections hold an
@@ -99,15 +99,17 @@ pub(crate) async fn open_without_upgrade(
     version: u32,
     on_blocked: impl Fn() + 'static,
 ) -> Result<Option<IdbDatabase>> {
-    let unavailable = |detail: String| StoreError::Unavailable { detail };
+    let missing = |detail: &str| StoreError::Unavailable {
+        detail: detail.into(),
+        cause: None,
+    };
+    let refused = |error: JsValue| StoreError::unavailable(thrown(&error));
     let factory = web_sys::window()
-        .ok_or_else(|| unavailable("no window".into()))?
+        .ok_or_else(|| missing("no window"))?
         .indexed_db()
-        .map_err(|error| unavailable(js_detail(&error)))?
-        .ok_or_else(|| unavailable("IndexedDB is missing".into()))?;
-    let request = factory
-        .open_with_u32(name, version)
-        .map_err(|error| unavailable(js_detail(&error)))?;
+        .map_err(refused)?
+        .ok_or_else(|| missing("IndexedDB is missing"))?;
+    let request = factory.open_with_u32(name, version).map_err(refused)?;
 
     let (send, receive) = oneshot::channel();
     let send = Rc::new(RefCell::new(Some(send)));
@@ -148,15 +150,21 @@ pub(crate) async fn open_without_upgrade(
 
 /// An open request that failed: `None` for the aborted upgrade, or why the browser refused.
 fn failure(request: &IdbOpenDbRequest) -> Result<Option<IdbDatabase>> {
-    match request.error() {
-        Ok(Some(error)) if error.name() == "AbortError" => Ok(None),
-        // The database is newer than this build: another tab runs a newer version of the app.
-        Ok(Some(error)) if error.name() == "VersionError" => Err(StoreError::ClosedElsewhere),
-        Ok(Some(error)) => Err(StoreError::Unavailable {
-            detail: js_detail(&error),
-        }),
-        _ => Err(StoreError::Unavailable {
+    let cause: Option<BrowserError> = request
+        .error()
+        .ok()
+        .flatten()
+        .map(|error| exception(&error));
+    match cause {
+        Some(cause) => match cause.name {
+            ExceptionName::Abort => Ok(None),
+            // The database is newer than this build: another tab runs a newer version of the app.
+            ExceptionName::Version => Err(StoreError::ClosedElsewhere),
+            _ => Err(StoreError::unavailable(cause)),
+        },
+        None => Err(StoreError::Unavailable {
             detail: "opening failed without a reason".into(),
+            cause: None,
         }),
     }
 }
