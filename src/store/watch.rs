@@ -3,6 +3,11 @@
 //!
 //! Both use plain `indexedDB.open` requests beside rexie's connection: a probe before opening that
 //! never upgrades anything, and a watcher connection that listens for `versionchange` and `close`.
+//!
+//! Plain `web_sys` rather than the `idb` crate under rexie: idb's handlers are one-shot closures
+//! that live in its wrappers and cannot be taken off (gloo's listeners are removed when dropped),
+//! its open future does not cancel the expected `error` event of the aborted upgrade, and the
+//! strict writes need the raw `IdbDatabase` anyway.
 
 #![cfg(target_arch = "wasm32")]
 
