@@ -3,14 +3,15 @@
 //!
 //! - The core, plain Rust that builds and is tested natively: [`book`] (the book model and its
 //!   validation), [`query`] (sorting and matching keys), [`search`] (the search index's chunks),
-//!   [`size`] (byte sizes written for people), [`sample`] (sample books), [`viewport`] (the
-//!   virtual table's arithmetic), [`blocks`] (what the virtual table reads, and how), [`memory`] (running out of memory, noticed instead of fatal),
-//!   [`route`] (the hash routes), [`tabs`] (messages between open tabs) and [`transfer`] (import
-//!   and export).
+//!   [`lookup`] (which of an import's books the store already holds), [`size`] (byte sizes
+//!   written for people), [`sample`] (sample books), [`viewport`] (the virtual table's
+//!   arithmetic), [`blocks`] (what the virtual table reads, and how), [`memory`] (running out of
+//!   memory, noticed instead of fatal), [`route`] (the hash routes), [`tabs`] (messages between
+//!   open tabs) and [`transfer`] (import and export).
 //! - [`store`]: the repository, the only code that talks to IndexedDB (its records and errors
 //!   build natively, the rest only for `wasm32`).
 //! - Only for `wasm32`: `ui` (the Leptos interface), `offline` (the service worker) and `browser`
-//!   (small browser helpers they share).
+//!   (small browser helpers the store and the interface share).
 //!
 //! With the cargo feature `bench`, `bench` holds the benchmark hooks `make bench` times.
 
@@ -18,6 +19,7 @@
 pub mod bench;
 pub mod blocks;
 pub mod book;
+pub mod lookup;
 pub mod memory;
 pub mod query;
 pub mod route;

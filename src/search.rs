@@ -38,6 +38,29 @@ pub fn line_of(book: &Book) -> Vec<u8> {
     line
 }
 
+/// Books grouped by the chunk their lines live in, in chunk order, so that each chunk is read
+/// and rewritten once however many of its books change.
+pub fn by_chunk<'a>(books: impl IntoIterator<Item = &'a Book>) -> BTreeMap<u64, Vec<&'a Book>> {
+    let mut grouped: BTreeMap<u64, Vec<&Book>> = BTreeMap::new();
+    for book in books {
+        grouped.entry(chunk_of(book.id)).or_default().push(book);
+    }
+    grouped
+}
+
+/// Appends the books' lines to the chunks they belong in (new books: no line is replaced).
+pub fn add_lines<'a>(
+    chunks: &mut BTreeMap<u64, Vec<u8>>,
+    books: impl IntoIterator<Item = &'a Book>,
+) {
+    for (chunk, books) in by_chunk(books) {
+        let bytes = chunks.entry(chunk).or_default();
+        for book in books {
+            bytes.extend_from_slice(&line_of(book));
+        }
+    }
+}
+
 /// The lines of a chunk.
 fn lines(chunk: &[u8]) -> impl Iterator<Item = &[u8]> {
     chunk.split(|&b| b == LINE).filter(|line| !line.is_empty())
@@ -110,13 +133,8 @@ impl SearchIndex {
 
     /// The index of these books, as chunks (what an upgrade or a bulk write stores).
     pub fn chunks_of<'a>(books: impl IntoIterator<Item = &'a Book>) -> BTreeMap<u64, Vec<u8>> {
-        let mut chunks: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
-        for book in books {
-            chunks
-                .entry(chunk_of(book.id))
-                .or_default()
-                .extend_from_slice(&line_of(book));
-        }
+        let mut chunks = BTreeMap::new();
+        add_lines(&mut chunks, books);
         chunks
     }
 
@@ -127,11 +145,7 @@ impl SearchIndex {
 
     /// Records many stored or changed books, rewriting each chunk once.
     pub fn upsert_all(&mut self, books: &[Book]) {
-        let mut by_chunk: BTreeMap<u64, Vec<&Book>> = BTreeMap::new();
-        for book in books {
-            by_chunk.entry(chunk_of(book.id)).or_default().push(book);
-        }
-        for (chunk, books) in by_chunk {
+        for (chunk, books) in by_chunk(books) {
             upsert_all(self.chunks.entry(chunk).or_default(), books.iter().copied());
         }
     }
@@ -420,5 +434,20 @@ mod tests {
         assert_eq!(chunk_of(IDS_PER_CHUNK), 1);
         let chunks = SearchIndex::chunks_of(&books());
         assert_eq!(chunks.keys().copied().collect::<Vec<_>>(), vec![0, 1]);
+    }
+
+    #[test]
+    fn books_are_grouped_by_chunk_in_their_order() {
+        let books = books();
+        let grouped = by_chunk(books.iter().rev());
+        for (chunk, books) in &grouped {
+            assert!(books.iter().all(|book| chunk_of(book.id) == *chunk));
+            assert!(books.windows(2).all(|pair| pair[0].id > pair[1].id));
+        }
+        assert_eq!(grouped.values().map(Vec::len).sum::<usize>(), books.len());
+        let mut lines = BTreeMap::new();
+        add_lines(&mut lines, &books[..1]);
+        add_lines(&mut lines, &books[1..]);
+        assert_eq!(lines, SearchIndex::chunks_of(&books));
     }
 }

@@ -7,9 +7,12 @@
 use bookshelf::ui::install_panic_hook;
 use gloo_timers::callback::Timeout;
 use gloo_timers::future::TimeoutFuture;
-use js_sys::{Array, Function, Reflect};
+use js_sys::Function;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
+
+mod common;
+use common::global_strings;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -39,11 +42,7 @@ fn record_console_errors() {
 }
 
 fn console_errors() -> Vec<String> {
-    let list = Reflect::get(&js_sys::global(), &"__errors".into()).unwrap();
-    Array::from(&list)
-        .iter()
-        .filter_map(|value| value.as_string())
-        .collect()
+    global_strings("__errors")
 }
 
 #[wasm_bindgen_test]

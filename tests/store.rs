@@ -15,7 +15,9 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
-use common::{count_open_transactions, fresh, peak_open_transactions, restore_transactions};
+use common::{
+    count_open_transactions, fresh, fresh_with, peak_open_transactions, restore_transactions,
+};
 
 fn book(title: &str) -> NewBook {
     NewBook::new(title, "An Author", "A Genre")
@@ -23,11 +25,8 @@ fn book(title: &str) -> NewBook {
 
 #[wasm_bindgen_test]
 async fn create_get_list_update_delete_round_trip() {
-    let repository = fresh("round_trip").await;
-    let hobbit = repository
-        .create(NewBook::new(" The Hobbit ", "J,R,R Tolkien", "Fantasy"))
-        .await
-        .unwrap();
+    let hobbit = NewBook::new(" The Hobbit ", "J,R,R Tolkien", "Fantasy");
+    let (repository, hobbit) = fresh_with("round_trip", hobbit).await;
     assert_eq!(hobbit.title, "The Hobbit", "stored trimmed");
     let orwell = repository
         .create(NewBook::new("1987", "George Orwell", "Dystopian Fiction"))
@@ -290,16 +289,22 @@ async fn a_second_connection_upgrading_closes_the_first() {
     let repository = fresh("version_change").await;
     repository.create(book("Before")).await.unwrap();
     // A "newer app" opens a higher version: the old connection closes instead of blocking it.
-    let newer = schema::builder("version_change", schema::VERSION + 1)
-        .build()
-        .await
-        .unwrap();
-    newer.close();
+    open_a_newer_version("version_change").await;
     let after = repository.count().await;
     assert_eq!(after, Err(StoreError::ClosedElsewhere), "{after:?}");
     // Opening with this build's older version now says why it cannot.
     let again = BookRepository::open("version_change").await.err();
     assert_eq!(again, Some(StoreError::ClosedElsewhere));
+}
+
+/// What a newer app in another tab does: opens `name` at a higher version (upgrading it, which
+/// waits for every older connection to let go), then closes it.
+async fn open_a_newer_version(name: &str) {
+    let newer = schema::builder(name, schema::VERSION + 1)
+        .build()
+        .await
+        .unwrap();
+    newer.close();
 }
 
 /// Opens `name` with a callback that records what happened to the connection.
@@ -334,11 +339,7 @@ async fn eventually(mut done: impl FnMut() -> bool) {
 async fn a_newer_version_elsewhere_is_reported_and_never_blocked() {
     let (repository, seen) = watched("newer_elsewhere").await;
     repository.create(book("Before")).await.unwrap();
-    let newer = schema::builder("newer_elsewhere", schema::VERSION + 1)
-        .build()
-        .await
-        .unwrap();
-    newer.close();
+    open_a_newer_version("newer_elsewhere").await;
     eventually(|| !seen.borrow().is_empty()).await;
     assert_eq!(*seen.borrow(), vec![Lost::NewerVersion]);
     let _ = Rexie::delete("newer_elsewhere").await;

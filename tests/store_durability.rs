@@ -5,13 +5,13 @@
 
 use bookshelf::book::NewBook;
 use bookshelf::store::{BookRepository, StoreError};
-use js_sys::{Array, Function, Reflect};
+use js_sys::Function;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 mod common;
 use common::old_versions::version_one;
-use common::{fresh, restore_transactions};
+use common::{fresh, global_strings, restore_transactions};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -49,11 +49,7 @@ fn record_transactions(abort_strict: bool) {
 }
 
 fn recorded() -> Vec<String> {
-    let list = Reflect::get(&js_sys::global(), &"__durability".into()).unwrap();
-    Array::from(&list)
-        .iter()
-        .filter_map(|value| value.as_string())
-        .collect()
+    global_strings("__durability")
 }
 
 #[wasm_bindgen_test]

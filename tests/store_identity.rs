@@ -6,15 +6,16 @@
 use std::collections::HashSet;
 
 use bookshelf::book::{Book, BookPatch, NewBook};
+use bookshelf::lookup::Probe;
 use bookshelf::query::{Direction, Sort, SortField};
 use bookshelf::store::record::{MISSING_AUTHOR, MISSING_TITLE};
 use bookshelf::store::{BookRepository, StoreError};
-use bookshelf::transfer::{read_all, DuplicateReason, ImportPlan, Probe};
+use bookshelf::transfer::{read_all, DuplicateReason, ImportPlan};
 use wasm_bindgen_test::*;
 
 mod common;
 use common::old_versions::version_one;
-use common::{all, fresh};
+use common::{all, fresh, fresh_with};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -33,11 +34,8 @@ async fn import(repository: &BookRepository, file: &str, anyway: bool) -> (Impor
 
 #[wasm_bindgen_test]
 async fn every_book_gets_a_uid_of_its_own_that_edits_and_undo_keep() {
-    let repository = fresh("identity_uids").await;
-    let one = repository
-        .create(NewBook::new("Dune", "Frank Herbert", ""))
-        .await
-        .unwrap();
+    let dune = NewBook::new("Dune", "Frank Herbert", "");
+    let (repository, one) = fresh_with("identity_uids", dune).await;
     let many = repository
         .create_many(
             (0..50)

@@ -5,15 +5,16 @@
 use std::cell::RefCell;
 
 use bookshelf::book::{Book, NewBook, Shelf};
+use bookshelf::lookup::Probe;
 use bookshelf::query::{Direction, Filter, Sort, SortField};
 use bookshelf::store::{BookRepository, StoreError};
-use bookshelf::transfer::{read_all, ImportPlan, Probe};
+use bookshelf::transfer::{read_all, ImportPlan};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
-use common::{all, fresh};
+use common::{all, fresh, fresh_with};
 
 fn book(id: u64, title: &str, author: &str) -> Book {
     NewBook::new(title, author, "Imported").with_id(id)
@@ -76,11 +77,7 @@ async fn restored_books_keep_their_ids_every_field_and_are_searchable() {
 #[wasm_bindgen_test]
 async fn a_bulk_write_with_an_id_in_use_changes_nothing() {
     let name = "import_conflict";
-    let repository = fresh(name).await;
-    let first = repository
-        .create(NewBook::new("First", "A", ""))
-        .await
-        .unwrap();
+    let (repository, first) = fresh_with(name, NewBook::new("First", "A", "")).await;
     let with_ids = vec![book(10, "Ten", "B"), book(first.id, "Clash", "C")];
     let new = vec![NewBook::new("Fresh", "D", "")];
     let refused = repository

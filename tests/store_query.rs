@@ -9,7 +9,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
-use common::{all_sorts, fresh};
+use common::{all_sorts, fresh, fresh_with};
 
 const WORDS: [&str; 12] = [
     "Émile",
@@ -137,11 +137,8 @@ async fn search_finds_every_substring_match_in_sort_order() {
 #[wasm_bindgen_test]
 async fn the_search_index_follows_every_write_and_survives_reopening() {
     let name = "query_index_writes";
-    let repository = fresh(name).await;
-    let hobbit = repository
-        .create(NewBook::new("The Hobbit", "Tolkien", "Fantasy"))
-        .await
-        .unwrap();
+    let hobbit = NewBook::new("The Hobbit", "Tolkien", "Fantasy");
+    let (repository, hobbit) = fresh_with(name, hobbit).await;
     let by_id = Sort::default();
     let find = |text: &str| Filter::new(text, None);
     assert_eq!(

@@ -5,10 +5,10 @@
 #![cfg(target_arch = "wasm32")]
 
 use bookshelf::book::{BookPatch, NewBook};
+use bookshelf::lookup::Probe;
 use bookshelf::query::{Filter, Sort, SortField};
 use bookshelf::store::schema::{self, BOOKS, BY_ISBN, META};
 use bookshelf::store::BookRepository;
-use bookshelf::transfer::Probe;
 use rexie::TransactionMode;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -67,6 +67,25 @@ async fn assert_upgraded_in_full(name: &str) {
     database.close();
 }
 
+/// Opens the old database `name` with today's repository and checks that it kept `records` (as
+/// [`assert_kept`] reads them) and that its search agrees with its indexes; returns the
+/// repository and the titles in every sort.
+async fn open_kept(name: &str, records: &str) -> (BookRepository, Vec<(Sort, Vec<String>)>) {
+    let repository = BookRepository::open(name).await.unwrap();
+    assert_kept(&all(&repository).await, records);
+    let orders = assert_search_agrees_with_the_index(&repository).await;
+    (repository, orders)
+}
+
+/// A new book gets `id` (the key generator goes on after every old id); then the repository
+/// closes and the upgrade is checked in full.
+async fn assert_next_id_then_upgraded_in_full(repository: BookRepository, name: &str, id: u64) {
+    let new = NewBook::new("New", "Someone", "");
+    assert_eq!(repository.create(new).await.unwrap().id, id);
+    repository.close();
+    assert_upgraded_in_full(name).await;
+}
+
 #[wasm_bindgen_test]
 async fn an_upgrade_from_version_one_keeps_every_record() {
     // The promise: the schema upgrades in place from every older version, keeping every record.
@@ -79,7 +98,6 @@ async fn an_upgrade_from_version_one_keeps_every_record() {
     ];
     old_versions::version_one(name, &records).await;
 
-    let repository = BookRepository::open(name).await.unwrap();
     // Version 1 records hold no id: the key generator's are theirs.
     let with_ids = r#"[
         {"id": 1, "title": "Émile", "author": "Zola", "genre": ""},
@@ -87,11 +105,9 @@ async fn an_upgrade_from_version_one_keeps_every_record() {
         {"id": 3, "title": "Zebra", "author": "Émile Ajar", "genre": "fantasy"},
         {"id": 4, "title": "📚 Atlas", "author": "Ａｎｏｎ", "genre": "Reference"}
     ]"#;
-    assert_kept(&all(&repository).await, with_ids);
-
     // The upgrade made sort keys and search lines: case and accents ignored, the emoji after
     // letters, and the search in the same order as the indexes.
-    let orders = assert_search_agrees_with_the_index(&repository).await;
+    let (repository, orders) = open_kept(name, with_ids).await;
     assert_eq!(
         titles_in(&orders, SortField::Title),
         ["apple", "Émile", "Zebra", "📚 Atlas"]
@@ -101,10 +117,7 @@ async fn an_upgrade_from_version_one_keeps_every_record() {
         ["apple", "Zebra", "Émile", "📚 Atlas"]
     );
     assert_eq!(found(&repository, "EMILE").await, vec![1, 3]);
-    let new = NewBook::new("New", "Someone", "");
-    assert_eq!(repository.create(new).await.unwrap().id, 5);
-    repository.close();
-    assert_upgraded_in_full(name).await;
+    assert_next_id_then_upgraded_in_full(repository, name, 5).await;
 }
 
 #[wasm_bindgen_test]
@@ -112,11 +125,8 @@ async fn an_upgrade_from_version_two_keeps_every_record() {
     let name = "upgrade_v2";
     old_versions::version_two(name).await;
 
-    let repository = BookRepository::open(name).await.unwrap();
-    assert_kept(&all(&repository).await, VERSION_2_RECORDS);
-
     // Version 2's own sort keys and search chunks (the second chunk too) serve as they are.
-    let orders = assert_search_agrees_with_the_index(&repository).await;
+    let (repository, orders) = open_kept(name, VERSION_2_RECORDS).await;
     assert_eq!(
         titles_in(&orders, SortField::Title),
         ["apple", "Émile", "Zebra", "📚 Atlas", "Ｚｅｔａ"]
@@ -142,10 +152,7 @@ async fn an_upgrade_from_version_two_keeps_every_record() {
     );
     assert_eq!(owner_of_isbn(&repository, "9780141026169").await, Some(2));
     // The key generator goes on after the largest old id.
-    let new = NewBook::new("New", "Someone", "");
-    assert_eq!(repository.create(new).await.unwrap().id, 1031);
-    repository.close();
-    assert_upgraded_in_full(name).await;
+    assert_next_id_then_upgraded_in_full(repository, name, 1031).await;
 }
 
 #[wasm_bindgen_test]
@@ -153,10 +160,7 @@ async fn an_upgrade_from_version_three_keeps_every_record_and_its_details() {
     let name = "upgrade_v3";
     old_versions::version_three(name).await;
 
-    let repository = BookRepository::open(name).await.unwrap();
-    assert_kept(&all(&repository).await, VERSION_3_RECORDS);
-
-    let orders = assert_search_agrees_with_the_index(&repository).await;
+    let (repository, orders) = open_kept(name, VERSION_3_RECORDS).await;
     assert_eq!(
         titles_in(&orders, SortField::Title),
         ["Ångström", "Dune", "Emma", "📕 Notes"]
@@ -169,8 +173,5 @@ async fn an_upgrade_from_version_three_keeps_every_record_and_its_details() {
     assert_eq!(found(&repository, "ｚ writer").await, vec![7]);
     // Version 3's ISBN index, filled by version 3, finds its book.
     assert_eq!(owner_of_isbn(&repository, "9780441013593").await, Some(1));
-    let new = NewBook::new("New", "Someone", "");
-    assert_eq!(repository.create(new).await.unwrap().id, 8);
-    repository.close();
-    assert_upgraded_in_full(name).await;
+    assert_next_id_then_upgraded_in_full(repository, name, 8).await;
 }

@@ -2,16 +2,19 @@
 //! get ids from the key generator, and books that keep ids they already have (an import that
 //! restores an export). The search chunks are rewritten in the same transaction.
 
+#![cfg(target_arch = "wasm32")]
+
 use gloo_timers::future::TimeoutFuture;
 use rexie::Store;
 use wasm_bindgen::JsValue;
 
 use super::chunks::{self, ChunkStore};
 use super::codec::{id_of, to_js};
+use super::connection::BookRepository;
 use super::error::{Result, StoreError};
 use super::identity::new_uids;
 use super::record::Record;
-use super::repository::{books_store, search_store, BookRepository};
+use super::repository::{books_store, search_store};
 use super::schema::{BOOKS, SEARCH};
 use super::strict::{RawStore, StrictTransaction};
 use super::transaction::{browser_error, settle};

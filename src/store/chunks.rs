@@ -1,7 +1,7 @@
 //! The search index's chunks in IndexedDB, rewritten inside the same transaction as the books
 //! they describe, so that the index can never disagree with the store.
 
-use std::collections::BTreeMap;
+#![cfg(target_arch = "wasm32")]
 
 use js_sys::Uint8Array;
 use rexie::Store;
@@ -11,7 +11,7 @@ use super::error::Result;
 use super::strict::RawStore;
 use super::transaction::browser_error;
 use crate::book::Book;
-use crate::search::{self, chunk_of};
+use crate::search;
 
 fn chunk_key(chunk: u64) -> JsValue {
     JsValue::from_f64(chunk as f64)
@@ -96,11 +96,7 @@ pub(crate) async fn upsert_all(
     books: &[Book],
     operation: &'static str,
 ) -> Result<()> {
-    let mut by_chunk: BTreeMap<u64, Vec<&Book>> = BTreeMap::new();
-    for book in books {
-        by_chunk.entry(chunk_of(book.id)).or_default().push(book);
-    }
-    for (chunk, books) in by_chunk {
+    for (chunk, books) in search::by_chunk(books) {
         let mut bytes = read(store, chunk, operation).await?;
         search::upsert_all(&mut bytes, books);
         write(store, chunk, &bytes, operation).await?;

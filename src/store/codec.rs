@@ -1,5 +1,7 @@
 //! Conversions between Rust values and the JS values IndexedDB stores, with errors that say which.
 
+#![cfg(target_arch = "wasm32")]
+
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::JsValue;
 

@@ -1,5 +1,7 @@
 //! New uids for books that have none yet, from the browser's cryptographic random numbers.
 
+#![cfg(target_arch = "wasm32")]
+
 use super::error::{Result, StoreError};
 use crate::book::uuid_from_random;
 

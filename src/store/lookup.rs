@@ -3,17 +3,20 @@
 //! folded titles and authors (by the in-memory search index) — so that its preview can say which
 //! books look like duplicates before anything is written.
 
+#![cfg(target_arch = "wasm32")]
+
 use futures::future::join_all;
 use rexie::{Direction, KeyRange, TransactionMode};
 use wasm_bindgen::JsValue;
 
 use super::codec::id_of;
+use super::connection::BookRepository;
 use super::error::Result;
-use super::repository::{books_store, high_water, BookRepository};
+use super::repository::{books_store, high_water};
 use super::schema::{BOOKS, BY_ISBN, BY_UID, META};
 use super::transaction::{browser_error, end_read};
 use crate::book::BookId;
-use crate::transfer::{Existing, Probe};
+use crate::lookup::{Existing, Probe};
 
 const OPERATION: &str = "look for books already stored";
 /// ISBNs looked up per transaction (every lookup of a batch is issued before any is awaited).

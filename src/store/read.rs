@@ -1,14 +1,17 @@
 //! Reading the catalogue at any size: sorted pages by index and key range, books by id, and
 //! search through the in-memory index (loaded once from its stored chunks).
 
+#![cfg(target_arch = "wasm32")]
+
 use futures::future::join_all;
 use rexie::{Direction as Cursor, KeyRange, Store, StoreIndex, TransactionMode};
 use wasm_bindgen::JsValue;
 
 use super::chunks;
 use super::codec::key;
+use super::connection::BookRepository;
 use super::error::{Result, StoreError};
-use super::repository::{books_store, read_book, values_to_books, BookRepository};
+use super::repository::{books_store, read_book, values_to_books};
 use super::schema::{BOOKS, BY_AUTHOR, BY_GENRE, BY_TITLE, SEARCH};
 use super::transaction::{browser_error, end_read};
 use crate::book::{Book, BookId};
@@ -17,24 +20,24 @@ use crate::search::SearchIndex;
 
 const OPERATION: &str = "read the books";
 
-/// The store itself (id order) or one of its indexes.
-enum Source {
+/// What a listing reads books from: the store itself (id order) or one of its indexes.
+enum Listing {
     Store(Store),
     Index(StoreIndex),
 }
 
-impl Source {
+impl Listing {
     async fn get_all(&self, range: Option<KeyRange>, limit: u32) -> rexie::Result<Vec<JsValue>> {
         match self {
-            Source::Store(store) => store.get_all(range, Some(limit)).await,
-            Source::Index(index) => index.get_all(range, Some(limit)).await,
+            Listing::Store(store) => store.get_all(range, Some(limit)).await,
+            Listing::Index(index) => index.get_all(range, Some(limit)).await,
         }
     }
 
     async fn count(&self, range: KeyRange) -> rexie::Result<u32> {
         match self {
-            Source::Store(store) => store.count(Some(range)).await,
-            Source::Index(index) => index.count(Some(range)).await,
+            Listing::Store(store) => store.count(Some(range)).await,
+            Listing::Index(index) => index.count(Some(range)).await,
         }
     }
 
@@ -54,8 +57,8 @@ impl Source {
             })?),
         };
         let scanned = match self {
-            Source::Store(store) => store.scan(range, Some(limit), skip, Some(cursor)).await,
-            Source::Index(index) => index.scan(range, Some(limit), skip, Some(cursor)).await,
+            Listing::Store(store) => store.scan(range, Some(limit), skip, Some(cursor)).await,
+            Listing::Index(index) => index.scan(range, Some(limit), skip, Some(cursor)).await,
         };
         scanned.map_err(|error| browser_error(OPERATION, error))
     }
@@ -75,10 +78,10 @@ fn key_value(field: SortField, sort_key: &SortKey) -> JsValue {
 }
 
 /// What a sort reads: the store itself for id order, else the field's index.
-fn source_for(transaction: &rexie::Transaction, field: SortField) -> Result<Source> {
+fn listing_for(transaction: &rexie::Transaction, field: SortField) -> Result<Listing> {
     let store = books_store(transaction, OPERATION)?;
     let name = match field {
-        SortField::Id => return Ok(Source::Store(store)),
+        SortField::Id => return Ok(Listing::Store(store)),
         SortField::Title => BY_TITLE,
         SortField::Author => BY_AUTHOR,
         SortField::Genre => BY_GENRE,
@@ -86,7 +89,7 @@ fn source_for(transaction: &rexie::Transaction, field: SortField) -> Result<Sour
     let index = store
         .index(name)
         .map_err(|error| browser_error(OPERATION, error))?;
-    Ok(Source::Index(index))
+    Ok(Listing::Index(index))
 }
 
 fn range<E: Into<rexie::Error>>(result: std::result::Result<KeyRange, E>) -> Result<KeyRange> {
@@ -94,16 +97,16 @@ fn range<E: Into<rexie::Error>>(result: std::result::Result<KeyRange, E>) -> Res
 }
 
 /// `limit` books in ascending order from row `position`: a cursor skips to it (no count needed).
-async fn from_start(source: &Source, position: u64, limit: u32) -> Result<Vec<Book>> {
+async fn from_start(listing: &Listing, position: u64, limit: u32) -> Result<Vec<Book>> {
     let from = if position == 0 {
         None
     } else {
-        match source.scan(None, 1, position, Cursor::Next).await?.pop() {
+        match listing.scan(None, 1, position, Cursor::Next).await?.pop() {
             Some((at, _)) => Some(range(KeyRange::lower_bound(&at, Some(false)))?),
             None => return Ok(Vec::new()),
         }
     };
-    let values = source
+    let values = listing
         .get_all(from, limit)
         .await
         .map_err(|error| browser_error(OPERATION, error))?;
@@ -113,15 +116,15 @@ async fn from_start(source: &Source, position: u64, limit: u32) -> Result<Vec<Bo
 /// The `limit` books (ascending) whose last is `position` rows before the end: a cursor walks
 /// back from the end to the page's first row, then one read takes the page.
 async fn from_end(
-    source: &Source,
+    listing: &Listing,
     transaction: &rexie::Transaction,
     position: u64,
     limit: u32,
 ) -> Result<Vec<Book>> {
     let back = position + u64::from(limit) - 1;
-    if let Some((at, _)) = source.scan(None, 1, back, Cursor::Prev).await?.pop() {
+    if let Some((at, _)) = listing.scan(None, 1, back, Cursor::Prev).await?.pop() {
         let from = range(KeyRange::lower_bound(&at, Some(false)))?;
-        let values = source
+        let values = listing
             .get_all(Some(from), limit)
             .await
             .map_err(|error| browser_error(OPERATION, error))?;
@@ -136,7 +139,7 @@ async fn from_end(
     if length == 0 {
         return Ok(Vec::new());
     }
-    let values = source
+    let values = listing
         .get_all(None, length.min(u64::from(limit)) as u32)
         .await
         .map_err(|error| browser_error(OPERATION, error))?;
@@ -150,14 +153,14 @@ async fn read_page(
     start: PageStart,
     limit: u32,
 ) -> Result<Vec<Book>> {
-    let source = source_for(transaction, sort.field)?;
+    let listing = listing_for(transaction, sort.field)?;
     match (start, sort.direction) {
         (PageStart::After(after), Direction::Ascending) => {
             let from = range(KeyRange::lower_bound(
                 &key_value(sort.field, &after),
                 Some(true),
             ))?;
-            let values = source
+            let values = listing
                 .get_all(Some(from), limit)
                 .await
                 .map_err(|error| browser_error(OPERATION, error))?;
@@ -168,7 +171,7 @@ async fn read_page(
                 &key_value(sort.field, &after),
                 Some(true),
             ))?;
-            let rows = source.scan(Some(before), limit, 0, Cursor::Prev).await?;
+            let rows = listing.scan(Some(before), limit, 0, Cursor::Prev).await?;
             values_to_books(
                 rows.into_iter().map(|(_, value)| value).collect(),
                 OPERATION,
@@ -177,7 +180,7 @@ async fn read_page(
         // A descending page is an ascending one read from the other end, backwards.
         (PageStart::Position(position), Direction::Ascending)
         | (PageStart::FromEnd(position), Direction::Descending) => {
-            let mut books = from_start(&source, position, limit).await?;
+            let mut books = from_start(&listing, position, limit).await?;
             if sort.direction == Direction::Descending {
                 books.reverse();
             }
@@ -185,7 +188,7 @@ async fn read_page(
         }
         (PageStart::FromEnd(position), Direction::Ascending)
         | (PageStart::Position(position), Direction::Descending) => {
-            let mut books = from_end(&source, transaction, position, limit).await?;
+            let mut books = from_end(&listing, transaction, position, limit).await?;
             if sort.direction == Direction::Descending {
                 books.reverse();
             }
@@ -214,13 +217,13 @@ impl BookRepository {
         let _slot = self.slot().await;
         let transaction = self.transaction(&[BOOKS], TransactionMode::ReadOnly, OPERATION)?;
         let outcome = async {
-            let source = source_for(&transaction, sort.field)?;
+            let listing = listing_for(&transaction, sort.field)?;
             let at = key_value(sort.field, &sort.key_of(book));
             let before = match sort.direction {
                 Direction::Ascending => range(KeyRange::upper_bound(&at, Some(true)))?,
                 Direction::Descending => range(KeyRange::lower_bound(&at, Some(true)))?,
             };
-            source
+            listing
                 .count(before)
                 .await
                 .map_err(|error| browser_error(OPERATION, error))

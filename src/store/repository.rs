@@ -1,92 +1,23 @@
-//! BookRepository: books in IndexedDB through rexie. One transaction per call, all or nothing;
-//! at most `max_in_flight` calls at once.
+//! The catalogue's books in IndexedDB through rexie: add, restore, read, list, count, change,
+//! delete and clear, one transaction per call, all or nothing (the connection and its limit of
+//! calls at once: `connection.rs`).
 
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+#![cfg(target_arch = "wasm32")]
 
-use async_lock::{Semaphore, SemaphoreGuard};
 use futures::future::join3;
-use rexie::{Rexie, Store, Transaction, TransactionMode};
+use rexie::{Store, Transaction, TransactionMode};
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::spawn_local;
 
 use super::chunks;
 use super::codec::{from_js, id_of, key, to_js};
+use super::connection::BookRepository;
 use super::error::{Result, StoreError};
 use super::identity::new_uids;
 use super::record::Record;
-use super::schema::{self, BOOKS, BY_UID, HIGH_WATER_KEY, META, SEARCH};
-use super::transaction::{browser_error, describe, end_read, settle};
-use super::watch::{wait_until_unblocked, Loss, Watch};
+use super::schema::{BOOKS, BY_UID, HIGH_WATER_KEY, META, SEARCH};
+use super::transaction::{browser_error, end_read, settle};
 use crate::book::{Book, BookId, BookPatch, NewBook};
 use crate::search::{self, chunk_of, SearchIndex};
-
-/// How many repository calls may run at once unless told otherwise (the original design's 50).
-pub const DEFAULT_MAX_IN_FLIGHT: usize = 50;
-
-/// How a repository is opened.
-#[derive(Clone)]
-pub struct OpenOptions {
-    /// The most calls that may run at once; more wait their turn.
-    pub max_in_flight: usize,
-    /// Called if opening is blocked by other tabs holding an older version; opening goes on when
-    /// they let go.
-    pub on_blocked: Option<Rc<dyn Fn(StoreError)>>,
-    /// Called when the database is taken away from this page without it asking (see [`Lost`]).
-    pub on_lost: Option<Rc<dyn Fn(Lost)>>,
-}
-
-impl Default for OpenOptions {
-    fn default() -> Self {
-        Self {
-            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
-            on_blocked: None,
-            on_lost: None,
-        }
-    }
-}
-
-/// The database was taken away from this page without it asking.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Lost {
-    /// Another tab opened a newer version: this page let go, and must reload to go on.
-    NewerVersion,
-    /// The browser deleted the database under the page (site data cleared, or evicted); the
-    /// repository opened it again, empty, and works as before.
-    Reopened,
-    /// As `Reopened`, but opening it again failed: every call fails until the page reloads.
-    ReopenFailed(StoreError),
-}
-
-/// Why there is no connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Gone {
-    /// This page closed the repository.
-    ClosedHere,
-    /// A newer version took over.
-    NewerVersion,
-    /// The database was deleted under the page and is being opened again.
-    Reopening,
-}
-
-/// The catalogue's storage. Cheap to clone: clones share one connection and one limit.
-#[derive(Clone)]
-pub struct BookRepository {
-    pub(super) inner: Rc<Inner>,
-}
-
-pub(super) struct Inner {
-    name: String,
-    database: RefCell<Option<Rexie>>,
-    /// Why `database` is `None`.
-    gone: Cell<Gone>,
-    /// Watches for the database being taken away.
-    watch: RefCell<Option<Watch>>,
-    on_lost: Option<Rc<dyn Fn(Lost)>>,
-    permits: Semaphore,
-    /// The search index in memory, loaded at the first search and kept in step with writes.
-    pub(super) search: RefCell<Option<SearchIndex>>,
-}
 
 /// Where a page of books starts and how long it is (primary-key order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,77 +53,6 @@ impl BookPages {
 }
 
 impl BookRepository {
-    /// Opens (creating or upgrading as needed) the database `name` with default options.
-    pub async fn open(name: &str) -> Result<Self> {
-        Self::open_with(name, OpenOptions::default()).await
-    }
-
-    /// Opens the database `name`: creates it, or upgrades it from any older version keeping every record.
-    pub async fn open_with(name: &str, options: OpenOptions) -> Result<Self> {
-        let database = connect(name, options.on_blocked).await?;
-        let repository = Self {
-            inner: Rc::new(Inner {
-                name: name.to_owned(),
-                database: RefCell::new(Some(database)),
-                gone: Cell::new(Gone::ClosedHere),
-                watch: RefCell::new(None),
-                on_lost: options.on_lost,
-                permits: Semaphore::new(options.max_in_flight.max(1)),
-                search: RefCell::new(None),
-            }),
-        };
-        repository.watch().await;
-        Ok(repository)
-    }
-
-    /// Starts watching for the database being taken away. Best effort: without a watch the
-    /// repository still works, and a lost connection shows as errors of the calls.
-    async fn watch(&self) {
-        let repository = Rc::downgrade(&self.inner);
-        let watch = Watch::start(&self.inner.name, schema::VERSION, move |loss| {
-            if let Some(inner) = repository.upgrade() {
-                // After the event: the watch that called this is dropped on the way.
-                spawn_local(async move { BookRepository { inner }.lost(loss).await });
-            }
-        })
-        .await;
-        match watch {
-            Ok(watch) => *self.inner.watch.borrow_mut() = watch,
-            Err(error) => web_sys::console::warn_1(&format!("Bookshelf: {error}").into()),
-        }
-    }
-
-    /// The database was taken away: let go of it, then reopen it if it was deleted.
-    async fn lost(self, loss: Loss) {
-        if self.inner.database.borrow().is_none() {
-            // Already let go: closed here, or a loss heard twice (both of the watch's events).
-            return;
-        }
-        self.disconnect(match loss {
-            Loss::NewerVersion => Gone::NewerVersion,
-            Loss::Deleted => Gone::Reopening,
-        });
-        let event = match loss {
-            Loss::NewerVersion => Lost::NewerVersion,
-            Loss::Deleted => match connect(&self.inner.name, None).await {
-                Ok(database) => {
-                    *self.inner.database.borrow_mut() = Some(database);
-                    self.watch().await;
-                    Lost::Reopened
-                }
-                Err(error) => Lost::ReopenFailed(error),
-            },
-        };
-        if let Some(on_lost) = &self.inner.on_lost {
-            on_lost(event);
-        }
-    }
-
-    /// The database's name.
-    pub fn name(&self) -> &str {
-        &self.inner.name
-    }
-
     /// Stores a new book and returns it with its id.
     pub async fn create(&self, book: NewBook) -> Result<Book> {
         let mut created = self
@@ -414,82 +274,12 @@ impl BookRepository {
         Ok(())
     }
 
-    /// Closes the connection; later calls on any clone fail with [`StoreError::Closed`].
-    pub fn close(&self) {
-        self.disconnect(Gone::ClosedHere);
-    }
-
-    fn disconnect(&self, why: Gone) {
-        self.inner.gone.set(why);
-        self.inner.watch.borrow_mut().take();
-        if let Some(database) = self.inner.database.borrow_mut().take() {
-            database.close();
-        }
-        self.inner.search.borrow_mut().take();
-    }
-
-    /// A permit to run one call (one transaction); held until the call is done.
-    pub(super) async fn slot(&self) -> SemaphoreGuard<'_> {
-        self.inner.permits.acquire().await
-    }
-
-    pub(super) fn transaction(
-        &self,
-        stores: &[&str],
-        mode: TransactionMode,
-        operation: &'static str,
-    ) -> Result<Transaction> {
-        let database = self.inner.database.borrow();
-        let database = database.as_ref().ok_or(match self.inner.gone.get() {
-            Gone::ClosedHere => StoreError::Closed,
-            Gone::NewerVersion => StoreError::ClosedElsewhere,
-            Gone::Reopening => StoreError::Reopening,
-        })?;
-        database
-            .transaction(stores, mode)
-            .map_err(|error| browser_error(operation, error))
-    }
-
-    pub(super) fn write_transaction(&self, operation: &'static str) -> Result<Transaction> {
-        self.transaction(
-            &[BOOKS, SEARCH, META],
-            TransactionMode::ReadWrite,
-            operation,
-        )
-    }
-
-    /// The watcher's plain connection, for writes rexie cannot make (strict durability); `None`
-    /// when there is no watch (closed, gone, or the watch could not start).
-    pub(super) fn plain_connection(&self) -> Option<web_sys::IdbDatabase> {
-        let watch = self.inner.watch.borrow();
-        watch.as_ref().map(|watch| watch.connection().clone())
-    }
-
     /// Applies a committed change to the in-memory search index, if it is loaded.
     pub(super) fn remember(&self, change: impl FnOnce(&mut SearchIndex)) {
         if let Some(index) = self.inner.search.borrow_mut().as_mut() {
             change(index);
         }
     }
-}
-
-/// Opens `name` at this build's schema version, after other tabs have let go of older versions,
-/// and brings its data up to date.
-async fn connect(name: &str, on_blocked: Option<Rc<dyn Fn(StoreError)>>) -> Result<Rexie> {
-    wait_until_unblocked(name, schema::VERSION, move || {
-        if let Some(on_blocked) = &on_blocked {
-            on_blocked(StoreError::Blocked);
-        }
-    })
-    .await?;
-    let database = schema::builder(name, schema::VERSION)
-        .build()
-        .await
-        .map_err(|error| StoreError::Unavailable {
-            detail: describe(&error),
-        })?;
-    schema::migrate(name, &database).await?;
-    Ok(database)
 }
 
 /// The largest id any book has ever had here, deleted books included (0 for none).

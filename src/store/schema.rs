@@ -5,6 +5,8 @@
 //! right after opening, and the version it reached is kept in the `meta` store, so an upgrade that
 //! is interrupted simply runs again.
 
+#![cfg(target_arch = "wasm32")]
+
 use std::collections::BTreeMap;
 
 use rexie::{Index, ObjectStore, Rexie, RexieBuilder, TransactionMode};
@@ -16,9 +18,9 @@ use super::error::{Result, StoreError};
 use super::identity::new_uids;
 use super::record::Record;
 use super::strict::StrictTransaction;
-use super::transaction::browser_error;
+use super::transaction::{begin_error, browser_error};
 use super::watch::open_without_upgrade;
-use crate::search::{self, chunk_of};
+use crate::search;
 
 /// The database name the app uses.
 pub const DATABASE_NAME: &str = "bookshelf";
@@ -109,7 +111,7 @@ async fn data_version(database: &Rexie, operation: &'static str) -> Result<f64> 
     let fail = |error| browser_error(operation, error);
     let transaction = database
         .transaction(&[META], TransactionMode::ReadOnly)
-        .map_err(fail)?;
+        .map_err(|error| begin_error(operation, error))?;
     let stored = transaction
         .store(META)
         .map_err(fail)?
@@ -177,6 +179,7 @@ async fn rewrite_records(
         after = None;
         let mut uids = new_uids(batch.len(), operation)?.into_iter();
         let mut rekeyed = Vec::with_capacity(batch.len());
+        let mut rekeyed_books = Vec::new();
         for value in batch {
             text_fields(&value);
             let mut record = from_js::<Record>(value, operation)?;
@@ -187,17 +190,14 @@ async fn rewrite_records(
                 record.uid = uids.next().unwrap_or_default();
             }
             if let Some(book) = record.clone().into_book() {
-                if rekey {
-                    let line = search::line_of(&book);
-                    lines
-                        .entry(chunk_of(book.id))
-                        .or_default()
-                        .extend_from_slice(&line);
-                }
                 after = Some(JsValue::from_f64(book.id as f64));
+                if rekey {
+                    rekeyed_books.push(book);
+                }
             }
             rekeyed.push(to_js(&record, operation)?);
         }
+        search::add_lines(&mut lines, &rekeyed_books);
         // Every put is issued before any is awaited; they finish in order.
         let mut last = None;
         for value in &rekeyed {

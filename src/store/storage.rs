@@ -1,10 +1,10 @@
 //! The browser's storage for this site: how much is used, of what quota, and whether the browser
 //! promises to keep it (`navigator.storage.persist()`), which protects the books from eviction.
 
+#![cfg(target_arch = "wasm32")]
+
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
-
-use super::transaction::storage_estimate;
 
 /// What the browser says about this site's storage.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -18,12 +18,11 @@ pub struct StorageStatus {
 }
 
 fn manager() -> Option<web_sys::StorageManager> {
-    let navigator = web_sys::window()?.navigator();
     // Old browsers and some embedded views have no navigator.storage at all.
-    js_sys::Reflect::has(&navigator, &JsValue::from_str("storage"))
-        .ok()
-        .filter(|has| *has)?;
-    Some(navigator.storage())
+    if !crate::browser::navigator_has("storage") {
+        return None;
+    }
+    Some(web_sys::window()?.navigator().storage())
 }
 
 async fn ask(promise: Result<js_sys::Promise, JsValue>) -> bool {
@@ -55,4 +54,15 @@ pub async fn request_persistence() -> bool {
         Some(manager) => ask(manager.persist()).await,
         None => false,
     }
+}
+
+/// `navigator.storage.estimate()`: bytes used and the quota, when the browser tells.
+pub async fn storage_estimate() -> Option<(Option<f64>, Option<f64>)> {
+    let estimate = JsFuture::from(manager()?.estimate().ok()?).await.ok()?;
+    let read = |name: &str| {
+        js_sys::Reflect::get(&estimate, &JsValue::from_str(name))
+            .ok()
+            .and_then(|value| value.as_f64())
+    };
+    Some((read("usage"), read("quota")))
 }

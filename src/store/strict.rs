@@ -7,6 +7,8 @@
 //! of the transaction is heard from its own `complete` and `abort` events, so an abort is reported
 //! with the browser's cause (`transaction.error`), never guessed.
 
+#![cfg(target_arch = "wasm32")]
+
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -14,10 +16,10 @@ use futures::channel::oneshot;
 use gloo_events::EventListener;
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{DomException, IdbDatabase, IdbKeyRange, IdbObjectStore, IdbRequest, IdbTransaction};
+use web_sys::{IdbDatabase, IdbKeyRange, IdbObjectStore, IdbRequest, IdbTransaction};
 
-use super::error::{Result, StoreError};
-use super::transaction::with_usage;
+use super::error::{Result, Step, StoreError};
+use super::transaction::{exception, thrown, with_usage};
 
 /// How a transaction ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +46,10 @@ impl StrictTransaction {
         strict: bool,
         operation: &'static str,
     ) -> Result<Self> {
-        let fail = |error: JsValue| StoreError::from_browser(operation, js_detail(&error));
+        let fail = |error: JsValue| StoreError::from_browser(operation, Step::Call, thrown(&error));
+        // Thrown by `transaction()` itself: InvalidStateError there means the connection closes.
+        let refused =
+            |error: JsValue| StoreError::from_browser(operation, Step::Begin, thrown(&error));
         let names: Array = stores.iter().map(|name| JsValue::from_str(name)).collect();
         let options = Object::new();
         let durability = if strict { "strict" } else { "default" };
@@ -56,7 +61,7 @@ impl StrictTransaction {
             .map_err(fail)?;
         let transaction: IdbTransaction = open
             .call3(database, &names, &"readwrite".into(), &options)
-            .map_err(fail)?
+            .map_err(refused)?
             .dyn_into()
             .map_err(fail)?;
         let (send, ended) = oneshot::channel();
@@ -87,7 +92,7 @@ impl StrictTransaction {
         let store = self
             .transaction
             .object_store(name)
-            .map_err(|error| StoreError::from_browser(operation, js_detail(&error)))?;
+            .map_err(|error| StoreError::from_browser(operation, Step::Call, thrown(&error)))?;
         Ok(RawStore { store, operation })
     }
 
@@ -117,9 +122,7 @@ impl StrictTransaction {
 /// Why the browser aborted `transaction`, in its own words.
 fn cause(transaction: &IdbTransaction, operation: &'static str) -> StoreError {
     match transaction.error() {
-        Some(error) => {
-            StoreError::from_browser(operation, format!("{}: {}", error.name(), error.message()))
-        }
+        Some(error) => StoreError::from_browser(operation, Step::Call, exception(&error)),
         None => StoreError::Other {
             operation,
             detail: "the browser ended the write without saying why".into(),
@@ -136,7 +139,7 @@ pub(crate) struct RawStore {
 impl RawStore {
     fn fail(&self) -> impl Fn(JsValue) -> StoreError {
         let operation = self.operation;
-        move |error| StoreError::from_browser(operation, js_detail(&error))
+        move |error| StoreError::from_browser(operation, Step::Call, thrown(&error))
     }
 
     /// The value under `key`, if any.
@@ -219,12 +222,9 @@ async fn outcome(request: &IdbRequest, operation: &'static str) -> Result<JsValu
     match receive.await {
         Ok(true) => request
             .result()
-            .map_err(|error| StoreError::from_browser(operation, js_detail(&error))),
+            .map_err(|error| StoreError::from_browser(operation, Step::Call, thrown(&error))),
         Ok(false) => Err(match request.error() {
-            Ok(Some(error)) => StoreError::from_browser(
-                operation,
-                format!("{}: {}", error.name(), error.message()),
-            ),
+            Ok(Some(error)) => StoreError::from_browser(operation, Step::Call, exception(&error)),
             _ => StoreError::Other {
                 operation,
                 detail: "a request failed without a reason".into(),
@@ -234,13 +234,5 @@ async fn outcome(request: &IdbRequest, operation: &'static str) -> Result<JsValu
             operation,
             detail: "a request never finished".into(),
         }),
-    }
-}
-
-/// What a thrown browser error says.
-pub(crate) fn js_detail(error: &JsValue) -> String {
-    match error.dyn_ref::<DomException>() {
-        Some(error) => format!("{}: {}", error.name(), error.message()),
-        None => error.as_string().unwrap_or_else(|| format!("{error:?}")),
     }
 }

@@ -3,26 +3,25 @@
 //!
 //! Both use plain `indexedDB.open` requests beside rexie's connection: a probe before opening that
 //! never upgrades anything, and a watcher connection that listens for `versionchange` and `close`.
+//!
+//! Plain `web_sys` rather than the `idb` crate under rexie: idb's handlers are one-shot closures
+//! that live in its wrappers and cannot be taken off (gloo's listeners are removed when dropped),
+//! its open future does not cancel the expected `error` event of the aborted upgrade, and the
+//! strict writes need the raw `IdbDatabase` anyway.
+
+#![cfg(target_arch = "wasm32")]
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use futures::channel::oneshot;
 use gloo_events::EventListener;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbVersionChangeEvent};
 
-use super::error::{Result, StoreError};
-use super::strict::js_detail;
-
-/// Why the database was taken away from this page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Loss {
-    /// Another tab opened a newer version of the database.
-    NewerVersion,
-    /// The database was deleted under the page: site data cleared, or the browser evicted it.
-    Deleted,
-}
+use super::connection::Gone;
+use super::error::{BrowserError, ExceptionName, Result, StoreError};
+use super::transaction::{exception, thrown};
 
 /// Opens `name` at `version` the way rexie will, but never upgrades: an upgrade it would need is
 /// aborted at once, leaving everything as it was. Calls `on_blocked` if other connections hold an
@@ -45,34 +44,34 @@ pub struct Watch {
 }
 
 impl Watch {
-    /// A watcher connection to `name` at `version`; `on_loss` is called once, after the watcher has
-    /// closed itself (so that it never blocks the newer version). `None` if the database is not
-    /// at `version` any more.
+    /// A watcher connection to `name` at `version`; `on_gone` is called once, after the watcher has
+    /// closed itself (so that it never blocks the newer version), with why: `NewerVersion` or
+    /// `Deleted`. `None` if the database is not at `version` any more.
     pub async fn start(
         name: &str,
         version: u32,
-        on_loss: impl Fn(Loss) + 'static,
+        on_gone: impl Fn(Gone) + 'static,
     ) -> Result<Option<Watch>> {
         let Some(database) = open_without_upgrade(name, version, || {}).await? else {
             return Ok(None);
         };
-        let on_loss = Rc::new(on_loss);
+        let on_gone = Rc::new(on_gone);
         let version_change = EventListener::new(&database, "versionchange", {
-            let (database, on_loss) = (database.clone(), on_loss.clone());
+            let (database, on_gone) = (database.clone(), on_gone.clone());
             move |event| {
                 database.close();
                 let deleted = event
                     .dyn_ref::<IdbVersionChangeEvent>()
                     .is_some_and(|event| event.new_version().is_none());
-                on_loss(if deleted {
-                    Loss::Deleted
+                on_gone(if deleted {
+                    Gone::Deleted
                 } else {
-                    Loss::NewerVersion
+                    Gone::NewerVersion
                 });
             }
         });
         // Fired only when the browser closes the connection itself (data cleared, disk trouble).
-        let closed = EventListener::new(&database, "close", move |_| on_loss(Loss::Deleted));
+        let closed = EventListener::new(&database, "close", move |_| on_gone(Gone::Deleted));
         Ok(Some(Watch {
             database,
             _listeners: [version_change, closed],
@@ -105,15 +104,17 @@ pub(crate) async fn open_without_upgrade(
     version: u32,
     on_blocked: impl Fn() + 'static,
 ) -> Result<Option<IdbDatabase>> {
-    let unavailable = |detail: String| StoreError::Unavailable { detail };
+    let missing = |detail: &str| StoreError::Unavailable {
+        detail: detail.into(),
+        cause: None,
+    };
+    let refused = |error: JsValue| StoreError::unavailable(thrown(&error));
     let factory = web_sys::window()
-        .ok_or_else(|| unavailable("no window".into()))?
+        .ok_or_else(|| missing("no window"))?
         .indexed_db()
-        .map_err(|error| unavailable(js_detail(&error)))?
-        .ok_or_else(|| unavailable("IndexedDB is missing".into()))?;
-    let request = factory
-        .open_with_u32(name, version)
-        .map_err(|error| unavailable(js_detail(&error)))?;
+        .map_err(refused)?
+        .ok_or_else(|| missing("IndexedDB is missing"))?;
+    let request = factory.open_with_u32(name, version).map_err(refused)?;
 
     let (send, receive) = oneshot::channel();
     let send = Rc::new(RefCell::new(Some(send)));
@@ -154,15 +155,21 @@ pub(crate) async fn open_without_upgrade(
 
 /// An open request that failed: `None` for the aborted upgrade, or why the browser refused.
 fn failure(request: &IdbOpenDbRequest) -> Result<Option<IdbDatabase>> {
-    match request.error() {
-        Ok(Some(error)) if error.name() == "AbortError" => Ok(None),
-        // The database is newer than this build: another tab runs a newer version of the app.
-        Ok(Some(error)) if error.name() == "VersionError" => Err(StoreError::ClosedElsewhere),
-        Ok(Some(error)) => Err(StoreError::Unavailable {
-            detail: js_detail(&error),
-        }),
-        _ => Err(StoreError::Unavailable {
+    let cause: Option<BrowserError> = request
+        .error()
+        .ok()
+        .flatten()
+        .map(|error| exception(&error));
+    match cause {
+        Some(cause) => match cause.name {
+            ExceptionName::Abort => Ok(None),
+            // The database is newer than this build: another tab runs a newer version of the app.
+            ExceptionName::Version => Err(StoreError::ClosedElsewhere),
+            _ => Err(StoreError::unavailable(cause)),
+        },
+        None => Err(StoreError::Unavailable {
             detail: "opening failed without a reason".into(),
+            cause: None,
         }),
     }
 }

@@ -30,6 +30,7 @@ use crate::book::{
     Book, Field, IsbnError, NewBook, Shelf, ValidationError, ValidationErrorKind, MAX_AUTHOR_CHARS,
     MAX_GENRE_CHARS, MAX_TITLE_CHARS, MAX_YEAR, MIN_YEAR,
 };
+use crate::lookup::{Existing, Probe};
 
 mod examples;
 mod prose;

@@ -24,10 +24,7 @@ pub use error::{ImportError, ImportErrorKind, JsonFault, QuotingFault, Refusal, 
 pub use export::{ExportError, ExportFormat, Exporter};
 pub use file::FileReader;
 pub use ignored::{IgnoredColumns, LISTED_IGNORED};
-pub use plan::{
-    import_label, name_key, Duplicate, DuplicateReason, Existing, ImportPlan, Planner, Probe,
-    ProbeBuilder,
-};
+pub use plan::{import_label, Duplicate, DuplicateReason, ImportPlan, Planner, ProbeBuilder};
 pub use text::{decode, Decoder};
 
 use crate::book::{BookId, NewBook};

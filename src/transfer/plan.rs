@@ -2,36 +2,14 @@
 //! ISBN, or same folded title and author), which keep the ids the file gave them, and which get
 //! new ones because theirs are taken. Nothing is written here; the plan is what the preview shows.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 
 use super::input::out_of_memory;
 use super::{Candidate, Format, IgnoredColumns, ImportError, ImportReport, Refusal};
 use crate::book::{Book, BookId, NewBook};
+use crate::lookup::{name_key, Existing, Probe};
 use crate::query::{count_label, fold};
-
-/// What to ask the store about an import's books.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Probe {
-    /// The ids the file carries.
-    pub ids: HashSet<BookId>,
-    /// The ISBNs the file carries, each once.
-    pub isbns: Vec<String>,
-    /// Each book's folded title and author, as [`name_key`] joins them.
-    pub names: HashSet<String>,
-    /// The uids the file carries.
-    pub uids: Vec<String>,
-}
-
-/// A folded title and author as one key: joined by a NUL, which neither can hold (control
-/// characters are refused).
-pub fn name_key(title_key: &str, author_key: &str) -> String {
-    let mut key = String::with_capacity(title_key.len() + 1 + author_key.len());
-    key.push_str(title_key);
-    key.push('\0');
-    key.push_str(author_key);
-    key
-}
 
 /// Gathers a [`Probe`] a book at a time (a caller with many books adds them a slice at a time).
 #[derive(Debug, Default)]
@@ -100,6 +78,7 @@ impl ProbeBuilder {
     }
 }
 
+// Inherent, though `Probe` lives in `crate::lookup`: building it from an import is the import's.
 impl Probe {
     /// The questions for the books of `report`.
     pub fn of(report: &ImportReport) -> Self {
@@ -108,44 +87,6 @@ impl Probe {
             builder.ask(candidate);
         }
         builder.finish()
-    }
-
-    /// True when there is nothing to ask.
-    pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
-            && self.isbns.is_empty()
-            && self.names.is_empty()
-            && self.uids.is_empty()
-    }
-}
-
-/// What the store answered: the asked-about ids in use, and who already has an ISBN or a name.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Existing {
-    /// Ids of the file that stored books already have.
-    pub ids: HashSet<BookId>,
-    /// ISBN to a stored book that has it.
-    pub isbns: HashMap<String, BookId>,
-    /// (Folded title, folded author) to a stored book that has them.
-    pub names: HashMap<(String, String), BookId>,
-    /// Uid of the file to the stored book that has it (the same book).
-    pub uids: HashMap<String, BookId>,
-    /// The largest id any book has ever had here, deleted ones included: a file's id at or
-    /// below it could be another book's, so only ids above it are kept.
-    pub high_water: BookId,
-}
-
-impl Existing {
-    /// Records what one stored book (id, folded title, folded author) answers to `probe`.
-    pub fn note(&mut self, probe: &Probe, id: BookId, title_key: &str, author_key: &str) {
-        if probe.ids.contains(&id) {
-            self.ids.insert(id);
-        }
-        if probe.names.contains(&name_key(title_key, author_key)) {
-            self.names
-                .entry((title_key.to_owned(), author_key.to_owned()))
-                .or_insert(id);
-        }
     }
 }
 
@@ -393,6 +334,7 @@ pub fn import_label(count: usize) -> String {
 mod tests {
     use super::*;
     use crate::transfer::read_all;
+    use std::collections::HashMap;
 
     fn report() -> ImportReport {
         read_all(

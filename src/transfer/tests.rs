@@ -8,6 +8,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::book::{Book, NewBook, Shelf, MAX_YEAR, MIN_YEAR};
+use crate::lookup::{Existing, Probe};
 
 const GOODREADS: &str = include_str!("../../tests/data/goodreads_library_export.csv");
 

@@ -15,10 +15,11 @@ use leptos::task::spawn_local;
 use super::breather::{free_in_slices, Breather};
 use super::context::Catalogue;
 use crate::book::{Book, BookId, BookPatch, NewBook};
+use crate::lookup::Existing;
 use crate::query::count_label;
 use crate::sample::{sample_books, sample_catalogue};
 use crate::store::{BookRepository, StoreError};
-use crate::transfer::{Existing, ImportPlan};
+use crate::transfer::ImportPlan;
 
 /// What a command ends with.
 pub type Outcome<T> = Result<T, StoreError>;

@@ -6,10 +6,10 @@
 
 use std::collections::HashSet;
 
-use bookshelf::book::Book;
+use bookshelf::book::{Book, NewBook};
 use bookshelf::query::{Direction, Filter, PageStart, Sort, SortField};
 use bookshelf::store::{BookRepository, PageRequest};
-use js_sys::{Function, Reflect};
+use js_sys::{Array, Function, Reflect};
 use rexie::Rexie;
 use wasm_bindgen::JsValue;
 
@@ -22,6 +22,22 @@ pub async fn fresh(name: &str) -> BookRepository {
         Ok(repository) => repository,
         Err(error) => panic!("open {name}: {error}"),
     }
+}
+
+/// The database `name`, deleted and opened afresh, holding `book` alone (returned as stored).
+pub async fn fresh_with(name: &str, book: NewBook) -> (BookRepository, Book) {
+    let repository = fresh(name).await;
+    let stored = repository.create(book).await.unwrap();
+    (repository, stored)
+}
+
+/// The strings a test's JS collected in the global array `name` (`globalThis[name]`).
+pub fn global_strings(name: &str) -> Vec<String> {
+    let list = Reflect::get(&js_sys::global(), &name.into()).unwrap();
+    Array::from(&list)
+        .iter()
+        .filter_map(|value| value.as_string())
+        .collect()
 }
 
 /// Every stored book, in id order.

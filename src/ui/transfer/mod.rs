@@ -18,12 +18,11 @@ use super::commands::{on_outcome, Errors, Handoff, ImportRequest};
 use super::context::{Catalogue, CatalogueQuery};
 use super::files::{download, today};
 use super::notices::Notices;
+use crate::lookup::Existing;
 use crate::query::{count_label, Filter};
 use crate::size::size_label;
 use crate::store::StoreError;
-use crate::transfer::{
-    Existing, ExportError, ExportFormat, ImportError, ImportPlan, MAX_IMPORT_BYTES,
-};
+use crate::transfer::{ExportError, ExportFormat, ImportError, ImportPlan, MAX_IMPORT_BYTES};
 use export::export_file;
 use prepare::{free_plan, prepare};
 use preview::{preview, Summary};

@@ -5,11 +5,12 @@
 use leptos::prelude::*;
 
 use super::{Stage, TransferError};
+use crate::lookup::Existing;
 use crate::memory;
 use crate::store::BookRepository;
 use crate::transfer::{
-    Existing, FileReader, ImportError, ImportErrorKind, ImportPlan, ImportReport, Planner,
-    ProbeBuilder, ReadStep,
+    FileReader, ImportError, ImportErrorKind, ImportPlan, ImportReport, Planner, ProbeBuilder,
+    ReadStep,
 };
 use crate::ui::breather::{free_in_slices, Breather};
 use crate::ui::files::FileSlices;
