@@ -6,7 +6,7 @@ mod app;
 mod book_page;
 mod breather;
 mod bulk;
-mod commands;
+pub mod commands;
 pub mod context;
 mod crash;
 mod edit;

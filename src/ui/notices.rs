@@ -81,6 +81,18 @@ impl Notices {
         self.push(NoticeKind::Info, text.into(), Some((label, action)));
     }
 
+    /// The texts of the notices of `kind` on screen, oldest first.
+    pub fn texts(&self, kind: NoticeKind) -> Vec<String> {
+        self.list
+            .try_with_untracked(|list| {
+                list.iter()
+                    .filter(|notice| notice.kind == kind)
+                    .map(|notice| notice.text.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Removes a notice.
     pub fn dismiss(&self, id: u64) {
         self.list
