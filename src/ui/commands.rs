@@ -121,13 +121,18 @@ impl Catalogue {
                     Err(error) => Err(error),
                 };
                 match &outcome {
-                    Ok(_) | Err(StoreError::NotFound(_)) => self.changed(),
-                    Err(_) => {}
-                }
-                match &outcome {
-                    Err(StoreError::Invalid(_)) => {}
-                    Err(error) if errors == Errors::Notice => self.notices.error(error),
-                    _ => {}
+                    Ok(_) => self.changed(),
+                    Err(error) => {
+                        // A book gone elsewhere: the views read again, so that it goes there too.
+                        if matches!(error, StoreError::NotFound(_)) {
+                            self.changed();
+                        }
+                        // A field's error belongs beside its field, never in the notice area.
+                        let field = matches!(error, StoreError::Invalid(_));
+                        if errors == Errors::Notice && !field {
+                            self.notices.error(error);
+                        }
+                    }
                 }
                 outcome
             }
