@@ -5,16 +5,24 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+mod copy;
+mod date;
 mod details;
 mod isbn;
+mod reader;
+mod series;
 mod uid;
 
+pub use copy::{Format, Loan, LOAN_DAYS};
+pub use date::Date;
 use details::checked_details;
 pub use details::{
     check_rating, check_year, parse_isbn, parse_rating, parse_year, Shelf, MAX_RATING, MAX_YEAR,
     MIN_RATING, MIN_YEAR,
 };
 pub use isbn::{normalize as normalize_isbn, IsbnError};
+pub use reader::{parse_tags, Reading, Stars, Status};
+pub use series::{split_goodreads_title, Series, SeriesNumber};
 pub use uid::{check_uid, uuid_from_random, MAX_UID_CHARS};
 
 /// The identifier IndexedDB's key generator assigns to a stored book.
@@ -26,6 +34,10 @@ pub const MAX_TITLE_CHARS: usize = 500;
 pub const MAX_AUTHOR_CHARS: usize = 300;
 /// The longest genre accepted, in characters.
 pub const MAX_GENRE_CHARS: usize = 200;
+/// The longest tag, series, publisher, location or borrower accepted, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+/// The longest note accepted, in characters (a note may run to many pages).
+pub const MAX_NOTE_CHARS: usize = 100_000;
 /// A stored book.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Book {
@@ -118,6 +130,34 @@ pub enum Field {
     Shelf,
     /// The lasting identity (`uid`), which only files carry.
     Uid,
+    /// Where the reader stands with the book (Want to read, Reading, Read, Did not finish).
+    Status,
+    /// The day a reading started.
+    Started,
+    /// The day a reading finished.
+    Finished,
+    /// The reader's own tags.
+    Tags,
+    /// The series the book belongs to.
+    Series,
+    /// The book's number in its series.
+    SeriesNumber,
+    /// How many pages.
+    Pages,
+    /// The publisher.
+    Publisher,
+    /// The kind of copy (Hardcover, Paperback, Ebook, Audiobook, Other).
+    Format,
+    /// How many copies the reader owns.
+    Copies,
+    /// Where the copies are kept.
+    Location,
+    /// The reader's private note.
+    Note,
+    /// Who a copy is lent to.
+    Borrower,
+    /// When a lent copy is due back.
+    Due,
 }
 
 impl Field {
@@ -132,6 +172,20 @@ impl Field {
             Field::Rating => "Rating",
             Field::Shelf => "Shelf",
             Field::Uid => "Identity (uid)",
+            Field::Status => "Status",
+            Field::Started => "Started",
+            Field::Finished => "Finished",
+            Field::Tags => "Tags",
+            Field::Series => "Series",
+            Field::SeriesNumber => "Number in series",
+            Field::Pages => "Pages",
+            Field::Publisher => "Publisher",
+            Field::Format => "Format",
+            Field::Copies => "Copies",
+            Field::Location => "Location",
+            Field::Note => "Note",
+            Field::Borrower => "Borrower",
+            Field::Due => "Due",
         }
     }
 
@@ -140,8 +194,24 @@ impl Field {
             Field::Title => MAX_TITLE_CHARS,
             Field::Author => MAX_AUTHOR_CHARS,
             Field::Genre => MAX_GENRE_CHARS,
+            Field::Tags | Field::Series | Field::Publisher | Field::Location | Field::Borrower => {
+                MAX_NAME_CHARS
+            }
+            Field::Note => MAX_NOTE_CHARS,
             // Checked by their own rules, never by length.
-            Field::Isbn | Field::Year | Field::Rating | Field::Shelf | Field::Uid => usize::MAX,
+            Field::Isbn
+            | Field::Year
+            | Field::Rating
+            | Field::Shelf
+            | Field::Uid
+            | Field::Status
+            | Field::Started
+            | Field::Finished
+            | Field::SeriesNumber
+            | Field::Pages
+            | Field::Format
+            | Field::Copies
+            | Field::Due => usize::MAX,
         }
     }
 
@@ -183,6 +253,20 @@ pub enum ValidationErrorKind {
     UnknownShelf,
     /// The uid has characters or a length that no uid has.
     MalformedUid,
+    /// A date was expected, written as year-month-day.
+    NotADate,
+    /// A reading finished before it started.
+    FinishedBeforeStarted,
+    /// A loan would be due before today.
+    DueInPast,
+    /// The status is none of the four.
+    UnknownStatus,
+    /// The format is none of the five.
+    UnknownFormat,
+    /// A rating was not a whole or quarter star from 0.25 to 5.
+    NotAQuarterStar,
+    /// A number in a series was not a number such as 2 or 2.5.
+    NotASeriesNumber,
 }
 
 /// A refused value, with the field it belongs to.
@@ -231,6 +315,32 @@ impl fmt::Display for ValidationError {
             ValidationErrorKind::UnknownShelf => {
                 write!(f, "{label} must be to-read, currently-reading or read.")
             }
+            ValidationErrorKind::NotADate => {
+                write!(f, "{label} must be a date written as year-month-day, such as 2026-03-14.")
+            }
+            ValidationErrorKind::FinishedBeforeStarted => {
+                write!(f, "{label} is before the day the reading started.")
+            }
+            ValidationErrorKind::DueInPast => {
+                write!(f, "{label} is in the past: a loan must be due today or later.")
+            }
+            ValidationErrorKind::UnknownStatus => write!(
+                f,
+                "{label} must be Want to read, Reading, Read or Did not finish."
+            ),
+            ValidationErrorKind::UnknownFormat => write!(
+                f,
+                "{label} must be Hardcover, Paperback, Ebook, Audiobook or Other."
+            ),
+            ValidationErrorKind::NotAQuarterStar => write!(
+                f,
+                "{label} must be from 0.25 to 5 in quarter stars, such as 4 or 3.75; leave it \
+                 empty for no rating."
+            ),
+            ValidationErrorKind::NotASeriesNumber => write!(
+                f,
+                "{label} must be a number from 0 to 9999, with at most two decimals, such as 2 or 2.5."
+            ),
             ValidationErrorKind::MalformedUid => write!(
                 f,
                 "{label} must be at most {MAX_UID_CHARS} letters, digits, '-' or '_', \
