@@ -10,6 +10,7 @@ mod export;
 mod file;
 mod formula;
 mod goodreads;
+pub mod goodreads_export;
 mod ignored;
 mod input;
 mod json;
