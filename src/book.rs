@@ -16,10 +16,7 @@ mod uid;
 pub use copy::{Format, Loan, LOAN_DAYS};
 pub use date::Date;
 use details::checked_details;
-pub use details::{
-    check_rating, check_year, parse_isbn, parse_rating, parse_year, Shelf, MAX_RATING, MAX_YEAR,
-    MIN_RATING, MIN_YEAR,
-};
+pub use details::{check_year, parse_isbn, parse_year, Shelf, MAX_YEAR, MIN_YEAR};
 pub use isbn::{normalize as normalize_isbn, IsbnError};
 pub use reader::{parse_tags, Reading, Stars, Status};
 pub use series::{split_goodreads_title, Series, SeriesNumber};
@@ -58,12 +55,45 @@ pub struct Book {
     /// The publication year, from [`MIN_YEAR`] to [`MAX_YEAR`], if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
-    /// The reader's rating, from [`MIN_RATING`] to [`MAX_RATING`], if rated.
+    /// The reader's rating in quarter stars, if rated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rating: Option<u8>,
-    /// Where the book stands for its reader, if said.
+    pub rating: Option<Stars>,
+    /// Where the reader stands with the book, if said.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shelf: Option<Shelf>,
+    pub status: Option<Status>,
+    /// Every reading, in the order recorded (a re-read is another one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readings: Vec<Reading>,
+    /// The reader's own tags, each at most [`MAX_NAME_CHARS`], none twice (ignoring case).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// The series and the book's number in it, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<Series>,
+    /// How many pages, from 1 to [`MAX_PAGES`], if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<u32>,
+    /// The publisher; may be empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub publisher: String,
+    /// The kind of copy, if said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<Format>,
+    /// The day the book joined the catalogue, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub added: Option<Date>,
+    /// How many copies the reader owns (0 to [`MAX_COPIES`]), if said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copies: Option<u32>,
+    /// Where the copies are kept ("Study, shelf 3"); may be empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub location: String,
+    /// Every loan, oldest first; those not yet returned are out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub loans: Vec<Loan>,
+    /// The reader's private note, of any length up to [`MAX_NOTE_CHARS`]; may hold line breaks.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 /// A book to be created: everything but the id.
@@ -84,12 +114,45 @@ pub struct NewBook {
     /// The publication year, if known.
     #[serde(default)]
     pub year: Option<i32>,
-    /// The rating, if rated.
-    #[serde(default)]
-    pub rating: Option<u8>,
-    /// The shelf, if said.
-    #[serde(default)]
-    pub shelf: Option<Shelf>,
+    /// The rating in quarter stars, if rated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<Stars>,
+    /// Where the reader stands with the book, if said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// Every reading, in the order recorded (a re-read is another one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readings: Vec<Reading>,
+    /// The reader's own tags, each at most [`MAX_NAME_CHARS`], none twice (ignoring case).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// The series and the book's number in it, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<Series>,
+    /// How many pages, from 1 to [`MAX_PAGES`], if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<u32>,
+    /// The publisher; may be empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub publisher: String,
+    /// The kind of copy, if said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<Format>,
+    /// The day the book joined the catalogue, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub added: Option<Date>,
+    /// How many copies the reader owns (0 to [`MAX_COPIES`]), if said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copies: Option<u32>,
+    /// Where the copies are kept ("Study, shelf 3"); may be empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub location: String,
+    /// Every loan, oldest first; those not yet returned are out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub loans: Vec<Loan>,
+    /// The reader's private note, of any length up to [`MAX_NOTE_CHARS`]; may hold line breaks.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 /// A change to any subset of a book's fields; `None` leaves a field as it is.
@@ -106,9 +169,42 @@ pub struct BookPatch {
     /// A new publication year (`Some(None)` removes it), if it changes.
     pub year: Option<Option<i32>>,
     /// A new rating (`Some(None)` removes it), if it changes.
-    pub rating: Option<Option<u8>>,
-    /// A new shelf (`Some(None)` removes it), if it changes.
-    pub shelf: Option<Option<Shelf>>,
+    pub rating: Option<Option<Stars>>,
+    /// A new status (`Some(None)` removes it), if it changes.
+    pub status: Option<Option<Status>>,
+    /// The readings, all of them, if they change.
+    pub readings: Option<Vec<Reading>>,
+    /// The tags, all of them, if they change.
+    pub tags: Option<Vec<String>>,
+    /// A new series (`Some(None)` removes it), if it changes.
+    pub series: Option<Option<Series>>,
+    /// A new page count (`Some(None)` removes it), if it changes.
+    pub pages: Option<Option<u32>>,
+    /// A new publisher, if it changes.
+    pub publisher: Option<String>,
+    /// A new format (`Some(None)` removes it), if it changes.
+    pub format: Option<Option<Format>>,
+    /// A new count of copies (`Some(None)` removes it), if it changes.
+    pub copies: Option<Option<u32>>,
+    /// A new location, if it changes.
+    pub location: Option<String>,
+    /// A new note, if it changes.
+    pub note: Option<String>,
+    /// A copy lent or returned, applied to the loans as they are when the change is written (so
+    /// that two tabs lending at once cannot both succeed).
+    pub loan: Option<LoanChange>,
+    /// "Mark as read" on this day: the open reading finishes (or a new one is recorded finished)
+    /// and the status becomes Read, against the readings as they are when the change is written.
+    pub read_on: Option<Date>,
+}
+
+/// A change to a book's loans.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LoanChange {
+    /// A copy goes out (refused when every copy already is).
+    Lend(Loan),
+    /// The copy lent longest ago came back on this day (nothing happens when none is out).
+    Returned(Date),
 }
 
 /// One of a book's editable fields, named in validation errors.
@@ -259,6 +355,8 @@ pub enum ValidationErrorKind {
     FinishedBeforeStarted,
     /// A loan would be due before today.
     DueInPast,
+    /// A loan is due before the day it was lent.
+    DueBeforeLent,
     /// The status is none of the four.
     UnknownStatus,
     /// The format is none of the five.
@@ -267,6 +365,11 @@ pub enum ValidationErrorKind {
     NotAQuarterStar,
     /// A number in a series was not a number such as 2 or 2.5.
     NotASeriesNumber,
+    /// Every copy is already lent (the last to this borrower).
+    AlreadyOnLoan {
+        /// Who has the copy lent last.
+        borrower: String,
+    },
 }
 
 /// A refused value, with the field it belongs to.
@@ -324,6 +427,9 @@ impl fmt::Display for ValidationError {
             ValidationErrorKind::DueInPast => {
                 write!(f, "{label} is in the past: a loan must be due today or later.")
             }
+            ValidationErrorKind::DueBeforeLent => {
+                write!(f, "{label} is before the day the book was lent.")
+            }
             ValidationErrorKind::UnknownStatus => write!(
                 f,
                 "{label} must be Want to read, Reading, Read or Did not finish."
@@ -340,6 +446,11 @@ impl fmt::Display for ValidationError {
             ValidationErrorKind::NotASeriesNumber => write!(
                 f,
                 "{label} must be a number from 0 to 9999, with at most two decimals, such as 2 or 2.5."
+            ),
+            ValidationErrorKind::AlreadyOnLoan { borrower } => write!(
+                f,
+                "The book is already on loan to {borrower}: mark it returned first, or say \
+                 how many copies you own."
             ),
             ValidationErrorKind::MalformedUid => write!(
                 f,
@@ -375,7 +486,7 @@ pub fn validate_field(field: Field, value: &str) -> Result<String, ValidationErr
 }
 
 impl NewBook {
-    /// A new book from its three text fields, with no ISBN, year, rating or shelf.
+    /// A new book from its three text fields, with nothing else said.
     pub fn new(
         title: impl Into<String>,
         author: impl Into<String>,
@@ -389,7 +500,7 @@ impl NewBook {
         }
     }
 
-    /// Every problem with this book, one per field, in form order.
+    /// Every problem with this book, at most one per field, in form order.
     pub fn problems(&self) -> Vec<ValidationError> {
         let mut problems: Vec<ValidationError> = [
             (Field::Title, &self.title),
@@ -400,11 +511,11 @@ impl NewBook {
         .filter_map(|(field, value)| validate_field(field, value).err())
         .collect();
         let details = [
-            checked_details(self.isbn.as_deref(), None, None).err(),
-            checked_details(None, self.year, None).err(),
-            checked_details(None, None, self.rating).err(),
+            checked_details(self.isbn.as_deref(), None).err(),
+            checked_details(None, self.year).err(),
         ];
         problems.extend(details.into_iter().flatten());
+        problems.extend(self.reader_fields().err());
         problems.extend(check_uid(&self.uid).err());
         problems
     }
@@ -414,7 +525,8 @@ impl NewBook {
         let title = validate_field(Field::Title, &self.title)?;
         let author = validate_field(Field::Author, &self.author)?;
         let genre = validate_field(Field::Genre, &self.genre)?;
-        let (isbn, year, rating) = checked_details(self.isbn.as_deref(), self.year, self.rating)?;
+        let (isbn, year) = checked_details(self.isbn.as_deref(), self.year)?;
+        let reader = self.reader_fields()?;
         Ok(NewBook {
             uid: check_uid(&self.uid)?,
             title,
@@ -422,8 +534,42 @@ impl NewBook {
             genre,
             isbn,
             year,
-            rating,
-            shelf: self.shelf,
+            ..reader
+        })
+    }
+
+    /// The reader's fields checked and trimmed (the rest copied as they are).
+    fn reader_fields(&self) -> Result<NewBook, ValidationError> {
+        let readings = self
+            .readings
+            .iter()
+            .map(|reading| reading.checked())
+            .collect::<Result<Vec<_>, _>>()?;
+        let series = match &self.series {
+            Some(series) => Series::parse(&series.name, "")?.map(|checked| Series {
+                number: series.number,
+                ..checked
+            }),
+            None => None,
+        };
+        let pages = self.pages.map(check_pages).transpose()?;
+        let copies = self.copies.map(check_copies).transpose()?;
+        let loans = self
+            .loans
+            .iter()
+            .map(Loan::checked)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(NewBook {
+            readings,
+            tags: check_tags(&self.tags)?,
+            series,
+            pages,
+            publisher: validate_field(Field::Publisher, &self.publisher)?,
+            copies,
+            location: validate_field(Field::Location, &self.location)?,
+            loans,
+            note: check_note(&self.note)?,
+            ..self.clone()
         })
     }
 
@@ -438,53 +584,163 @@ impl NewBook {
             isbn: self.isbn,
             year: self.year,
             rating: self.rating,
-            shelf: self.shelf,
+            status: self.status,
+            readings: self.readings,
+            tags: self.tags,
+            series: self.series,
+            pages: self.pages,
+            publisher: self.publisher,
+            format: self.format,
+            added: self.added,
+            copies: self.copies,
+            location: self.location,
+            loans: self.loans,
+            note: self.note,
         }
     }
+}
+
+/// The most pages a book may have.
+pub const MAX_PAGES: u32 = 100_000;
+/// The most copies of a book a reader may own.
+pub const MAX_COPIES: u32 = 9_999;
+
+fn out_of_range(field: Field, min: u32, max: u32) -> ValidationError {
+    ValidationError {
+        field,
+        kind: ValidationErrorKind::OutOfRange {
+            min: min.into(),
+            max: max.into(),
+        },
+    }
+}
+
+/// Checks a page count (1 to [`MAX_PAGES`]).
+pub fn check_pages(pages: u32) -> Result<u32, ValidationError> {
+    match pages {
+        1..=MAX_PAGES => Ok(pages),
+        _ => Err(out_of_range(Field::Pages, 1, MAX_PAGES)),
+    }
+}
+
+/// Checks a count of copies (0 to [`MAX_COPIES`]).
+pub fn check_copies(copies: u32) -> Result<u32, ValidationError> {
+    match copies {
+        0..=MAX_COPIES => Ok(copies),
+        _ => Err(out_of_range(Field::Copies, 0, MAX_COPIES)),
+    }
+}
+
+/// A whole number typed for `field` (pages, copies), checked by `check`; empty is none.
+pub fn parse_count(
+    field: Field,
+    text: &str,
+    check: fn(u32) -> Result<u32, ValidationError>,
+) -> Result<Option<u32>, ValidationError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<i64>() {
+        Ok(number) => check(u32::try_from(number).unwrap_or(u32::MAX)).map(Some),
+        Err(_) => Err(ValidationError {
+            field,
+            kind: ValidationErrorKind::NotAWholeNumber,
+        }),
+    }
+}
+
+/// Tags checked one by one: trimmed, empty ones dropped, one given twice (ignoring case) kept
+/// once, as first written.
+pub fn check_tags(tags: &[String]) -> Result<Vec<String>, ValidationError> {
+    let mut kept: Vec<String> = Vec::with_capacity(tags.len());
+    for tag in tags {
+        let tag = validate_field(Field::Tags, tag)?;
+        let seen = kept
+            .iter()
+            .any(|old| old.to_lowercase() == tag.to_lowercase());
+        if !tag.is_empty() && !seen {
+            kept.push(tag);
+        }
+    }
+    Ok(kept)
+}
+
+/// A note trimmed and checked: line breaks and tabs are welcome, other control characters
+/// (a NUL, an escape) are not.
+pub fn check_note(note: &str) -> Result<String, ValidationError> {
+    let fail = |kind| {
+        Err(ValidationError {
+            field: Field::Note,
+            kind,
+        })
+    };
+    let note = note.trim();
+    let invisible = |c: &char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+    if let Some(index) = note.chars().position(|c| invisible(&c)) {
+        return fail(ValidationErrorKind::ControlCharacter {
+            position: index + 1,
+        });
+    }
+    let actual = note.chars().count();
+    if actual > MAX_NOTE_CHARS {
+        return fail(ValidationErrorKind::TooLong {
+            max: MAX_NOTE_CHARS,
+            actual,
+        });
+    }
+    Ok(note.to_owned())
 }
 
 impl BookPatch {
     /// True when the patch changes nothing.
     pub fn is_empty(&self) -> bool {
-        self.title.is_none()
-            && self.author.is_none()
-            && self.genre.is_none()
-            && self.isbn.is_none()
-            && self.year.is_none()
-            && self.rating.is_none()
-            && self.shelf.is_none()
+        *self == BookPatch::default()
     }
 }
 
 impl Book {
-    /// The book with `patch` applied, every changed field validated; `self` is untouched.
+    /// The book with `patch` applied and checked whole; `self` is untouched.
     pub fn patched(&self, patch: &BookPatch) -> Result<Book, ValidationError> {
-        let pick = |field, new: &Option<String>, old: &String| match new {
-            Some(value) => validate_field(field, value),
-            None => Ok(old.clone()),
+        let mut new = self.to_new();
+        let text = |value: &Option<String>, old: &mut String| {
+            if let Some(value) = value {
+                old.clone_from(value);
+            }
         };
-        let title = pick(Field::Title, &patch.title, &self.title)?;
-        let author = pick(Field::Author, &patch.author, &self.author)?;
-        let genre = pick(Field::Genre, &patch.genre, &self.genre)?;
-        let isbn = match &patch.isbn {
-            Some(Some(text)) => parse_isbn(text)?,
-            Some(None) => None,
-            None => self.isbn.clone(),
-        };
-        let year = patch.year.unwrap_or(self.year);
-        let rating = patch.rating.unwrap_or(self.rating);
-        let (_, year, rating) = checked_details(None, year, rating)?;
-        Ok(Book {
-            id: self.id,
-            uid: self.uid.clone(),
-            title,
-            author,
-            genre,
-            isbn,
-            year,
-            rating,
-            shelf: patch.shelf.unwrap_or(self.shelf),
-        })
+        text(&patch.title, &mut new.title);
+        text(&patch.author, &mut new.author);
+        text(&patch.genre, &mut new.genre);
+        text(&patch.publisher, &mut new.publisher);
+        text(&patch.location, &mut new.location);
+        text(&patch.note, &mut new.note);
+        if let Some(isbn) = &patch.isbn {
+            new.isbn.clone_from(isbn);
+        }
+        if let Some(readings) = &patch.readings {
+            new.readings.clone_from(readings);
+        }
+        if let Some(tags) = &patch.tags {
+            new.tags.clone_from(tags);
+        }
+        if let Some(series) = &patch.series {
+            new.series.clone_from(series);
+        }
+        new.year = patch.year.unwrap_or(new.year);
+        new.rating = patch.rating.unwrap_or(new.rating);
+        new.status = patch.status.unwrap_or(new.status);
+        new.pages = patch.pages.unwrap_or(new.pages);
+        new.format = patch.format.unwrap_or(new.format);
+        new.copies = patch.copies.unwrap_or(new.copies);
+        if let Some(day) = patch.read_on {
+            new.mark_read(day);
+        }
+        match &patch.loan {
+            Some(LoanChange::Lend(loan)) => new.lend(loan.clone())?,
+            Some(LoanChange::Returned(day)) => new.returned(*day),
+            None => {}
+        }
+        Ok(new.validated()?.with_id(self.id))
     }
 
     /// The book's fields (and identity) without its id.
@@ -497,7 +753,72 @@ impl Book {
             isbn: self.isbn.clone(),
             year: self.year,
             rating: self.rating,
-            shelf: self.shelf,
+            status: self.status,
+            readings: self.readings.clone(),
+            tags: self.tags.clone(),
+            series: self.series.clone(),
+            pages: self.pages,
+            publisher: self.publisher.clone(),
+            format: self.format,
+            added: self.added,
+            copies: self.copies,
+            location: self.location.clone(),
+            loans: self.loans.clone(),
+            note: self.note.clone(),
+        }
+    }
+
+    /// The loans not yet returned.
+    pub fn loans_out(&self) -> impl Iterator<Item = &Loan> {
+        self.loans.iter().filter(|loan| loan.is_out())
+    }
+
+    /// The day of the last finished reading, if any.
+    pub fn last_read(&self) -> Option<Date> {
+        self.readings
+            .iter()
+            .filter_map(|reading| reading.finished)
+            .max()
+    }
+}
+
+impl NewBook {
+    /// Finishes the reading in progress on `day` (or records one finished that day) and sets
+    /// the status to Read.
+    fn mark_read(&mut self, day: Date) {
+        let open = self
+            .readings
+            .iter_mut()
+            .rev()
+            .find(|reading| reading.finished.is_none())
+            .filter(|reading| reading.started.is_none_or(|started| started <= day));
+        match open {
+            Some(reading) => reading.finished = Some(day),
+            None => self.readings.push(Reading::finished_on(day)),
+        }
+        self.status = Some(Status::Read);
+    }
+
+    /// Lends a copy, unless every copy the reader owns (one when not said) is already out.
+    fn lend(&mut self, loan: Loan) -> Result<(), ValidationError> {
+        let out: Vec<&Loan> = self.loans.iter().filter(|loan| loan.is_out()).collect();
+        let owned = self.copies.unwrap_or(1).max(1) as usize;
+        if let Some(last) = out.last().filter(|_| out.len() >= owned) {
+            return Err(ValidationError {
+                field: Field::Borrower,
+                kind: ValidationErrorKind::AlreadyOnLoan {
+                    borrower: last.borrower.clone(),
+                },
+            });
+        }
+        self.loans.push(loan);
+        Ok(())
+    }
+
+    /// Marks the copy lent longest ago returned on `day` (no earlier than it was lent).
+    fn returned(&mut self, day: Date) {
+        if let Some(loan) = self.loans.iter_mut().find(|loan| loan.is_out()) {
+            *loan = loan.returned_on(day.max(loan.lent_on));
         }
     }
 }

@@ -31,7 +31,7 @@ fn base_of(c: char) -> char {
 
 use std::cmp::Ordering;
 
-use crate::book::{Book, BookId};
+use crate::book::{Book, BookId, Date, Format, Series, Stars, Status, MIN_YEAR};
 
 /// The column the catalogue is sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -44,6 +44,77 @@ pub enum SortField {
     Author,
     /// By folded genre.
     Genre,
+    /// By status, in reading order (none first).
+    Status,
+    /// By rating (unrated first).
+    Rating,
+    /// By the day the last reading finished (never finished first).
+    Read,
+    /// By folded series name, then number in series (no series first).
+    Series,
+    /// By page count (unknown first).
+    Pages,
+    /// By publication year (unknown first).
+    Year,
+}
+
+impl SortField {
+    /// Every sort the store keeps an index for.
+    pub const ALL: [SortField; 10] = [
+        SortField::Id,
+        SortField::Title,
+        SortField::Author,
+        SortField::Genre,
+        SortField::Status,
+        SortField::Rating,
+        SortField::Read,
+        SortField::Series,
+        SortField::Pages,
+        SortField::Year,
+    ];
+}
+
+/// The sort text of a status: its place in reading order, empty for none.
+pub fn status_key(status: Option<Status>) -> String {
+    let place = |status| Status::ALL.iter().position(|s| *s == status).unwrap_or(0) + 1;
+    status.map(|s| place(s).to_string()).unwrap_or_default()
+}
+
+/// The sort text of a rating: its quarter stars on two digits, empty for none.
+pub fn rating_key(rating: Option<Stars>) -> String {
+    rating
+        .map(|stars| format!("{:02}", stars.quarters()))
+        .unwrap_or_default()
+}
+
+/// The sort text of a day (year-month-day sorts as text), empty for none.
+pub fn date_key(day: Option<Date>) -> String {
+    day.map(|day| day.to_string()).unwrap_or_default()
+}
+
+/// The sort text of a series: the folded name, a separator below every letter, and the number
+/// in hundredths on eight digits (none before 0); empty for no series.
+pub fn series_key(series: Option<&Series>) -> String {
+    let Some(series) = series else {
+        return String::new();
+    };
+    let mut key = fold(&series.name);
+    key.push('\u{1}');
+    if let Some(number) = series.number {
+        key.push_str(&format!("{:08}", number.hundredths()));
+    }
+    key
+}
+
+/// The sort text of a count (pages): on six digits, empty for none.
+pub fn count_key(count: Option<u32>) -> String {
+    count.map(|n| format!("{n:06}")).unwrap_or_default()
+}
+
+/// The sort text of a year: years since [`MIN_YEAR`] on five digits, empty for none.
+pub fn year_key(year: Option<i32>) -> String {
+    year.map(|year| format!("{:05}", i64::from(year) - i64::from(MIN_YEAR)))
+        .unwrap_or_default()
 }
 
 /// Which way a sort runs.
@@ -90,6 +161,12 @@ impl Sort {
             SortField::Title => fold(&book.title),
             SortField::Author => fold(&book.author),
             SortField::Genre => fold(&book.genre),
+            SortField::Status => status_key(book.status),
+            SortField::Rating => rating_key(book.rating),
+            SortField::Read => date_key(book.last_read()),
+            SortField::Series => series_key(book.series.as_ref()),
+            SortField::Pages => count_key(book.pages),
+            SortField::Year => year_key(book.year),
         };
         SortKey { text, id: book.id }
     }
@@ -154,13 +231,25 @@ pub enum PageStart {
     After(SortKey),
 }
 
-/// What the catalogue is narrowed to: folded search text and a genre.
+/// What the catalogue is narrowed to: folded search text, and any of a genre, a status, a tag,
+/// a format, a series and "on loan", all of which a book must pass.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Filter {
-    /// Matches anywhere in title, author or genre (folded); empty matches everything.
+    /// Matches anywhere in title, author, genre, tags, series, location or borrower (folded);
+    /// empty matches everything.
     pub text: String,
     /// Only books of this genre (its folded key), if set.
     pub genre: Option<String>,
+    /// Only books with this status, if set.
+    pub status: Option<Status>,
+    /// Only books with this tag (its folded key), if set.
+    pub tag: Option<String>,
+    /// Only books of this format, if set.
+    pub format: Option<Format>,
+    /// Only books of this series (its folded name), if set.
+    pub series: Option<String>,
+    /// Only books with a copy out on loan.
+    pub on_loan: bool,
 }
 
 impl Filter {
@@ -169,12 +258,13 @@ impl Filter {
         Filter {
             text: fold(text),
             genre: genre.map(fold),
+            ..Filter::default()
         }
     }
 
     /// True when the filter lets every book through.
     pub fn is_empty(&self) -> bool {
-        self.text.is_empty() && self.genre.is_none()
+        *self == Filter::default()
     }
 }
 

@@ -1,5 +1,5 @@
-//! The search index: every book's folded title, author and genre as compact text, split into
-//! chunks by id so that a write rewrites one small chunk. The store keeps the chunks beside the
+//! The search index: every book's folded title, author, genre, tags, series, location and
+//! borrowers as compact text, with what the filters and sorts need, split into chunks by id so that a write rewrites one small chunk. The store keeps the chunks beside the
 //! books (same transaction); in memory they are scanned for a substring in tens of milliseconds
 //! at a million books, where scanning IndexedDB would take seconds. Plain Rust.
 
@@ -21,19 +21,77 @@ pub fn chunk_of(id: BookId) -> u64 {
     id / IDS_PER_CHUNK
 }
 
-/// A book's line: `id␟title␟author␟genre␟Genre as written⏎`, the first three folded.
+/// Separates the items of a list field (tags, borrowers).
+const ITEM: u8 = 0x1e;
+
+/// The fields of a line, in order. The searched ones come first, together
+/// ([`searchable`]); the rest are kept for the filters, the sorts and the lists of names.
+mod at {
+    pub const TITLE: usize = 1;
+    pub const AUTHOR: usize = 2;
+    pub const GENRE: usize = 3;
+    pub const TAGS: usize = 4;
+    pub const SERIES: usize = 5;
+    /// The last searched field (location is 6).
+    pub const BORROWERS: usize = 7;
+    pub const GENRE_WRITTEN: usize = 8;
+    pub const STATUS: usize = 9;
+    pub const FORMAT: usize = 10;
+    /// The due day of a copy out on loan, empty when none is.
+    pub const DUE: usize = 11;
+    /// The sort keys of the version 5 columns, in [`super::SortField::ALL`]'s order from Status.
+    pub const SORT_KEYS: usize = 12;
+    pub const TAGS_WRITTEN: usize = 18;
+    pub const SERIES_WRITTEN: usize = 19;
+    pub const COUNT: usize = 20;
+}
+
+/// A book's line: `id␟` then the fields of [`at`], separated by `␟`, ending with `⏎`; the
+/// searched ones folded, list items separated by `␞`.
 ///
 /// Validation refuses control characters, so no field can hold a separator.
 pub fn line_of(book: &Book) -> Vec<u8> {
-    let mut line =
-        Vec::with_capacity(book.title.len() + book.author.len() + 2 * book.genre.len() + 16);
+    let join =
+        |items: &mut dyn Iterator<Item = String>| items.collect::<Vec<String>>().join("\u{1e}");
+    let series = book.series.as_ref();
+    let due = book.loans_out().map(|loan| loan.due).min();
+    let sort = |field| {
+        Sort {
+            field,
+            direction: Direction::Ascending,
+        }
+        .key_of(book)
+        .text
+    };
+    let fields: [String; at::COUNT - 1] = [
+        fold(&book.title),
+        fold(&book.author),
+        fold(&book.genre),
+        join(&mut book.tags.iter().map(|tag| fold(tag))),
+        series.map(|s| fold(&s.name)).unwrap_or_default(),
+        fold(&book.location),
+        join(&mut book.loans_out().map(|loan| fold(&loan.borrower))),
+        book.genre.clone(),
+        book.status.map(|s| s.key().to_owned()).unwrap_or_default(),
+        book.format
+            .map(|f| f.label().to_owned())
+            .unwrap_or_default(),
+        due.map(|day| day.to_string()).unwrap_or_default(),
+        sort(SortField::Status),
+        sort(SortField::Rating),
+        sort(SortField::Read),
+        sort(SortField::Series),
+        sort(SortField::Pages),
+        sort(SortField::Year),
+        book.tags.join("\u{1e}"),
+        series.map(|s| s.name.clone()).unwrap_or_default(),
+    ];
+    let mut line = Vec::with_capacity(fields.iter().map(String::len).sum::<usize>() + 48);
     line.extend_from_slice(book.id.to_string().as_bytes());
-    for text in [fold(&book.title), fold(&book.author), fold(&book.genre)] {
+    for text in fields {
         line.push(FIELD);
         line.extend_from_slice(text.as_bytes());
     }
-    line.push(FIELD);
-    line.extend_from_slice(book.genre.as_bytes());
     line.push(LINE);
     line
 }
@@ -182,14 +240,33 @@ impl SearchIndex {
 
     /// Every genre, as (folded key, the way it was first written), sorted by key.
     pub fn genres(&self) -> Vec<(String, String)> {
-        let mut genres: HashMap<&[u8], &[u8]> = HashMap::new();
+        self.names(at::GENRE, at::GENRE_WRITTEN)
+    }
+
+    /// Every tag, as (folded key, the way it was first written), sorted by key.
+    pub fn tags(&self) -> Vec<(String, String)> {
+        self.names(at::TAGS, at::TAGS_WRITTEN)
+    }
+
+    /// Every series, as (folded name, the way it was first written), sorted by name.
+    pub fn series(&self) -> Vec<(String, String)> {
+        self.names(at::SERIES, at::SERIES_WRITTEN)
+    }
+
+    /// The names in a (folded, as written) pair of fields, each list item once, sorted by key.
+    fn names(&self, folded: usize, written: usize) -> Vec<(String, String)> {
+        let mut names: HashMap<&[u8], &[u8]> = HashMap::new();
         for line in self.chunks.values().flat_map(|chunk| lines(chunk)) {
-            let key = field(line, 3);
-            if !key.is_empty() {
-                genres.entry(key).or_insert_with(|| field(line, 4));
+            let keys = field(line, folded);
+            if keys.is_empty() {
+                continue;
+            }
+            let labels = field(line, written).split(|&b| b == ITEM);
+            for (key, label) in keys.split(|&b| b == ITEM).zip(labels) {
+                names.entry(key).or_insert(label);
             }
         }
-        let mut genres: Vec<(String, String)> = genres
+        let mut names: Vec<(String, String)> = names
             .into_iter()
             .map(|(key, label)| {
                 (
@@ -198,24 +275,30 @@ impl SearchIndex {
                 )
             })
             .collect();
-        // Keys are unique here; ordered as the genre index orders them.
-        genres.sort_by(|a, b| cmp_utf16(&a.0, &b.0));
-        genres
+        // Keys are unique here; ordered as the indexes order text.
+        names.sort_by(|a, b| cmp_utf16(&a.0, &b.0));
+        names
     }
 
     /// The ids of every book that passes `filter`, in `sort` order.
     pub fn matching(&self, filter: &Filter, sort: Sort) -> Vec<BookId> {
         let sort_field = match sort.field {
             SortField::Id => None,
-            SortField::Title => Some(1),
-            SortField::Author => Some(2),
-            SortField::Genre => Some(3),
+            SortField::Title => Some(at::TITLE),
+            SortField::Author => Some(at::AUTHOR),
+            SortField::Genre => Some(at::GENRE),
+            SortField::Status => Some(at::SORT_KEYS),
+            SortField::Rating => Some(at::SORT_KEYS + 1),
+            SortField::Read => Some(at::SORT_KEYS + 2),
+            SortField::Series => Some(at::SORT_KEYS + 3),
+            SortField::Pages => Some(at::SORT_KEYS + 4),
+            SortField::Year => Some(at::SORT_KEYS + 5),
         };
+        let wanted = Wanted::of(filter);
         let finder = memmem::Finder::new(filter.text.as_bytes());
-        let genre = filter.genre.as_deref().map(str::as_bytes);
         let mut found: Vec<Match<'_>> = Vec::new();
         for chunk in self.chunks.values() {
-            let mut consider = |line| consider(line, genre, sort_field, &mut found);
+            let mut consider = |line| consider(line, &wanted, sort_field, &mut found);
             if filter.text.is_empty() {
                 lines(chunk).for_each(&mut consider);
                 continue;
@@ -247,27 +330,85 @@ impl SearchIndex {
     }
 }
 
-/// Keeps `line` if it is of `genre` (when one is asked for), with its sort key.
+/// What a line's fields must hold to pass a filter (beyond its text), as the line writes them.
+struct Wanted<'f> {
+    /// (field, exact value) pairs.
+    exact: Vec<(usize, &'f [u8])>,
+    /// A tag among the line's tags.
+    tag: Option<&'f [u8]>,
+    on_loan: bool,
+}
+
+impl<'f> Wanted<'f> {
+    fn of(filter: &'f Filter) -> Self {
+        let mut exact = Vec::new();
+        if let Some(genre) = &filter.genre {
+            exact.push((at::GENRE, genre.as_bytes()));
+        }
+        if let Some(status) = filter.status {
+            exact.push((at::STATUS, status.key().as_bytes()));
+        }
+        if let Some(format) = filter.format {
+            exact.push((at::FORMAT, format.label().as_bytes()));
+        }
+        if let Some(series) = &filter.series {
+            exact.push((at::SERIES, series.as_bytes()));
+        }
+        Wanted {
+            exact,
+            tag: filter.tag.as_deref().map(str::as_bytes),
+            on_loan: filter.on_loan,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.exact.is_empty() && self.tag.is_none() && !self.on_loan
+    }
+
+    fn passes(&self, fields: &[&[u8]; at::COUNT]) -> bool {
+        self.exact.iter().all(|(at, value)| fields[*at] == *value)
+            && self
+                .tag
+                .is_none_or(|tag| fields[at::TAGS].split(|&b| b == ITEM).any(|t| t == tag))
+            && (!self.on_loan || !fields[at::DUE].is_empty())
+    }
+}
+
+/// A line's fields, split once (a field a short line lacks is empty).
+fn split_fields(line: &[u8]) -> [&[u8]; at::COUNT] {
+    let mut fields = [&[][..]; at::COUNT];
+    for (slot, part) in fields.iter_mut().zip(line.split(|&b| b == FIELD)) {
+        *slot = part;
+    }
+    fields
+}
+
+/// Keeps `line` if it passes what is wanted, with its sort key.
 fn consider<'a>(
     line: &'a [u8],
-    genre: Option<&[u8]>,
+    wanted: &Wanted<'_>,
     sort_field: Option<usize>,
     found: &mut Vec<Match<'a>>,
 ) {
-    if genre.is_some_and(|genre| field(line, 3) != genre) {
-        return;
-    }
+    let key = if wanted.is_empty() {
+        sort_field.map_or(&[][..], |n| field(line, n))
+    } else {
+        let fields = split_fields(line);
+        if !wanted.passes(&fields) {
+            return;
+        }
+        sort_field.map_or(&[][..], |n| fields[n])
+    };
     if let Some(id) = id_of_line(line) {
-        let key = sort_field.map_or(&[][..], |n| field(line, n));
         found.push(Match { id, key });
     }
 }
 
-/// The folded title, author and genre of a line (not its id nor the genre as written).
+/// The searched fields of a line ([`at::TITLE`] to [`at::BORROWERS`], folded).
 fn searchable(line: &[u8]) -> &[u8] {
     let mut separators = memchr::memchr_iter(FIELD, line);
-    match (separators.next(), separators.nth(2)) {
-        (Some(first), Some(fourth)) => &line[first + 1..fourth],
+    match (separators.next(), separators.nth(at::BORROWERS - 1)) {
+        (Some(first), Some(last)) => &line[first + 1..last],
         _ => &[],
     }
 }

@@ -132,6 +132,29 @@ impl Loan {
         today.plus_days(LOAN_DAYS).unwrap_or(today)
     }
 
+    /// The loan as a file or the store holds it, checked: a borrower, and no due or return day
+    /// before the day it was lent (a due day already past is history, not an error).
+    pub fn checked(&self) -> Result<Loan, ValidationError> {
+        let borrower = validate_field(Field::Borrower, &self.borrower)?;
+        if borrower.is_empty() {
+            return Err(ValidationError {
+                field: Field::Borrower,
+                kind: ValidationErrorKind::Required,
+            });
+        }
+        if self.due < self.lent_on {
+            return Err(ValidationError {
+                field: Field::Due,
+                kind: ValidationErrorKind::DueBeforeLent,
+            });
+        }
+        Ok(Loan {
+            borrower,
+            returned: self.returned.map(|day| day.max(self.lent_on)),
+            ..self.clone()
+        })
+    }
+
     /// True while the copy is out.
     pub fn is_out(&self) -> bool {
         self.returned.is_none()

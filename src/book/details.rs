@@ -9,10 +9,6 @@ use super::{normalize_isbn, Field, ValidationError, ValidationErrorKind};
 pub const MIN_YEAR: i32 = -4000;
 /// The latest publication year accepted.
 pub const MAX_YEAR: i32 = 2100;
-/// The lowest rating (Goodreads writes 0 for "not rated": that is no rating).
-pub const MIN_RATING: u8 = 1;
-/// The highest rating.
-pub const MAX_RATING: u8 = 5;
 
 /// Where a book stands for its reader (Goodreads' three exclusive shelves).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -104,12 +100,6 @@ pub fn check_year(year: i64) -> Result<i32, ValidationError> {
     Ok(year as i32)
 }
 
-/// Checks a rating.
-pub fn check_rating(rating: i64) -> Result<u8, ValidationError> {
-    let rating = in_range(Field::Rating, rating, MIN_RATING.into(), MAX_RATING.into())?;
-    Ok(rating as u8)
-}
-
 /// A whole number as typed for `field`: empty is none.
 fn parse_number(field: Field, text: &str) -> Result<Option<i64>, ValidationError> {
     let text = text.trim();
@@ -127,37 +117,26 @@ pub fn parse_year(text: &str) -> Result<Option<i32>, ValidationError> {
     parse_number(Field::Year, text)?.map(check_year).transpose()
 }
 
-/// A rating as typed: empty is none (a Goodreads 0 is read by its importer, not here).
-pub fn parse_rating(text: &str) -> Result<Option<u8>, ValidationError> {
-    parse_number(Field::Rating, text)?
-        .map(check_rating)
-        .transpose()
-}
-
-/// The ISBN (13 digits), year and rating, checked.
-pub(super) type CheckedDetails = (Option<String>, Option<i32>, Option<u8>);
+/// The ISBN (13 digits) and year, checked.
+pub(super) type CheckedDetails = (Option<String>, Option<i32>);
 
 /// The checked forms of the optional fields: the ISBN normalized, the numbers in range.
 pub(super) fn checked_details(
     isbn: Option<&str>,
     year: Option<i32>,
-    rating: Option<u8>,
 ) -> Result<CheckedDetails, ValidationError> {
     let isbn = match isbn {
         Some(text) => parse_isbn(text)?,
         None => None,
     };
     let year = year.map(|year| check_year(year.into())).transpose()?;
-    let rating = rating
-        .map(|rating| check_rating(rating.into()))
-        .transpose()?;
-    Ok((isbn, year, rating))
+    Ok((isbn, year))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::book::{BookPatch, NewBook};
+    use crate::book::{BookPatch, NewBook, Stars, Status};
 
     #[test]
     fn isbns_are_normalized_to_thirteen_digits_or_refused_with_a_reason() {
@@ -184,7 +163,7 @@ mod tests {
     }
 
     #[test]
-    fn years_and_ratings_are_whole_numbers_in_range() {
+    fn years_are_whole_numbers_in_range() {
         assert_eq!(parse_year(" 1954 "), Ok(Some(1954)));
         assert_eq!(parse_year("-380"), Ok(Some(-380)));
         assert_eq!(parse_year(""), Ok(None));
@@ -196,19 +175,14 @@ mod tests {
             parse_year("3000").unwrap_err().to_string(),
             "Year must be from -4000 to 2100 (negative years are BC)."
         );
-        assert_eq!(parse_rating("5"), Ok(Some(5)));
-        assert_eq!(
-            parse_rating("0").unwrap_err().to_string(),
-            "Rating must be from 1 to 5; leave it empty for no rating."
-        );
         let problems = NewBook {
             year: Some(9999),
-            rating: Some(6),
+            pages: Some(0),
             ..NewBook::new("", "A", "")
         }
         .problems();
         let fields: Vec<Field> = problems.iter().map(|p| p.field).collect();
-        assert_eq!(fields, vec![Field::Title, Field::Year, Field::Rating]);
+        assert_eq!(fields, vec![Field::Title, Field::Year, Field::Pages]);
     }
 
     #[test]
@@ -231,28 +205,29 @@ mod tests {
 
     #[test]
     fn a_patch_sets_and_clears_the_optional_fields() {
+        let three = Stars::from_whole(3);
         let book = NewBook {
             year: Some(1965),
-            rating: Some(3),
+            rating: three,
             ..NewBook::new("Dune", "Frank Herbert", "SF")
         }
         .with_id(7);
         let patch = BookPatch {
             isbn: Some(Some("0441172717".into())),
             year: Some(None),
-            shelf: Some(Some(Shelf::Read)),
+            status: Some(Some(Status::Read)),
             ..BookPatch::default()
         };
         let patched = book.patched(&patch).unwrap();
         assert_eq!(patched.isbn.as_deref(), Some("9780441172719"));
-        assert_eq!((patched.year, patched.rating), (None, Some(3)));
-        assert_eq!(patched.shelf, Some(Shelf::Read));
+        assert_eq!((patched.year, patched.rating), (None, three));
+        assert_eq!(patched.status, Some(Status::Read));
         assert_eq!(patched.to_new().with_id(7), patched);
         let bad = BookPatch {
-            rating: Some(Some(0)),
+            pages: Some(Some(0)),
             ..BookPatch::default()
         };
-        assert_eq!(book.patched(&bad).unwrap_err().field, Field::Rating);
+        assert_eq!(book.patched(&bad).unwrap_err().field, Field::Pages);
         assert!(!bad.is_empty());
     }
 }

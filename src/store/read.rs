@@ -12,7 +12,7 @@ use super::codec::key;
 use super::connection::BookRepository;
 use super::error::{Result, StoreError};
 use super::repository::{books_store, read_book, values_to_books};
-use super::schema::{BOOKS, BY_AUTHOR, BY_GENRE, BY_TITLE, SEARCH};
+use super::schema::{BOOKS, BY_AUTHOR, BY_GENRE, BY_READER_COLUMNS, BY_TITLE, SEARCH};
 use super::transaction::{browser_error, end_read};
 use crate::book::{Book, BookId};
 use crate::query::{Direction, Filter, PageStart, Sort, SortField, SortKey};
@@ -85,6 +85,10 @@ fn listing_for(transaction: &rexie::Transaction, field: SortField) -> Result<Lis
         SortField::Title => BY_TITLE,
         SortField::Author => BY_AUTHOR,
         SortField::Genre => BY_GENRE,
+        other => BY_READER_COLUMNS
+            .iter()
+            .find(|(_, _, field)| *field == other)
+            .map_or(BY_TITLE, |(name, _, _)| name),
     };
     let index = store
         .index(name)
@@ -261,6 +265,20 @@ impl BookRepository {
         self.load_search_index().await?;
         let index = self.inner.search.borrow();
         Ok(index.as_ref().map(SearchIndex::genres).unwrap_or_default())
+    }
+
+    /// Every tag in the catalogue: (folded key, as first written), sorted.
+    pub async fn tags(&self) -> Result<Vec<(String, String)>> {
+        self.load_search_index().await?;
+        let index = self.inner.search.borrow();
+        Ok(index.as_ref().map(SearchIndex::tags).unwrap_or_default())
+    }
+
+    /// Every series in the catalogue: (folded name, as first written), sorted.
+    pub async fn series(&self) -> Result<Vec<(String, String)>> {
+        self.load_search_index().await?;
+        let index = self.inner.search.borrow();
+        Ok(index.as_ref().map(SearchIndex::series).unwrap_or_default())
     }
 
     /// Drops the in-memory search index, so the next search reads it again (another tab wrote).

@@ -2,8 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::book::{Book, BookId, NewBook, Shelf};
-use crate::query::fold;
+use crate::book::{
+    Book, BookId, Date, Format, Loan, NewBook, Reading, Series, Shelf, Stars, Status,
+};
+use crate::query::{count_key, date_key, fold, rating_key, series_key, status_key, year_key};
 
 /// A stored book. `id` is absent until the store's key generator assigns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,12 +41,88 @@ pub struct Record {
     /// The publication year; absent in records before version 3.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
-    /// The rating; absent in records before version 3.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Versions 3 and 4's rating in whole stars: read by the upgrade, never written.
+    #[serde(default, skip_serializing)]
     pub rating: Option<u8>,
-    /// The shelf; absent in records before version 3.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Versions 3 and 4's shelf: read by the upgrade (it becomes the status), never written.
+    #[serde(default, skip_serializing)]
     pub shelf: Option<Shelf>,
+    /// The rating in quarter stars; absent in records before version 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stars: Option<Stars>,
+    /// The reader's status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// The readings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readings: Vec<Reading>,
+    /// The tags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// The series.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<Series>,
+    /// The page count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<u32>,
+    /// The publisher.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub publisher: String,
+    /// The format.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<Format>,
+    /// The day added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub added: Option<Date>,
+    /// The copies owned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copies: Option<u32>,
+    /// Where the copies are.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub location: String,
+    /// The loans.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub loans: Vec<Loan>,
+    /// The note.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    /// What the version 5 indexes sort by (see [`crate::query::SortField`]); always written, so
+    /// that every record is in every index (IndexedDB leaves out a record lacking a key).
+    #[serde(default)]
+    pub keys: SortKeys,
+}
+
+/// The sort texts of the version 5 columns, in one object so that the indexes' key paths read
+/// `keys.status` and so on.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SortKeys {
+    /// [`status_key`].
+    pub status: String,
+    /// [`rating_key`].
+    pub rating: String,
+    /// [`date_key`] of the last reading's end.
+    pub read: String,
+    /// [`series_key`].
+    pub series: String,
+    /// [`count_key`] of the pages.
+    pub pages: String,
+    /// [`year_key`].
+    pub year: String,
+}
+
+impl SortKeys {
+    /// The keys of a book's fields.
+    fn of(book: &NewBook) -> Self {
+        let last_read = book.readings.iter().filter_map(|r| r.finished).max();
+        SortKeys {
+            status: status_key(book.status),
+            rating: rating_key(book.rating),
+            read: date_key(last_read),
+            series: series_key(book.series.as_ref()),
+            pages: count_key(book.pages),
+            year: year_key(book.year),
+        }
+    }
 }
 
 impl Record {
@@ -61,8 +139,22 @@ impl Record {
             genre_key: fold(&book.genre),
             isbn: book.isbn.clone(),
             year: book.year,
-            rating: book.rating,
-            shelf: book.shelf,
+            rating: None,
+            shelf: None,
+            stars: book.rating,
+            status: book.status,
+            readings: book.readings.clone(),
+            tags: book.tags.clone(),
+            series: book.series.clone(),
+            pages: book.pages,
+            publisher: book.publisher.clone(),
+            format: book.format,
+            added: book.added,
+            copies: book.copies,
+            location: book.location.clone(),
+            loans: book.loans.clone(),
+            note: book.note.clone(),
+            keys: SortKeys::of(book),
         }
     }
 
@@ -74,13 +166,20 @@ impl Record {
         }
     }
 
-    /// The same record with its sort keys computed afresh (used by upgrades).
+    /// The same record with its sort keys computed afresh and version 3's rating and shelf
+    /// carried into the rating in quarter stars and the status (used by upgrades).
     pub fn rekeyed(self) -> Self {
-        Self {
-            title_key: fold(&self.title),
-            author_key: fold(&self.author),
-            genre_key: fold(&self.genre),
+        let stars = self.stars.or(self.rating.and_then(Stars::from_whole));
+        let status = self.status.or(self.shelf.map(Status::from));
+        let id = self.id;
+        let record = Record {
+            stars,
+            status,
             ..self
+        };
+        Record {
+            id,
+            ..Record::from_new(&record.into_new())
         }
     }
 
@@ -104,17 +203,33 @@ impl Record {
 
     /// The book this record holds, or `None` for a record that never got an id.
     pub fn into_book(self) -> Option<Book> {
-        Some(Book {
-            id: self.id?,
+        let id = self.id?;
+        Some(self.into_new().with_id(id))
+    }
+
+    /// The book's fields, without its id.
+    fn into_new(self) -> NewBook {
+        NewBook {
             uid: self.uid,
             title: self.title,
             author: self.author,
             genre: self.genre,
             isbn: self.isbn,
             year: self.year,
-            rating: self.rating,
-            shelf: self.shelf,
-        })
+            rating: self.stars,
+            status: self.status,
+            readings: self.readings,
+            tags: self.tags,
+            series: self.series,
+            pages: self.pages,
+            publisher: self.publisher,
+            format: self.format,
+            added: self.added,
+            copies: self.copies,
+            location: self.location,
+            loans: self.loans,
+            note: self.note,
+        }
     }
 }
 

@@ -20,12 +20,13 @@ use super::record::Record;
 use super::strict::StrictTransaction;
 use super::transaction::{begin_error, browser_error};
 use super::watch::open_without_upgrade;
+use crate::query::SortField;
 use crate::search;
 
 /// The database name the app uses.
 pub const DATABASE_NAME: &str = "bookshelf";
 /// The schema version this build writes.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 /// The object store of books, keyed by an auto-incremented `id`.
 pub const BOOKS: &str = "books";
 /// The object store of the search index's chunks, keyed by chunk number.
@@ -45,6 +46,16 @@ pub const BY_ISBN: &str = "by_isbn";
 /// cost of a large import; uids are random, an import's plan sets aside the ones already stored,
 /// and Undo checks its own ([`crate::store::BookRepository::restore`]).
 pub const BY_UID: &str = "by_uid";
+/// The indexes of version 5's columns, by `[keys.<column>, id]` (see
+/// [`crate::store::record::SortKeys`]), with the sort each serves.
+pub const BY_READER_COLUMNS: [(&str, &str, SortField); 6] = [
+    ("by_status", "keys.status", SortField::Status),
+    ("by_rating", "keys.rating", SortField::Rating),
+    ("by_read", "keys.read", SortField::Read),
+    ("by_series", "keys.series", SortField::Series),
+    ("by_pages", "keys.pages", SortField::Pages),
+    ("by_year", "keys.year", SortField::Year),
+];
 /// The `meta` key of the largest id any book has ever had here (deleted ones included).
 pub const HIGH_WATER_KEY: &str = "high_water";
 
@@ -60,7 +71,11 @@ const MIGRATION_BATCH: u32 = 5_000;
 /// 3. optional `isbn`, `year`, `rating` and `shelf` in records (absent in older ones, read as
 ///    none) and an index on `isbn`, which IndexedDB fills from the stored records as it creates it;
 /// 4. a `uid` in every record (the upgrade gives one to each older record) under an index,
-///    and the ids' high-water mark in `meta`, so that no id or uid is ever another book's.
+///    and the ids' high-water mark in `meta`, so that no id or uid is ever another book's;
+/// 5. the reader's fields (status in place of the shelf, the rating in quarter stars, readings,
+///    tags, series, pages, publisher, format, date added, copies, location, loans, note), an
+///    index per new sortable column, and search lines that hold tags, series, location and
+///    borrowers; the upgrade rewrites every record and line.
 pub fn builder(name: &str, version: u32) -> RexieBuilder {
     let books = ObjectStore::new(BOOKS).key_path("id").auto_increment(true);
     let builder = Rexie::builder(name).version(version);
@@ -76,6 +91,11 @@ pub fn builder(name: &str, version: u32) -> RexieBuilder {
     }
     if version >= 4 {
         books = books.add_index(Index::new(BY_UID, "uid"));
+    }
+    if version >= 5 {
+        for (name, path, _) in BY_READER_COLUMNS {
+            books = books.add_index(Index::new_array(name, [path, "id"]));
+        }
     }
     builder
         .add_object_store(books)
@@ -133,9 +153,9 @@ async fn migrate_in(transaction: &StrictTransaction, operation: &'static str) ->
     if reached >= f64::from(VERSION) {
         return Ok(());
     }
-    // Version 3 rewrites no data: its fields are optional and its index fills itself.
-    // Versions 1 and 4 rewrite every record: sort keys and search lines, and a uid.
-    rewrite_records(transaction, operation, reached < 2.0).await?;
+    // Every version but 3 (whose fields were optional, its index filling itself) rewrites
+    // every record; version 5's search lines are new, so any older data gets them all.
+    rewrite_records(transaction, operation).await?;
     meta.put(&JsValue::from(VERSION), Some(&key)).await
 }
 
@@ -160,14 +180,11 @@ fn text_fields(record: &JsValue) {
     }
 }
 
-/// Gives every record a uid (version 4) and the shape this version reads (a title and author that
-/// a version 1 record lacks are filled in, for the person to fix); with `rekey` (from version 1),
-/// also sort keys and search lines. A batch at a time, in the one transaction.
-async fn rewrite_records(
-    transaction: &StrictTransaction,
-    operation: &'static str,
-    rekey: bool,
-) -> Result<()> {
+/// Rewrites every record in the shape this version reads: a uid (version 4); sort keys, the
+/// rating in quarter stars and the status (version 5); a title and author that a version 1
+/// record lacks filled in, for the person to fix; and every search line afresh. A batch at a
+/// time, in the one transaction.
+async fn rewrite_records(transaction: &StrictTransaction, operation: &'static str) -> Result<()> {
     let books = transaction.store(BOOKS)?;
     let mut lines: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
     let mut after: Option<JsValue> = None;
@@ -183,17 +200,17 @@ async fn rewrite_records(
         for value in batch {
             text_fields(&value);
             let mut record = from_js::<Record>(value, operation)?;
-            if rekey || record.title.trim().is_empty() || record.author.trim().is_empty() {
+            if record.title.trim().is_empty() || record.author.trim().is_empty() {
                 record = record.repaired();
+            } else {
+                record = record.rekeyed();
             }
             if record.uid.is_empty() {
                 record.uid = uids.next().unwrap_or_default();
             }
             if let Some(book) = record.clone().into_book() {
                 after = Some(JsValue::from_f64(book.id as f64));
-                if rekey {
-                    rekeyed_books.push(book);
-                }
+                rekeyed_books.push(book);
             }
             rekeyed.push(to_js(&record, operation)?);
         }
@@ -209,9 +226,6 @@ async fn rewrite_records(
         if after.is_none() {
             break;
         }
-    }
-    if !rekey {
-        return Ok(());
     }
     let search_store = transaction.store(SEARCH)?;
     search_store.clear().await?;

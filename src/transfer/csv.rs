@@ -7,7 +7,7 @@ use super::goodreads;
 use super::ignored::IgnoredColumns;
 use super::records::Wanted;
 use super::{RowOutcome, MAX_IMPORT_ID};
-use crate::book::{parse_isbn, parse_rating, parse_year, BookId, Field, NewBook, Shelf};
+use crate::book::{parse_isbn, parse_year, BookId, Field, NewBook, Stars, Status};
 
 /// Bookshelf's CSV columns, in the order it writes them.
 pub const COLUMNS: [&str; 9] = [
@@ -210,8 +210,9 @@ impl Columns {
             genre: text(3),
             isbn: parse_isbn(value(4)).map_err(invalid(4))?,
             year: parse_year(value(5)).map_err(invalid(5))?,
-            rating: parse_rating(value(6)).map_err(invalid(6))?,
-            shelf: Shelf::parse(value(7)).map_err(invalid(7))?,
+            rating: Stars::parse(value(6)).map_err(invalid(6))?,
+            status: Status::parse(value(7)).map_err(invalid(7))?,
+            ..NewBook::default()
         };
         let book = book.validated().map_err(|error| {
             let index = match error.field {

@@ -9,7 +9,9 @@ use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Vis
 use super::csv::parse_id;
 use super::error::RefusalReason;
 use super::RowOutcome;
-use crate::book::{check_rating, check_year, Field, NewBook, Shelf};
+use crate::book::{
+    check_year, Field, NewBook, Stars, Status, ValidationError, ValidationErrorKind,
+};
 
 /// A value as a book's key holds it; anything that is not text, a whole number or null is `Other`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +95,17 @@ fn number(entries: &[(String, Scalar)], key: &str) -> Result<Option<i64>, Refusa
     }
 }
 
+/// A rating written as a whole number of stars.
+fn whole_stars(stars: i64) -> Result<Stars, ValidationError> {
+    u8::try_from(stars)
+        .ok()
+        .and_then(Stars::from_whole)
+        .ok_or(ValidationError {
+            field: Field::Rating,
+            kind: ValidationErrorKind::NotAQuarterStar,
+        })
+}
+
 /// The book an object's keys (those Bookshelf keeps, each once) describe.
 pub(super) fn book_of_entries(entries: &[(String, Scalar)]) -> RowOutcome {
     let at = |key: &str| {
@@ -127,14 +140,15 @@ pub(super) fn book_of_entries(entries: &[(String, Scalar)]) -> RowOutcome {
             .map(str::to_owned),
         year: year.map(check_year).transpose().map_err(invalid("year"))?,
         rating: rating
-            .map(check_rating)
+            .map(whole_stars)
             .transpose()
             .map_err(invalid("rating"))?,
-        shelf: shelf
-            .map(Shelf::parse)
+        status: shelf
+            .map(Status::parse)
             .transpose()
             .map_err(invalid("shelf"))?
             .flatten(),
+        ..NewBook::default()
     };
     let book = book.validated().map_err(|error| {
         let key = match error.field {

@@ -134,7 +134,7 @@ fn csv_page(books: &[Book]) -> String {
                 .rating
                 .map(|rating| rating.to_string())
                 .unwrap_or_default(),
-            book.shelf.map(|shelf| shelf.key()).unwrap_or_default(),
+            book.status.map(|status| status.key()).unwrap_or_default(),
             &book.uid,
         ];
         for (index, field) in fields.into_iter().enumerate() {

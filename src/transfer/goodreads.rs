@@ -10,7 +10,7 @@ use super::ignored::IgnoredColumns;
 use super::records::Wanted;
 use super::RowOutcome;
 use crate::book::{
-    parse_isbn, parse_rating, parse_year, Field, IsbnError, NewBook, Shelf, ValidationError,
+    parse_isbn, parse_year, Field, IsbnError, NewBook, Shelf, Stars, Status, ValidationError,
     ValidationErrorKind,
 };
 
@@ -126,8 +126,7 @@ impl Columns {
             rating => rating,
         };
         let exclusive = self.value(record, EXCLUSIVE_SHELF);
-        // A custom exclusive shelf (such as "did-not-finish") has no Bookshelf equivalent.
-        let shelf = Shelf::parse(exclusive).ok().flatten();
+        let status = Status::from_shelf_name(exclusive);
         let book = NewBook {
             uid: String::new(),
             title: decode_entities(self.value(record, TITLE)).into_owned(),
@@ -137,8 +136,9 @@ impl Columns {
                 .isbn(record)
                 .map_err(|(column, error)| invalid(column)(error))?,
             year: parse_year(year).map_err(invalid(year_column))?,
-            rating: parse_rating(rating).map_err(invalid(MY_RATING))?,
-            shelf,
+            rating: Stars::parse(rating).map_err(invalid(MY_RATING))?,
+            status,
+            ..NewBook::default()
         };
         let book = book.validated().map_err(|error| {
             let column = match error.field {
