@@ -248,17 +248,7 @@ mod tests {
     use crate::query::{Direction, SortField};
 
     fn book(id: BookId) -> Book {
-        Book {
-            id,
-            uid: String::new(),
-            title: format!("Title {id:05}"),
-            author: "Author".into(),
-            genre: String::new(),
-            isbn: None,
-            year: None,
-            rating: None,
-            shelf: None,
-        }
+        crate::book::NewBook::new(format!("Title {id:05}"), "Author", "").with_id(id)
     }
 
     fn books(ids: Range<u64>) -> Vec<Book> {
@@ -341,7 +331,7 @@ mod tests {
         let mut blocks = Blocks::default();
         let filter = Filter {
             text: "title".into(),
-            genre: None,
+            ..Filter::default()
         };
         let (generation, question) = blocks.ask(by_title(), &filter);
         let ids: Vec<BookId> = (1..=70).collect();

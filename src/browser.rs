@@ -18,3 +18,14 @@ pub fn reload() {
         let _ = window.location().reload();
     }
 }
+
+/// Today in the person's own time zone (what "today" means on their calendar).
+pub fn today() -> crate::book::Date {
+    let now = js_sys::Date::new_0();
+    crate::book::Date::new(
+        u16::try_from(now.get_full_year()).unwrap_or(1970),
+        u8::try_from(now.get_month() + 1).unwrap_or(1),
+        u8::try_from(now.get_date()).unwrap_or(1),
+    )
+    .unwrap_or(crate::book::Date::EPOCH)
+}

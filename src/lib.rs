@@ -19,6 +19,7 @@
 pub mod bench;
 pub mod blocks;
 pub mod book;
+pub mod columns;
 pub mod lookup;
 pub mod memory;
 pub mod query;

@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 
-use bookshelf::book::{Book, NewBook, Shelf};
+use bookshelf::book::{Book, NewBook, Series, SeriesNumber, Stars, Status};
 use bookshelf::lookup::Probe;
 use bookshelf::query::{Direction, Filter, Sort, SortField};
 use bookshelf::store::{BookRepository, StoreError};
@@ -38,8 +38,15 @@ async fn restored_books_keep_their_ids_every_field_and_are_searchable() {
     let detailed = NewBook {
         isbn: Some("0141026162".into()),
         year: Some(-380),
-        rating: Some(5),
-        shelf: Some(Shelf::CurrentlyReading),
+        rating: Stars::from_quarters(19),
+        status: Some(Status::Reading),
+        tags: vec!["Classics".into(), "philosophy".into()],
+        series: Some(Series {
+            name: "Dialogues".into(),
+            number: SeriesNumber::parse("7.5").unwrap(),
+        }),
+        location: "Study, shelf 3".into(),
+        note: "Book VII:\nthe cave.".into(),
         ..NewBook::new("Πολιτεία 📚", "Πλάτων", "Φιλοσοφία")
     }
     .with_id(2048);
@@ -57,6 +64,10 @@ async fn restored_books_keep_their_ids_every_field_and_are_searchable() {
     assert_eq!(all(&repository).await, stored);
     assert_eq!(found(&repository, "emile").await, vec![5]);
     assert_eq!(found(&repository, "πλατων").await, vec![2048]);
+    // Tags, series and location are searched too.
+    for text in ["classics", "dialogues", "shelf 3"] {
+        assert_eq!(found(&repository, text).await, vec![2048], "{text}");
+    }
 
     // The key generator continues above the largest restored id.
     let next = repository

@@ -1,10 +1,10 @@
-//! Upgrades of real old databases: each built exactly as version 1, 2 or 3 wrote it
+//! Upgrades of real old databases: each built exactly as version 1, 2, 3 or 4 wrote it
 //! (`common/old_versions.rs`, frozen, no code of today's), then opened with today's
 //! `BookRepository`. Every record is kept with its id and fields and gets a uid; the indexes
 //! sort it and the search finds it, in the same order; new books never take an old id.
 #![cfg(target_arch = "wasm32")]
 
-use bookshelf::book::{BookPatch, NewBook};
+use bookshelf::book::{BookPatch, LoanChange, NewBook, Stars, Status};
 use bookshelf::lookup::Probe;
 use bookshelf::query::{Filter, Sort, SortField};
 use bookshelf::store::schema::{self, BOOKS, BY_ISBN, META};
@@ -16,7 +16,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
-use common::old_versions::{self, VERSION_2_RECORDS, VERSION_3_RECORDS};
+use common::old_versions::{self, VERSION_2_RECORDS, VERSION_3_RECORDS, VERSION_4_RECORDS};
 use common::{all, assert_kept, assert_search_agrees_with_the_index, titles_in};
 
 /// The ids of the books whose title, author or genre holds `text`, in id order.
@@ -142,13 +142,13 @@ async fn an_upgrade_from_version_two_keeps_every_record() {
     // The details version 3 added can be set on an old record, and the ISBN index finds it.
     let patch = BookPatch {
         isbn: Some(Some("0141026162".into())),
-        rating: Some(Some(4)),
+        rating: Some(Stars::from_whole(4)),
         ..Default::default()
     };
     let updated = repository.update(2, patch).await.unwrap();
     assert_eq!(
         (updated.isbn.as_deref(), updated.rating),
-        (Some("9780141026169"), Some(4))
+        (Some("9780141026169"), Stars::from_whole(4))
     );
     assert_eq!(owner_of_isbn(&repository, "9780141026169").await, Some(2));
     // The key generator goes on after the largest old id.
@@ -174,4 +174,58 @@ async fn an_upgrade_from_version_three_keeps_every_record_and_its_details() {
     // Version 3's ISBN index, filled by version 3, finds its book.
     assert_eq!(owner_of_isbn(&repository, "9780441013593").await, Some(1));
     assert_next_id_then_upgraded_in_full(repository, name, 8).await;
+}
+
+#[wasm_bindgen_test]
+async fn an_upgrade_from_version_four_gives_quarter_stars_a_status_and_the_new_sorts() {
+    let name = "upgrade_v4";
+    old_versions::version_four(name).await;
+
+    // Every record kept, uids as they were; whole stars become quarter stars, shelves statuses;
+    // and every new sort's index agrees with the search (assert_search_agrees_with_the_index).
+    let (repository, orders) = open_kept(name, VERSION_4_RECORDS).await;
+    let books = all(&repository).await;
+    assert_eq!(books[0].uid, "0b9d7f2e-3c1a-4e5b-8f60-1a2b3c4d5e6f");
+    assert_eq!(books[0].rating, Stars::from_quarters(20));
+    assert_eq!(books[2].status, Some(Status::Reading));
+    // Unrated, unsaid, unknown first; then in order.
+    assert_eq!(
+        titles_in(&orders, SortField::Rating),
+        ["Ulysses", "Zazie", "Emma", "Dune"]
+    );
+    assert_eq!(
+        titles_in(&orders, SortField::Status),
+        ["Zazie", "Emma", "Ulysses", "Dune"]
+    );
+    assert_eq!(
+        titles_in(&orders, SortField::Year),
+        ["Ulysses", "Zazie", "Emma", "Dune"]
+    );
+    // The old search lines were rewritten: a tag, a series, a location and a borrower set now
+    // are found, and the filters work on the upgraded book.
+    let today = bookshelf::book::Date::new(2026, 12, 2).unwrap();
+    let patch = BookPatch {
+        tags: Some(vec!["Modernist".into()]),
+        location: Some("Attic box".into()),
+        loan: Some(LoanChange::Lend(
+            bookshelf::book::Loan::lend("Nora Barnacle", "", today).unwrap(),
+        )),
+        ..Default::default()
+    };
+    repository.update(9, patch).await.unwrap();
+    for text in ["modernist", "attic", "barnacle"] {
+        assert_eq!(found(&repository, text).await, vec![9], "{text}");
+    }
+    let on_loan = Filter {
+        on_loan: true,
+        ..Filter::default()
+    };
+    assert_eq!(
+        repository
+            .matching(&on_loan, Sort::default())
+            .await
+            .unwrap(),
+        vec![9]
+    );
+    assert_next_id_then_upgraded_in_full(repository, name, 1501).await;
 }

@@ -30,6 +30,13 @@ fn days_in_month(year: u16, month: u8) -> u8 {
 }
 
 impl Date {
+    /// 1970-01-01, day 0 of [`Date::days_since_epoch`].
+    pub const EPOCH: Date = Date {
+        year: 1970,
+        month: 1,
+        day: 1,
+    };
+
     /// The day `year`-`month`-`day`, if there is one.
     pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
         let real = (1..=9999).contains(&year)

@@ -262,7 +262,7 @@ mod tests {
         let record: Record = serde_json::from_str(stored).unwrap();
         let book = record.into_book().unwrap();
         assert_eq!(
-            (book.isbn, book.year, book.rating, book.shelf),
+            (book.isbn, book.year, book.rating, book.status),
             (None, None, None, None)
         );
         // And a record without details is written without them, as before.
@@ -273,33 +273,69 @@ mod tests {
 
     #[test]
     fn the_new_fields_round_trip_and_are_optional() {
+        let day = |text| Date::parse(crate::book::Field::Started, text).unwrap();
         let book = NewBook {
             isbn: Some("9780141026169".into()),
             year: Some(1986),
-            rating: Some(4),
-            shelf: Some(Shelf::CurrentlyReading),
+            rating: Stars::from_quarters(15),
+            status: Some(Status::Reading),
+            readings: vec![Reading {
+                started: day("2026-01-02"),
+                finished: None,
+            }],
+            tags: vec!["science".into(), "owned".into()],
+            series: Some(Series {
+                name: "Dawkins".into(),
+                number: None,
+            }),
+            pages: Some(332),
+            publisher: "Penguin".into(),
+            format: Some(Format::Paperback),
+            added: day("2025-12-24"),
+            copies: Some(2),
+            location: "Study, shelf 3".into(),
+            loans: vec![Loan {
+                borrower: "Ada".into(),
+                lent_on: day("2026-01-05").unwrap(),
+                due: day("2026-01-19").unwrap(),
+                returned: day("2026-01-18"),
+            }],
+            note: "Line one.\nLine two.".into(),
             ..NewBook::new("The Blind Watchmaker", "Richard Dawkins", "")
         }
         .with_id(9);
-        assert_eq!(Record::from_book(&book).into_book(), Some(book));
+        let record = Record::from_book(&book);
+        assert_eq!(record.keys.rating, "15");
+        assert_eq!(record.keys.status, "2");
+        assert_eq!(record.keys.pages, "000332");
+        assert_eq!(record.keys.year, "05986");
+        assert_eq!(record.keys.read, "", "no reading finished");
+        assert_eq!(record.into_book(), Some(book));
+    }
+
+    #[test]
+    fn a_version_four_record_gets_quarter_stars_a_status_and_keys() {
+        let stored = r#"{"id": 4, "uid": "u-1", "title": "Emma", "author": "Jane Austen",
+            "genre": "", "title_key": "emma", "author_key": "jane austen", "genre_key": "",
+            "rating": 4, "shelf": "currently-reading"}"#;
+        let record: Record = serde_json::from_str(stored).unwrap();
+        let record = record.rekeyed();
+        assert_eq!(record.keys.rating, "16");
+        let book = record.clone().into_book().unwrap();
+        assert_eq!(book.rating, Stars::from_whole(4));
+        assert_eq!(book.status, Some(Status::Reading));
+        assert_eq!(book.uid, "u-1");
+        let written = serde_json::to_string(&record).unwrap();
+        assert!(
+            !written.contains("shelf") && !written.contains("\"rating\""),
+            "{written}"
+        );
     }
 
     #[test]
     fn a_version_one_record_is_rekeyed() {
-        let old = Record {
-            id: Some(1),
-            uid: String::new(),
-            title: "Ça".into(),
-            author: "Bé".into(),
-            genre: String::new(),
-            title_key: String::new(),
-            author_key: String::new(),
-            genre_key: String::new(),
-            isbn: None,
-            year: None,
-            rating: None,
-            shelf: None,
-        };
+        let old: Record =
+            serde_json::from_str(r#"{"id": 1, "title": "Ça", "author": "Bé"}"#).unwrap();
         let new = old.rekeyed();
         assert_eq!(
             (new.title_key.as_str(), new.author_key.as_str()),

@@ -1,10 +1,19 @@
-//! One book's page (`#/books/<id>`): its title as a heading and every field; or "Book not found".
+//! One book's page (`#/books/<id>`): its title as a heading, whether a copy is out on loan (with
+//! "Returned") and "Lend…", "Mark as read", and every field, editable, with Save; or "Book not
+//! found".
 
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
+use super::commands::{on_outcome, Errors};
 use super::context::Catalogue;
-use crate::book::{BookId, MAX_RATING};
+use super::edit::patch_between;
+use super::fields::{BookFields, FieldValues};
+use super::notices::Notices;
+use crate::book::{Book, BookId, BookPatch, Field, Loan, LoanChange, ValidationError};
+use crate::browser::today;
 use crate::route::Route;
+use crate::store::StoreError;
 
 /// The page of the book with this id.
 #[component]
@@ -14,53 +23,267 @@ pub fn BookPage(id: BookId) -> impl IntoView {
         catalogue.track();
         async move { catalogue.book(id).await }
     });
-    let content = move || {
-        match book.get() {
-            None => view! { <p class="muted">"Loading…"</p> }.into_any(),
-            Some(Err(error)) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
-            Some(Ok(None)) => view! {
-                <h2>"Book not found"</h2>
-                <p>{format!("There is no book with id {id}. It may have been deleted.")}</p>
-            }
-            .into_any(),
-            Some(Ok(Some(book))) => {
-                // ISBN, year, rating and shelf are listed when the book has them.
-                let details = [
-                    ("ISBN", book.isbn.clone()),
-                    ("Year", book.year.map(|year| year.to_string())),
-                    (
-                        "Rating",
-                        book.rating
-                            .map(|rating| format!("{rating} of {MAX_RATING}")),
-                    ),
-                    ("Shelf", book.shelf.map(|shelf| shelf.label().to_owned())),
-                ]
-                .into_iter()
-                .filter_map(|(term, value)| Some(view! { <dt>{term}</dt><dd>{value?}</dd> }))
-                .collect_view();
-                view! {
-                    <h2>{book.title.clone()}</h2>
-                    <dl class="book-fields">
-                        <dt>"ID"</dt>
-                        <dd>{book.id}</dd>
-                        <dt>"Title"</dt>
-                        <dd>{book.title}</dd>
-                        <dt>"Author"</dt>
-                        <dd>{book.author}</dd>
-                        <dt>"Genre"</dt>
-                        <dd>{if book.genre.is_empty() { "—".to_owned() } else { book.genre }}</dd>
-                        {details}
-                    </dl>
-                }
-                .into_any()
-            }
+    // Outlives the re-reads that other tabs' writes cause.
+    let lending = RwSignal::new(false);
+    let content = move || match book.get() {
+        None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+        Some(Err(error)) => view! { <p role="alert">{error.to_string()}</p> }.into_any(),
+        Some(Ok(None)) => view! {
+            <h2>"Book not found"</h2>
+            <p>{format!("There is no book with id {id}. It may have been deleted.")}</p>
         }
+        .into_any(),
+        Some(Ok(Some(book))) => view! { <BookView book lending /> }.into_any(),
     };
     view! {
         <article class="book-page">
             <p><a href=Route::Catalogue.href()>"← All books"</a></p>
             {content}
         </article>
+    }
+}
+
+/// A stored book: loans, reading, and its fields.
+#[component]
+fn BookView(book: Book, lending: RwSignal<bool>) -> impl IntoView {
+    let catalogue = expect_context::<Catalogue>();
+    let notices = expect_context::<Notices>();
+    let id = book.id;
+    let title = book.title.clone();
+    let mark_read = catalogue.update(Errors::Notice);
+    on_outcome(mark_read, move |outcome| {
+        if let Ok(book) = outcome {
+            notices.info(format!("Marked “{}” as read.", book.title), None);
+        }
+    });
+    let added = book
+        .added
+        .map(|day| view! { <p class="muted">{format!("Added on {day}.")}</p> });
+    view! {
+        <h2>{title}</h2>
+        <p class="byline">{format!("by {}", book.author)}</p>
+        <Loans book=book.clone() lending />
+        <p>
+            <button type="button" on:click=move |_| {
+                let patch = BookPatch { read_on: Some(today()), ..BookPatch::default() };
+                mark_read.dispatch_local((id, patch));
+            }>"Mark as read"</button>
+        </p>
+        <BookForm book />
+        {added}
+    }
+}
+
+/// "On loan to NAME" with "Returned" for each copy out, "Lend…" with its form, and the history.
+#[component]
+fn Loans(book: Book, lending: RwSignal<bool>) -> impl IntoView {
+    let catalogue = expect_context::<Catalogue>();
+    let notices = expect_context::<Notices>();
+    let id = book.id;
+    let returned = catalogue.update(Errors::Notice);
+    on_outcome(returned, move |outcome| {
+        if let Ok(book) = outcome {
+            notices.info(format!("“{}” is back.", book.title), None);
+        }
+    });
+    let now = today();
+    let out = book
+        .loans_out()
+        .map(|loan| {
+            let overdue = loan.is_overdue(now).then_some(" (overdue)");
+            let text = format!("On loan to {}", loan.borrower);
+            let since = format!(" since {}, due {}", loan.lent_on, loan.due);
+            view! {
+                <p class="loan" class:overdue=overdue.is_some()>
+                    <strong>{text}</strong>{since}{overdue}" "
+                    <button type="button" on:click=move |_| {
+                        let patch = BookPatch {
+                            loan: Some(LoanChange::Returned(today())),
+                            ..BookPatch::default()
+                        };
+                        returned.dispatch_local((id, patch));
+                    }>"Returned"</button>
+                </p>
+            }
+        })
+        .collect_view();
+    let history: Vec<Loan> = book.loans.iter().filter(|l| !l.is_out()).cloned().collect();
+    let history = (!history.is_empty()).then(|| {
+        let items = history
+            .into_iter()
+            .map(|loan| {
+                let back = loan.returned.map(|day| day.to_string()).unwrap_or_default();
+                view! { <li>{format!("{}: {} to {}", loan.borrower, loan.lent_on, back)}</li> }
+            })
+            .collect_view();
+        view! {
+            <details>
+                <summary>"Lent before"</summary>
+                <ul>{items}</ul>
+            </details>
+        }
+    });
+    let form = move || {
+        if lending.get() {
+            view! { <LendForm id lending /> }.into_any()
+        } else {
+            view! {
+                <p>
+                    <button type="button" aria-expanded="false" on:click=move |_| lending.set(true)>
+                        "Lend…"
+                    </button>
+                </p>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <section class="loans" aria-label="Lending">
+            {out}
+            {form}
+            {history}
+        </section>
+    }
+}
+
+/// Borrower and Due (14 days from today unless changed), confirmed with "Lend".
+#[component]
+fn LendForm(id: BookId, lending: RwSignal<bool>) -> impl IntoView {
+    let catalogue = expect_context::<Catalogue>();
+    let notices = expect_context::<Notices>();
+    let borrower = RwSignal::new(String::new());
+    let due = RwSignal::new(Loan::default_due(today()).to_string());
+    let errors = RwSignal::new(Vec::<ValidationError>::new());
+    let problem = RwSignal::new(None::<StoreError>);
+    let lend = catalogue.update(Errors::Caller);
+    let borrower_ref = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = borrower_ref.get() {
+            let _ = input.focus();
+        }
+    });
+    on_outcome(lend, move |outcome| match outcome {
+        Ok(book) => {
+            if let Some(loan) = book.loans_out().last() {
+                let text = format!(
+                    "Lent “{}” to {}, due {}.",
+                    book.title, loan.borrower, loan.due
+                );
+                notices.info(text, None);
+            }
+            lending.try_set(false);
+        }
+        Err(StoreError::Invalid(error)) => {
+            errors.try_set(vec![error]);
+        }
+        Err(error) => {
+            problem.try_set(Some(error));
+        }
+    });
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        match Loan::lend(&borrower.get_untracked(), &due.get_untracked(), today()) {
+            Ok(loan) => {
+                errors.set(Vec::new());
+                problem.set(None);
+                let patch = BookPatch {
+                    loan: Some(LoanChange::Lend(loan)),
+                    ..BookPatch::default()
+                };
+                lend.dispatch_local((id, patch));
+            }
+            Err(error) => errors.set(vec![error]),
+        }
+    };
+    let error = move |field: Field| {
+        errors
+            .get()
+            .into_iter()
+            .find(|error| error.field == field)
+            .map(|error| error.to_string())
+    };
+    view! {
+        <form class="lend" aria-label="Lend a copy" novalidate on:submit=submit>
+            <div class="field">
+                <label for="lend-borrower">"Borrower"</label>
+                <input
+                    id="lend-borrower"
+                    type="text"
+                    autocomplete="off"
+                    required
+                    node_ref=borrower_ref
+                    prop:value=move || borrower.get()
+                    on:input=move |ev| borrower.set(event_target_value(&ev))
+                    aria-invalid=move || error(Field::Borrower).map(|_| "true")
+                    aria-describedby="lend-borrower-error"
+                />
+                <p id="lend-borrower-error" class="field-error">{move || error(Field::Borrower)}</p>
+            </div>
+            <div class="field">
+                <label for="lend-due">"Due"</label>
+                <input
+                    id="lend-due"
+                    type="date"
+                    prop:value=move || due.get()
+                    on:input=move |ev| due.set(event_target_value(&ev))
+                    aria-invalid=move || error(Field::Due).map(|_| "true")
+                    aria-describedby="lend-due-error"
+                />
+                <p id="lend-due-error" class="field-error">{move || error(Field::Due)}</p>
+            </div>
+            {move || problem.get().map(|error| view! { <p class="notice notice-error" role="alert">{error.to_string()}</p> })}
+            <div class="dialog-actions">
+                <button type="submit" class="primary">"Lend"</button>
+                <button type="button" on:click=move |_| lending.set(false)>"Cancel"</button>
+            </div>
+        </form>
+    }
+}
+
+/// Every field of the book, editable, saved with "Save".
+#[component]
+fn BookForm(book: Book) -> impl IntoView {
+    let catalogue = expect_context::<Catalogue>();
+    let notices = expect_context::<Notices>();
+    let values = FieldValues::new(&book.to_new());
+    let save = catalogue.update(Errors::Notice);
+    let saving = save.pending();
+    on_outcome(save, move |saved| match saved {
+        Ok(book) => notices.info(format!("Saved “{}”.", book.title), None),
+        Err(StoreError::Invalid(error)) => {
+            values.errors.try_set(vec![error]);
+        }
+        Err(_) => {}
+    });
+    let id = book.id;
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if saving.get_untracked() {
+            return;
+        }
+        let patch = match patch_between(&book, &values) {
+            Ok(patch) => patch,
+            Err(errors) => {
+                values.errors.set(errors);
+                return;
+            }
+        };
+        if let Err(error) = book.patched(&patch) {
+            values.errors.set(vec![error]);
+            return;
+        }
+        values.errors.set(Vec::new());
+        if !patch.is_empty() {
+            save.dispatch_local((id, patch));
+        }
+    };
+    view! {
+        <form class="book-form" aria-label="The book's fields" novalidate on:submit=submit>
+            <BookFields values prefix="page" details=true />
+            <div class="dialog-actions">
+                <button type="submit" class="primary">"Save"</button>
+            </div>
+        </form>
     }
 }
 

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::commands::Command;
 use super::notices::Notices;
 use crate::book::{Book, BookId};
+use crate::columns::Column;
 use crate::query::{Filter, Sort};
 use crate::store::{BookRepository, StoreError};
 use crate::tabs::{TabMessage, Tabs};
@@ -54,7 +55,17 @@ impl Catalogue {
         self.repository()?.get(id).await
     }
 
-    /// The genres, as (key, label), for the filter.
+    /// Every tag: (folded key, as written), sorted.
+    pub async fn tags(&self) -> Result<Vec<(String, String)>, StoreError> {
+        self.repository()?.tags().await
+    }
+
+    /// Every series: (folded name, as written), sorted.
+    pub async fn series(&self) -> Result<Vec<(String, String)>, StoreError> {
+        self.repository()?.series().await
+    }
+
+    /// Every genre: (folded key, as written), sorted.
     pub async fn genres(&self) -> Result<Vec<(String, String)>, StoreError> {
         self.repository()?.genres().await
     }
@@ -95,6 +106,35 @@ pub struct CatalogueQuery {
     pub search_text: RwSignal<String>,
     /// A book just added here, for the table to bring into view (or to say where it went).
     pub added: RwSignal<Option<Book>>,
+    /// The columns the table shows (remembered in this browser).
+    pub columns: RwSignal<Vec<Column>>,
+}
+
+/// Where the column choice is remembered.
+const COLUMNS_KEY: &str = "bookshelf-columns";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+impl CatalogueQuery {
+    /// Shows `columns` and remembers the choice (where the browser lets the page remember).
+    pub fn choose_columns(&self, columns: Vec<Column>) {
+        if let Some(storage) = local_storage() {
+            let _ = storage.set_item(COLUMNS_KEY, &Column::write_list(&columns));
+        }
+        self.columns.set(columns);
+    }
+}
+
+/// The columns chosen last time in this browser, or the usual four.
+fn remembered_columns() -> Vec<Column> {
+    local_storage()
+        .and_then(|storage| storage.get_item(COLUMNS_KEY).ok().flatten())
+        .map_or_else(
+            || Column::DEFAULT.to_vec(),
+            |text| Column::parse_list(&text),
+        )
 }
 
 impl Default for CatalogueQuery {
@@ -104,6 +144,7 @@ impl Default for CatalogueQuery {
             filter: RwSignal::new(Filter::default()),
             search_text: RwSignal::new(String::new()),
             added: RwSignal::new(None),
+            columns: RwSignal::new(remembered_columns()),
         }
     }
 }

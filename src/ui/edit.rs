@@ -12,19 +12,31 @@ use crate::book::{Book, BookPatch, ValidationError};
 use crate::store::StoreError;
 
 /// The patch that turns `book` into what was typed: only the fields that differ; or what is
-/// wrong with the details typed.
-fn patch_between(book: &Book, values: &FieldValues) -> Result<BookPatch, Vec<ValidationError>> {
-    let typed = values.book();
-    let (isbn, year, rating, shelf) = values.details()?;
-    let changed = |new: String, old: &str| (new != old).then_some(new);
+/// wrong with what was typed.
+pub fn patch_between(book: &Book, values: &FieldValues) -> Result<BookPatch, Vec<ValidationError>> {
+    let typed = values.typed(&book.to_new())?;
+    fn changed<T: PartialEq>(new: T, old: &T) -> Option<T> {
+        (new != *old).then_some(new)
+    }
     Ok(BookPatch {
         title: changed(typed.title, &book.title),
         author: changed(typed.author, &book.author),
         genre: changed(typed.genre, &book.genre),
-        isbn: (isbn != book.isbn).then_some(isbn),
-        year: (year != book.year).then_some(year),
-        rating: (rating != book.rating).then_some(rating),
-        shelf: (shelf != book.shelf).then_some(shelf),
+        isbn: changed(typed.isbn, &book.isbn),
+        year: changed(typed.year, &book.year),
+        rating: changed(typed.rating, &book.rating),
+        status: changed(typed.status, &book.status),
+        readings: changed(typed.readings, &book.readings),
+        tags: changed(typed.tags, &book.tags),
+        series: changed(typed.series, &book.series),
+        pages: changed(typed.pages, &book.pages),
+        publisher: changed(typed.publisher, &book.publisher),
+        format: changed(typed.format, &book.format),
+        copies: changed(typed.copies, &book.copies),
+        location: changed(typed.location, &book.location),
+        note: changed(typed.note, &book.note),
+        loan: None,
+        read_on: None,
     })
 }
 

@@ -1,16 +1,13 @@
 //! The labelled book fields with their error messages, shared by the add form (title, author,
-//! genre) and the edit dialog (those, and ISBN, year, rating and shelf).
+//! genre), the edit dialog and the book's page (every field a reader keeps).
 
 use leptos::html;
 use leptos::prelude::*;
 
 use crate::book::{
-    parse_isbn, parse_rating, parse_year, Field, NewBook, Shelf, ValidationError, MAX_RATING,
-    MIN_RATING,
+    check_copies, check_pages, parse_count, parse_isbn, parse_tags, parse_year, Field, Format,
+    NewBook, Reading, Series, Stars, Status, ValidationError,
 };
-
-/// The optional details as typed and parsed: ISBN (13 digits), year, rating, shelf.
-pub type Details = (Option<String>, Option<i32>, Option<u8>, Option<Shelf>);
 
 /// The values being typed into the fields and what is wrong with them.
 #[derive(Clone, Copy)]
@@ -21,30 +18,68 @@ pub struct FieldValues {
     pub author: RwSignal<String>,
     /// The Genre field.
     pub genre: RwSignal<String>,
-    /// The ISBN field.
-    pub isbn: RwSignal<String>,
-    /// The Year field.
-    pub year: RwSignal<String>,
-    /// The Rating choice ("" for none).
-    pub rating: RwSignal<String>,
-    /// The Shelf choice (its key, "" for none).
-    pub shelf: RwSignal<String>,
+    isbn: RwSignal<String>,
+    year: RwSignal<String>,
+    rating: RwSignal<String>,
+    status: RwSignal<String>,
+    started: RwSignal<String>,
+    finished: RwSignal<String>,
+    /// The readings before the one in Started and Finished.
+    earlier: RwSignal<Vec<Reading>>,
+    tags: RwSignal<String>,
+    series: RwSignal<String>,
+    number: RwSignal<String>,
+    pages: RwSignal<String>,
+    publisher: RwSignal<String>,
+    format: RwSignal<String>,
+    copies: RwSignal<String>,
+    location: RwSignal<String>,
+    note: RwSignal<String>,
     /// The problems found at the last attempt to save.
     pub errors: RwSignal<Vec<ValidationError>>,
+}
+
+/// Gathers the problems of fields read one after another.
+struct Keep<'p>(&'p mut Vec<ValidationError>);
+
+impl Keep<'_> {
+    fn ok<T>(&mut self, result: Result<T, ValidationError>) -> Option<T> {
+        result.map_err(|error| self.0.push(error)).ok()
+    }
+}
+
+fn shown<T: ToString>(value: Option<T>) -> RwSignal<String> {
+    RwSignal::new(value.map(|value| value.to_string()).unwrap_or_default())
 }
 
 impl FieldValues {
     /// Fields holding `book`'s values.
     pub fn new(book: &NewBook) -> Self {
-        let text = |value: Option<String>| RwSignal::new(value.unwrap_or_default());
+        let (earlier, last) = match book.readings.split_last() {
+            Some((last, earlier)) => (earlier.to_vec(), *last),
+            None => (Vec::new(), Reading::default()),
+        };
+        let series = book.series.as_ref();
         Self {
             title: RwSignal::new(book.title.clone()),
             author: RwSignal::new(book.author.clone()),
             genre: RwSignal::new(book.genre.clone()),
-            isbn: text(book.isbn.clone()),
-            year: text(book.year.map(|year| year.to_string())),
-            rating: text(book.rating.map(|rating| rating.to_string())),
-            shelf: text(book.shelf.map(|shelf| shelf.key().to_owned())),
+            isbn: shown(book.isbn.clone()),
+            year: shown(book.year),
+            rating: shown(book.rating),
+            status: shown(book.status.map(Status::key)),
+            started: shown(last.started),
+            finished: shown(last.finished),
+            earlier: RwSignal::new(earlier),
+            tags: RwSignal::new(book.tags.join(", ")),
+            series: shown(series.map(|series| series.name.clone())),
+            number: shown(series.and_then(|series| series.number)),
+            pages: shown(book.pages),
+            publisher: RwSignal::new(book.publisher.clone()),
+            format: shown(book.format.map(Format::label)),
+            copies: shown(book.copies),
+            location: RwSignal::new(book.location.clone()),
+            note: RwSignal::new(book.note.clone()),
             errors: RwSignal::new(Vec::new()),
         }
     }
@@ -58,18 +93,68 @@ impl FieldValues {
         )
     }
 
-    /// The ISBN, year, rating and shelf read from what is typed, or every problem with them.
-    pub fn details(&self) -> Result<Details, Vec<ValidationError>> {
-        let isbn = parse_isbn(&self.isbn.get_untracked());
-        let year = parse_year(&self.year.get_untracked());
-        let rating = parse_rating(&self.rating.get_untracked());
-        let shelf = Shelf::parse(&self.shelf.get_untracked());
-        match (isbn, year, rating, shelf) {
-            (Ok(isbn), Ok(year), Ok(rating), Ok(shelf)) => Ok((isbn, year, rating, shelf)),
-            (isbn, year, rating, shelf) => Err([isbn.err(), year.err(), rating.err(), shelf.err()]
-                .into_iter()
-                .flatten()
-                .collect()),
+    /// The reading in Started and Finished, if either is filled.
+    fn current_reading(&self) -> Result<Option<Reading>, ValidationError> {
+        let reading = Reading::parse(
+            &self.started.get_untracked(),
+            &self.finished.get_untracked(),
+        )?;
+        Ok((reading != Reading::default()).then_some(reading))
+    }
+
+    /// Every field read from what is typed (identity, day added and loans taken from `base`),
+    /// or every problem found in reading them; the caller checks the whole book after.
+    pub fn typed(&self, base: &NewBook) -> Result<NewBook, Vec<ValidationError>> {
+        let mut problems = Vec::new();
+        let mut keep = Keep(&mut problems);
+        let text = |value: RwSignal<String>| value.get_untracked();
+        let isbn = keep.ok(parse_isbn(&text(self.isbn)));
+        let year = keep.ok(parse_year(&text(self.year)));
+        let rating = keep.ok(Stars::parse(&text(self.rating)));
+        let status = keep.ok(Status::parse(&text(self.status)));
+        let current = keep.ok(self.current_reading());
+        let tags = keep.ok(parse_tags(&text(self.tags)));
+        let series = keep.ok(Series::parse(&text(self.series), &text(self.number)));
+        let pages = keep.ok(parse_count(Field::Pages, &text(self.pages), check_pages));
+        let format = keep.ok(Format::parse(&text(self.format)));
+        let copies = keep.ok(parse_count(Field::Copies, &text(self.copies), check_copies));
+        if !keep.0.is_empty() {
+            return Err(problems);
+        }
+        let mut readings = self.earlier.get_untracked();
+        readings.extend(current.flatten());
+        Ok(NewBook {
+            title: text(self.title),
+            author: text(self.author),
+            genre: text(self.genre),
+            isbn: isbn.flatten(),
+            year: year.flatten(),
+            rating: rating.flatten(),
+            status: status.flatten(),
+            readings,
+            tags: tags.unwrap_or_default(),
+            series: series.flatten(),
+            pages: pages.flatten(),
+            publisher: text(self.publisher),
+            format: format.flatten(),
+            copies: copies.flatten(),
+            location: text(self.location),
+            note: text(self.note),
+            ..base.clone()
+        })
+    }
+
+    /// Keeps the reading in Started and Finished and empties them for another (a re-read).
+    fn add_reading(&self) {
+        match self.current_reading() {
+            Ok(Some(reading)) => {
+                self.earlier.update(|earlier| earlier.push(reading));
+                self.started.set(String::new());
+                self.finished.set(String::new());
+                self.errors.set(Vec::new());
+            }
+            Ok(None) => {}
+            Err(error) => self.errors.set(vec![error]),
         }
     }
 
@@ -82,10 +167,22 @@ impl FieldValues {
             self.isbn,
             self.year,
             self.rating,
-            self.shelf,
+            self.status,
+            self.started,
+            self.finished,
+            self.tags,
+            self.series,
+            self.number,
+            self.pages,
+            self.publisher,
+            self.format,
+            self.copies,
+            self.location,
+            self.note,
         ] {
             value.set(String::new());
         }
+        self.earlier.set(Vec::new());
         self.errors.set(Vec::new());
     }
 
@@ -100,11 +197,33 @@ impl FieldValues {
 
 /// The id of `field`'s control in a set of fields that starts its ids with `prefix`.
 fn control_id(prefix: &str, field: Field) -> String {
-    format!("{prefix}-{}", field.label().to_ascii_lowercase())
+    let name = field.label().to_ascii_lowercase().replace(' ', "-");
+    format!("{prefix}-{name}")
 }
 
-/// Labelled text inputs for title, author and genre; with `details`, also ISBN, year, rating and
-/// shelf. Ids start with `prefix` so two sets can share a page.
+/// How a field is typed into.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    /// Whole numbers.
+    Number,
+    /// Numbers with a point (a rating, a number in a series).
+    Decimal,
+    Date,
+}
+
+/// "2024-03-01 to 2024-03-20", "finished 2024-03-20", "started 2024-03-01".
+fn reading_label(reading: &Reading) -> String {
+    match (reading.started, reading.finished) {
+        (Some(started), Some(finished)) => format!("{started} to {finished}"),
+        (None, Some(finished)) => format!("finished {finished}"),
+        (Some(started), None) => format!("started {started}"),
+        (None, None) => "dates unknown".to_owned(),
+    }
+}
+
+/// Labelled inputs for title, author and genre; with `details`, every other field a reader
+/// keeps too. Ids start with `prefix` so two sets can share a page.
 #[component]
 pub fn BookFields(
     /// What is typed and what is wrong.
@@ -114,51 +233,54 @@ pub fn BookFields(
     /// Receives the Title input, to focus it.
     #[prop(optional)]
     title_ref: Option<NodeRef<html::Input>>,
-    /// Shows ISBN, year, rating and shelf too.
+    /// Shows every other field too.
     #[prop(optional)]
     details: bool,
 ) -> impl IntoView {
     let title_ref = title_ref.unwrap_or_default();
-    let field = move |field: Field, value: RwSignal<String>, node: NodeRef<html::Input>| {
-        let id = control_id(prefix, field);
-        let error_id = format!("{id}-error");
-        let error = move || values.error(field);
-        let required = matches!(field, Field::Title | Field::Author);
-        let numeric = matches!(field, Field::Year).then_some("numeric");
-        let input = view! {
-            <input
-                node_ref=node
-                id=id.clone()
-                type="text"
-                autocomplete="off"
-                inputmode=numeric
-                required=required
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-                aria-invalid=move || error().map(|_| "true")
-                aria-describedby=error_id.clone()
-            />
+    let input =
+        move |field: Field, value: RwSignal<String>, kind: Kind, node: NodeRef<html::Input>| {
+            let id = control_id(prefix, field);
+            let error_id = format!("{id}-error");
+            let error = move || values.error(field);
+            let required = matches!(field, Field::Title | Field::Author);
+            let (kind_attr, mode) = match kind {
+                Kind::Text => ("text", None),
+                Kind::Number => ("text", Some("numeric")),
+                Kind::Decimal => ("text", Some("decimal")),
+                Kind::Date => ("date", None),
+            };
+            view! {
+                <div class="field">
+                    <label for=id.clone()>{field.label()}</label>
+                    <input
+                        node_ref=node
+                        id=id
+                        type=kind_attr
+                        autocomplete="off"
+                        inputmode=mode
+                        required=required
+                        prop:value=move || value.get()
+                        on:input=move |ev| value.set(event_target_value(&ev))
+                        aria-invalid=move || error().map(|_| "true")
+                        aria-describedby=error_id.clone()
+                    />
+                    <p id=error_id class="field-error">{error}</p>
+                </div>
+            }
         };
-        view! {
-            <div class="field">
-                <label for=id>{field.label()}</label>
-                {input}
-                <p id=error_id class="field-error">{error}</p>
-            </div>
-        }
-    };
-    let choice = move |field: Field, value: RwSignal<String>, options: Vec<(String, String)>| {
+    let text = move |field, value| input(field, value, Kind::Text, NodeRef::new());
+    let choice = move |field: Field,
+                       value: RwSignal<String>,
+                       none: &'static str,
+                       options: Vec<(&'static str, &'static str)>| {
         let id = control_id(prefix, field);
         let error_id = format!("{id}-error");
         let error = move || values.error(field);
-        let options = options
-            .into_iter()
+        let options = std::iter::once(("", none))
+            .chain(options)
             .map(|(key, label)| {
-                let selected = {
-                    let key = key.clone();
-                    move || value.get() == key
-                };
-                view! { <option value=key selected=selected>{label}</option> }
+                view! { <option value=key selected=move || value.get() == key>{label}</option> }
             })
             .collect_view();
         view! {
@@ -177,27 +299,81 @@ pub fn BookFields(
         }
     };
     let details = details.then(|| {
-        let ratings = std::iter::once((String::new(), "No rating".to_owned()))
-            .chain(
-                (MIN_RATING..=MAX_RATING).map(|n| (n.to_string(), format!("{n} of {MAX_RATING}"))),
-            )
-            .collect();
-        let shelves = std::iter::once((String::new(), "No shelf".to_owned()))
-            .chain(Shelf::ALL.map(|shelf| (shelf.key().to_owned(), shelf.label().to_owned())))
-            .collect();
+        let statuses = Status::ALL.map(|s| (s.key(), s.label())).to_vec();
+        let formats = Format::ALL.map(|f| (f.label(), f.label())).to_vec();
+        let note_id = control_id(prefix, Field::Note);
+        let note_error = format!("{note_id}-error");
+        let earlier = move || {
+            values
+                .earlier
+                .get()
+                .into_iter()
+                .enumerate()
+                .map(|(at, reading)| {
+                    let label = reading_label(&reading);
+                    let remove = move |_| {
+                        values.earlier.update(|earlier| {
+                            if at < earlier.len() {
+                                earlier.remove(at);
+                            }
+                        })
+                    };
+                    view! {
+                        <li>
+                            {format!("Read {label}")}
+                            " "
+                            <button type="button" class="link" aria-label=format!("Remove the reading {label}") on:click=remove>
+                                "Remove"
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view()
+        };
         view! {
-            <div class="book-details">
-                {field(Field::Isbn, values.isbn, NodeRef::new())}
-                {field(Field::Year, values.year, NodeRef::new())}
-                {choice(Field::Rating, values.rating, ratings)}
-                {choice(Field::Shelf, values.shelf, shelves)}
-            </div>
+            <fieldset class="book-details">
+                <legend>"Reading"</legend>
+                {choice(Field::Status, values.status, "No status", statuses)}
+                {input(Field::Rating, values.rating, Kind::Decimal, NodeRef::new())}
+                {input(Field::Started, values.started, Kind::Date, NodeRef::new())}
+                {input(Field::Finished, values.finished, Kind::Date, NodeRef::new())}
+                <ul class="readings">{earlier}</ul>
+                <button type="button" on:click=move |_| values.add_reading()>"Add a reading"</button>
+            </fieldset>
+            <fieldset class="book-details">
+                <legend>"Edition"</legend>
+                {text(Field::Isbn, values.isbn)}
+                {input(Field::Year, values.year, Kind::Number, NodeRef::new())}
+                {text(Field::Publisher, values.publisher)}
+                {input(Field::Pages, values.pages, Kind::Number, NodeRef::new())}
+                {choice(Field::Format, values.format, "Not said", formats)}
+                {text(Field::Series, values.series)}
+                {input(Field::SeriesNumber, values.number, Kind::Decimal, NodeRef::new())}
+            </fieldset>
+            <fieldset class="book-details">
+                <legend>"Your copies"</legend>
+                {input(Field::Copies, values.copies, Kind::Number, NodeRef::new())}
+                {text(Field::Location, values.location)}
+                {text(Field::Tags, values.tags)}
+                <div class="field note">
+                    <label for=note_id.clone()>{Field::Note.label()}</label>
+                    <textarea
+                        id=note_id
+                        rows="4"
+                        prop:value=move || values.note.get()
+                        on:input=move |ev| values.note.set(event_target_value(&ev))
+                        aria-invalid=move || values.error(Field::Note).map(|_| "true")
+                        aria-describedby=note_error.clone()
+                    ></textarea>
+                    <p id=note_error class="field-error">{move || values.error(Field::Note)}</p>
+                </div>
+            </fieldset>
         }
     });
     view! {
-        {field(Field::Title, values.title, title_ref)}
-        {field(Field::Author, values.author, NodeRef::new())}
-        {field(Field::Genre, values.genre, NodeRef::new())}
+        {input(Field::Title, values.title, Kind::Text, title_ref)}
+        {text(Field::Author, values.author)}
+        {text(Field::Genre, values.genre)}
         {details}
     }
 }

@@ -43,7 +43,8 @@ pub fn AddBookForm() -> impl IntoView {
             values.errors.set(problems);
             return;
         }
-        create.dispatch_local(book);
+        let added = Some(crate::browser::today());
+        create.dispatch_local(NewBook { added, ..book });
     };
 
     view! {

@@ -159,3 +159,63 @@ pub async fn version_three(name: &str) {
     let records = js_sys::JSON::parse(VERSION_3_RECORDS).expect("the records are JSON");
     build(VERSIONS_2_AND_3, name, 3, records).await;
 }
+
+/// Version 4 (977f3b9 to 76d772c): as 3, plus a `uid` in every record under an index `by_uid`,
+/// the ids' high-water mark in `meta` (`high_water`), and `data_version` = 4; search lines as
+/// in versions 2 and 3.
+const VERSION_4: &str = r#"
+await remove(name);
+const db = await open(name, 4, (db) => {
+  const books = db.createObjectStore('books', { keyPath: 'id', autoIncrement: true });
+  books.createIndex('by_title', ['title_key', 'id']);
+  books.createIndex('by_author', ['author_key', 'id']);
+  books.createIndex('by_genre', ['genre_key', 'id']);
+  books.createIndex('by_isbn', 'isbn');
+  books.createIndex('by_uid', 'uid');
+  db.createObjectStore('search');
+  db.createObjectStore('meta');
+});
+const tx = db.transaction(['books', 'search', 'meta'], 'readwrite');
+const books = tx.objectStore('books');
+const lines = new Map();
+let high = 0;
+for (const record of records) {
+  books.put(record);
+  high = Math.max(high, record.id);
+  const chunk = Math.floor(record.id / 1024);
+  const line = [record.id, record.title_key, record.author_key, record.genre_key, record.genre]
+    .join('\x1f') + '\n';
+  lines.set(chunk, (lines.get(chunk) || '') + line);
+}
+const search = tx.objectStore('search');
+for (const [chunk, text] of lines) search.put(new TextEncoder().encode(text), chunk);
+tx.objectStore('meta').put(high, 'high_water');
+tx.objectStore('meta').put(4, 'data_version');
+await finished(tx);
+db.close();
+"#;
+
+/// The books version 4 stored: a uid each, whole-star ratings and shelves, one with none.
+pub const VERSION_4_RECORDS: &str = r#"[
+  {"id": 2, "uid": "0b9d7f2e-3c1a-4e5b-8f60-1a2b3c4d5e6f", "title": "Dune",
+   "author": "Frank Herbert", "genre": "Science Fiction",
+   "title_key": "dune", "author_key": "frank herbert", "genre_key": "science fiction",
+   "isbn": "9780441013593", "year": 1965, "rating": 5, "shelf": "read"},
+  {"id": 3, "uid": "1c0e8a3f-4d2b-4f6c-9a71-2b3c4d5e6f70", "title": "Emma",
+   "author": "Jane Austen", "genre": "",
+   "title_key": "emma", "author_key": "jane austen", "genre_key": "",
+   "year": 1815, "rating": 2, "shelf": "to-read"},
+  {"id": 9, "uid": "2d1f9b40-5e3c-4a7d-8b82-3c4d5e6f7081", "title": "Ulysses",
+   "author": "James Joyce", "genre": "",
+   "title_key": "ulysses", "author_key": "james joyce", "genre_key": "",
+   "shelf": "currently-reading"},
+  {"id": 1500, "uid": "3e20ac51-6f4d-4b8e-9c93-4d5e6f708192", "title": "Zazie",
+   "author": "Raymond Queneau", "genre": "Roman",
+   "title_key": "zazie", "author_key": "raymond queneau", "genre_key": "roman"}
+]"#;
+
+/// The database `name` as version 4 left it, holding [`VERSION_4_RECORDS`]; closed.
+pub async fn version_four(name: &str) {
+    let records = js_sys::JSON::parse(VERSION_4_RECORDS).expect("the records are JSON");
+    build(VERSION_4, name, 4, records).await;
+}

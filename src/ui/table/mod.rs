@@ -3,6 +3,7 @@
 //! scrollbar stands for the whole result, however long. What to read is decided in plain Rust
 //! (`crate::blocks`, `crate::viewport`); this draws.
 
+mod columns;
 mod reveal;
 mod row;
 mod state;
@@ -16,6 +17,7 @@ use super::notices::Notices;
 use crate::blocks::Rows;
 use crate::book::Book;
 use crate::viewport::Viewport;
+use columns::ColumnChooser;
 use reveal::follow_added;
 use row::{BookRow, HeaderRow};
 use state::{TableState, ROW_PX};
@@ -66,8 +68,19 @@ pub fn BookTable() -> impl IntoView {
     let on_delete = Callback::new(move |id| {
         delete.dispatch_local(id);
     });
-    let row_view = move |(position, book): (u64, Option<Book>)| {
-        view! { <BookRow position book just_added on_edit on_delete /> }
+    let body = move || {
+        let columns = query.columns.get();
+        let head = columns.clone();
+        let row_view = move |(position, book): (u64, Option<Book>)| {
+            let columns = columns.clone();
+            view! { <BookRow position book columns just_added on_edit on_delete /> }
+        };
+        view! {
+            <thead><HeaderRow query columns=head /></thead>
+            <tbody>
+                <For each=visible_rows key=|row| row.clone() children=row_view />
+            </tbody>
+        }
     };
 
     let shown = Memo::new(move |_| match table.result.get() {
@@ -135,10 +148,7 @@ pub fn BookTable() -> impl IntoView {
                 <div class="spacer" style:height=measure(|view| view.scroll_height() + ROW_PX)>
                     <table aria-rowcount=row_count>
                         <caption class="visually-hidden">"Your books"</caption>
-                        <thead><HeaderRow query /></thead>
-                        <tbody>
-                            <For each=visible_rows key=|row| row.clone() children=row_view />
-                        </tbody>
+                        {body}
                     </table>
                 </div>
             </div>
@@ -148,7 +158,10 @@ pub fn BookTable() -> impl IntoView {
     };
 
     view! {
-        <p id="book-count" class="count" role="status">{count}</p>
+        <div class="table-head">
+            <p id="book-count" class="count" role="status">{count}</p>
+            <ColumnChooser query />
+        </div>
         <div class="table-area">{area}</div>
         {move || editing.get().map(|book| view! {
             <EditDialog book on_close=Callback::new(move |()| editing.set(None)) />

@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 
 use crate::book::{Book, BookId};
+use crate::browser::today;
+use crate::columns::Column;
 use crate::query::{Direction, Sort, SortField};
 use crate::route::Route;
 use crate::ui::context::CatalogueQuery;
@@ -13,6 +15,7 @@ use crate::ui::context::CatalogueQuery;
 pub fn BookRow(
     position: u64,
     book: Option<Book>,
+    columns: Vec<Column>,
     just_added: RwSignal<Option<BookId>>,
     on_edit: Callback<Book>,
     on_delete: Callback<BookId>,
@@ -22,22 +25,37 @@ pub fn BookRow(
     let Some(book) = book else {
         return view! {
             <tr class="pending" aria-rowindex=index>
-                <td colspan="5">"Loading…"</td>
+                <td colspan=columns.len() + 1>"Loading…"</td>
             </tr>
         }
         .into_any();
     };
     let id = book.id;
     let title = book.title.clone();
+    let today = today();
+    let cells = columns
+        .into_iter()
+        .map(|column| {
+            let text = column.cell(&book, today);
+            let tip = text.clone();
+            let overdue = column == Column::Loan && book.loans_out().any(|l| l.is_overdue(today));
+            if column == Column::Title {
+                view! {
+                    <td class="title" title=tip>
+                        <a href=Route::Book(id).href()>{text}</a>
+                    </td>
+                }
+                .into_any()
+            } else {
+                view! { <td class=column.key() class:overdue=overdue title=tip>{text}</td> }
+                    .into_any()
+            }
+        })
+        .collect_view();
     let for_edit = book.clone();
     view! {
         <tr aria-rowindex=index data-id=id class:just-added=move || just_added.get() == Some(id)>
-            <td class="id">{id}</td>
-            <td class="title" title=book.title.clone()>
-                <a href=Route::Book(id).href()>{book.title.clone()}</a>
-            </td>
-            <td title=book.author.clone()>{book.author.clone()}</td>
-            <td class="genre" title=book.genre.clone()>{book.genre.clone()}</td>
+            {cells}
             <td class="actions">
                 <button type="button" aria-label=format!("Edit {title}") on:click=move |_| on_edit.run(for_edit.clone())>
                     "Edit"
@@ -59,23 +77,27 @@ fn aria_sort(sort: Sort, field: SortField) -> &'static str {
     }
 }
 
-/// The header row: a sort button per column, its `aria-sort` saying the order.
+/// The header row: a sort button per sortable column, its `aria-sort` saying the order.
 #[component]
-pub fn HeaderRow(query: CatalogueQuery) -> impl IntoView {
-    let header = move |field: SortField, label: &'static str| {
-        let toggle = move |_| query.sort.update(|sort| *sort = sort.toggled(field));
-        view! {
-            <th scope="col" aria-sort=move || aria_sort(query.sort.get(), field) class=label.to_lowercase()>
-                <button type="button" class="sort" on:click=toggle>{label}</button>
-            </th>
+pub fn HeaderRow(query: CatalogueQuery, columns: Vec<Column>) -> impl IntoView {
+    let header = move |column: Column| {
+        let label = column.label();
+        match column.sort() {
+            Some(field) => {
+                let toggle = move |_| query.sort.update(|sort| *sort = sort.toggled(field));
+                view! {
+                    <th scope="col" aria-sort=move || aria_sort(query.sort.get(), field) class=column.key()>
+                        <button type="button" class="sort" on:click=toggle>{label}</button>
+                    </th>
+                }
+                .into_any()
+            }
+            None => view! { <th scope="col" class=column.key()>{label}</th> }.into_any(),
         }
     };
     view! {
         <tr aria-rowindex="1">
-            {header(SortField::Id, "ID")}
-            {header(SortField::Title, "Title")}
-            {header(SortField::Author, "Author")}
-            {header(SortField::Genre, "Genre")}
+            {columns.into_iter().map(header).collect_view()}
             <th scope="col" class="actions">"Actions"</th>
         </tr>
     }
