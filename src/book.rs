@@ -19,7 +19,7 @@ use details::checked_details;
 pub use details::{check_year, parse_isbn, parse_year, Shelf, MAX_YEAR, MIN_YEAR};
 pub use isbn::{normalize as normalize_isbn, IsbnError};
 pub use reader::{parse_tags, Reading, Stars, Status};
-pub use series::{split_goodreads_title, Series, SeriesNumber};
+pub use series::{missing_numbers, split_goodreads_title, Series, SeriesNumber};
 pub use uid::{check_uid, uuid_from_random, MAX_UID_CHARS};
 
 /// The identifier IndexedDB's key generator assigns to a stored book.
@@ -903,5 +903,133 @@ mod tests {
         assert_eq!(book.patched(&bad).unwrap_err().field, Field::Title);
         assert!(BookPatch::default().is_empty());
         assert!(!bad.is_empty());
+    }
+
+    fn day(text: &str) -> Date {
+        Date::parse(Field::Due, text).unwrap().unwrap()
+    }
+
+    #[test]
+    fn lending_is_refused_while_every_copy_is_out_and_returning_frees_one() {
+        let book = NewBook::new("Dune", "Frank Herbert", "").with_id(1);
+        let today = day("2026-12-02");
+        let lend = |book: &Book, who: &str| {
+            book.patched(&BookPatch {
+                loan: Some(LoanChange::Lend(Loan::lend(who, "", today).unwrap())),
+                ..BookPatch::default()
+            })
+        };
+        let lent = lend(&book, "Ada").unwrap();
+        assert_eq!(lent.loans_out().count(), 1);
+        assert_eq!(lent.loans[0].due, day("2026-12-16"), "14 days by default");
+        let refused = lend(&lent, "Bob").unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "The book is already on loan to Ada: mark it returned first, or say how many \
+             copies you own."
+        );
+        let two = lent
+            .patched(&BookPatch {
+                copies: Some(Some(2)),
+                ..BookPatch::default()
+            })
+            .unwrap();
+        assert_eq!(lend(&two, "Bob").unwrap().loans_out().count(), 2);
+        let back = lent
+            .patched(&BookPatch {
+                loan: Some(LoanChange::Returned(day("2026-12-05"))),
+                ..BookPatch::default()
+            })
+            .unwrap();
+        assert_eq!(back.loans_out().count(), 0);
+        assert_eq!(
+            back.loans[0].returned,
+            Some(day("2026-12-05")),
+            "history kept"
+        );
+        assert_eq!(lend(&back, "Bob").unwrap().loans.len(), 2);
+    }
+
+    #[test]
+    fn mark_as_read_finishes_the_open_reading_or_records_one() {
+        let reading = NewBook {
+            readings: vec![Reading {
+                started: Some(day("2026-11-20")),
+                finished: None,
+            }],
+            ..NewBook::new("Emma", "Jane Austen", "")
+        }
+        .with_id(2);
+        let mark = BookPatch {
+            read_on: Some(day("2026-12-02")),
+            ..BookPatch::default()
+        };
+        let read = reading.patched(&mark).unwrap();
+        assert_eq!(read.status, Some(Status::Read));
+        assert_eq!(read.readings.len(), 1);
+        assert_eq!(read.last_read(), Some(day("2026-12-02")));
+        // A re-read: another reading, the first kept.
+        let again = read.patched(&mark).unwrap();
+        assert_eq!(again.readings.len(), 2);
+    }
+
+    #[test]
+    fn the_reader_fields_are_checked_with_messages() {
+        let book = NewBook::new("Dune", "Frank Herbert", "").with_id(1);
+        let backwards = BookPatch {
+            readings: Some(vec![Reading {
+                started: Some(day("2026-03-10")),
+                finished: Some(day("2026-03-01")),
+            }]),
+            ..BookPatch::default()
+        };
+        let error = book.patched(&backwards).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "Finished is before the day the reading started."
+        );
+        assert_eq!(
+            Stars::parse("7").unwrap_err().to_string(),
+            "Rating must be from 0.25 to 5 in quarter stars, such as 4 or 3.75; leave it empty \
+             for no rating."
+        );
+        assert_eq!(
+            Loan::lend("Ada", "2026-12-01", day("2026-12-02"))
+                .unwrap_err()
+                .to_string(),
+            "Due is in the past: a loan must be due today or later."
+        );
+        let note = BookPatch {
+            note: Some("Line one\n\tLine two".into()),
+            ..BookPatch::default()
+        };
+        assert_eq!(book.patched(&note).unwrap().note, "Line one\n\tLine two");
+        let nul = BookPatch {
+            note: Some("a\u{0}b".into()),
+            ..BookPatch::default()
+        };
+        assert_eq!(book.patched(&nul).unwrap_err().field, Field::Note);
+        let tags = BookPatch {
+            tags: Some(vec![
+                " owned ".into(),
+                "OWNED".into(),
+                "".into(),
+                "sci-fi".into(),
+            ]),
+            ..BookPatch::default()
+        };
+        assert_eq!(book.patched(&tags).unwrap().tags, ["owned", "sci-fi"]);
+        assert_eq!(
+            parse_count(Field::Pages, "0", check_pages)
+                .unwrap_err()
+                .to_string(),
+            "Pages must be from 1 to 100000."
+        );
+        assert_eq!(
+            parse_count(Field::Copies, "two", check_copies)
+                .unwrap_err()
+                .to_string(),
+            "Copies must be a whole number, such as 4."
+        );
     }
 }

@@ -591,4 +591,142 @@ mod tests {
         add_lines(&mut lines, &books[1..]);
         assert_eq!(lines, SearchIndex::chunks_of(&books));
     }
+
+    fn reader_books() -> Vec<Book> {
+        use crate::book::{Date, Format, Loan, Reading, Series, SeriesNumber, Stars, Status};
+        let day = |y, m, d| Date::new(y, m, d).unwrap();
+        let series = |name: &str, number: &str| {
+            Some(Series {
+                name: name.into(),
+                number: SeriesNumber::parse(number).unwrap(),
+            })
+        };
+        let lent = Loan {
+            borrower: "Zoë Brun".into(),
+            lent_on: day(2026, 11, 1),
+            due: day(2026, 11, 15),
+            returned: None,
+        };
+        vec![
+            NewBook {
+                status: Some(Status::Read),
+                rating: Stars::from_quarters(17),
+                readings: vec![Reading::finished_on(day(2025, 3, 1))],
+                tags: vec!["Sci-Fi".into(), "owned".into()],
+                series: series("Iron Widow", "1"),
+                pages: Some(394),
+                format: Some(Format::Hardcover),
+                location: "Study, shelf 3".into(),
+                loans: vec![lent.clone()],
+                ..NewBook::new("Iron Widow", "Xiran Jay Zhao", "Fantasy")
+            }
+            .with_id(1),
+            NewBook {
+                status: Some(Status::WantToRead),
+                tags: vec!["sci-fi".into()],
+                series: series("Iron Widow", "2.5"),
+                pages: Some(50),
+                format: Some(Format::Ebook),
+                ..NewBook::new("A Novella", "Xiran Jay Zhao", "Fantasy")
+            }
+            .with_id(2),
+            NewBook {
+                status: Some(Status::Read),
+                rating: Stars::from_whole(3),
+                readings: vec![Reading::finished_on(day(2024, 1, 9))],
+                series: series("Iron Widow", "2"),
+                format: Some(Format::Hardcover),
+                loans: vec![lent.returned_on(day(2026, 11, 10))],
+                ..NewBook::new("Heavenly Tyrant", "Xiran Jay Zhao", "")
+            }
+            .with_id(3),
+            NewBook::new("Plain", "Nobody", "").with_id(4),
+        ]
+    }
+
+    #[test]
+    fn tags_series_location_and_borrowers_are_searched() {
+        let index = SearchIndex::from_chunks(SearchIndex::chunks_of(&reader_books()));
+        let by_id = sort(SortField::Id, Direction::Ascending);
+        let found = |text| index.matching(&Filter::new(text, None), by_id);
+        assert_eq!(found("SCI-FI"), vec![1, 2]);
+        assert_eq!(found("iron widow"), vec![1, 2, 3]);
+        assert_eq!(found("shelf 3"), vec![1]);
+        assert_eq!(found("zoe"), vec![1], "a returned loan's borrower is not");
+        assert!(
+            found("hardcover").is_empty(),
+            "the format is a filter, not text"
+        );
+    }
+
+    #[test]
+    fn filters_combine_and_each_narrows() {
+        use crate::book::{Format, Status};
+        let index = SearchIndex::from_chunks(SearchIndex::chunks_of(&reader_books()));
+        let by_id = sort(SortField::Id, Direction::Ascending);
+        let found = |filter: Filter| index.matching(&filter, by_id);
+        let read = Filter {
+            status: Some(Status::Read),
+            ..Filter::default()
+        };
+        assert_eq!(found(read.clone()), vec![1, 3]);
+        let hardcover = Filter {
+            format: Some(Format::Hardcover),
+            ..read.clone()
+        };
+        assert_eq!(found(hardcover.clone()), vec![1, 3]);
+        let tagged = Filter {
+            tag: Some("sci-fi".into()),
+            ..hardcover.clone()
+        };
+        assert_eq!(found(tagged), vec![1]);
+        let on_loan = Filter {
+            on_loan: true,
+            ..Filter::default()
+        };
+        assert_eq!(found(on_loan), vec![1]);
+        let series = Filter {
+            series: Some("iron widow".into()),
+            text: "novella".into(),
+            ..Filter::default()
+        };
+        assert_eq!(found(series), vec![2]);
+        let nothing = Filter {
+            status: Some(Status::DidNotFinish),
+            ..Filter::default()
+        };
+        assert!(found(nothing).is_empty());
+    }
+
+    #[test]
+    fn the_new_columns_sort_with_nothing_first_and_series_by_number() {
+        let index = SearchIndex::from_chunks(SearchIndex::chunks_of(&reader_books()));
+        let order = |field| index.matching(&Filter::default(), sort(field, Direction::Ascending));
+        assert_eq!(order(SortField::Series), vec![4, 1, 3, 2], "1, 2, 2.5");
+        assert_eq!(order(SortField::Rating), vec![2, 4, 3, 1]);
+        assert_eq!(order(SortField::Pages), vec![3, 4, 2, 1]);
+        assert_eq!(order(SortField::Read), vec![2, 4, 3, 1]);
+        assert_eq!(order(SortField::Status), vec![4, 2, 1, 3]);
+        let descending = index.matching(
+            &Filter::default(),
+            sort(SortField::Pages, Direction::Descending),
+        );
+        assert_eq!(descending, vec![1, 2, 4, 3]);
+    }
+
+    #[test]
+    fn tags_and_series_are_listed_once_as_first_written() {
+        let index = SearchIndex::from_chunks(SearchIndex::chunks_of(&reader_books()));
+        assert_eq!(
+            index.tags(),
+            [
+                ("owned".to_owned(), "owned".to_owned()),
+                ("sci-fi".to_owned(), "Sci-Fi".to_owned())
+            ]
+        );
+        assert_eq!(
+            index.series(),
+            [("iron widow".to_owned(), "Iron Widow".to_owned())]
+        );
+    }
 }

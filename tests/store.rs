@@ -358,3 +358,50 @@ async fn a_database_deleted_under_the_repository_is_reopened_empty() {
     assert_eq!(repository.get(stored.id).await.unwrap(), Some(stored));
     repository.close();
 }
+
+#[wasm_bindgen_test]
+async fn two_tabs_lending_the_last_copy_at_once_lend_it_once() {
+    use bookshelf::book::{Date, Loan, LoanChange};
+    // Two connections are two tabs; each lends the one copy inside its own write.
+    let first = fresh("lend_race").await;
+    let second = BookRepository::open("lend_race").await.unwrap();
+    let book = first
+        .create(NewBook::new("Dune", "Frank Herbert", ""))
+        .await
+        .unwrap();
+    let today = Date::new(2026, 12, 2).unwrap();
+    let lend = |who: &str| BookPatch {
+        loan: Some(LoanChange::Lend(Loan::lend(who, "", today).unwrap())),
+        ..BookPatch::default()
+    };
+    let (a, b) = futures::join!(
+        first.update(book.id, lend("Ada")),
+        second.update(book.id, lend("Bob"))
+    );
+    let lent = [&a, &b].iter().filter(|outcome| outcome.is_ok()).count();
+    assert_eq!(lent, 1, "{a:?} {b:?}");
+    let refused = [a, b].into_iter().find_map(Result::err);
+    assert!(
+        matches!(refused, Some(StoreError::Invalid(_))),
+        "{refused:?}"
+    );
+    let stored = second.get(book.id).await.unwrap().unwrap();
+    assert_eq!(stored.loans.len(), 1, "one loan written");
+    // Returned in one tab, the copy can be lent again from the other.
+    let back = BookPatch {
+        loan: Some(LoanChange::Returned(today)),
+        ..BookPatch::default()
+    };
+    first.update(book.id, back).await.unwrap();
+    let again = second.update(book.id, lend("Cy")).await.unwrap();
+    assert_eq!(again.loans.len(), 2);
+    assert_eq!(
+        again
+            .loans_out()
+            .map(|l| l.borrower.as_str())
+            .collect::<Vec<_>>(),
+        ["Cy"]
+    );
+    first.close();
+    second.close();
+}

@@ -110,6 +110,19 @@ impl Series {
     }
 }
 
+/// The whole numbers from 1 to the largest of `have` that none of `have` is: the books of a
+/// series the reader does not have (2.5, a novella, fills no gap).
+pub fn missing_numbers(have: &[SeriesNumber]) -> Vec<u32> {
+    let whole: Vec<u32> = have
+        .iter()
+        .filter(|number| number.0 % 100 == 0)
+        .map(|number| number.0 / 100)
+        .collect();
+    let last = have.iter().map(|number| number.0 / 100).max().unwrap_or(0);
+    // A series numbered into the thousands is no run of books to count gaps in.
+    (1..=last.min(500)).filter(|n| !whole.contains(n)).collect()
+}
+
 /// Splits a Goodreads title into the title and the series it names at its end:
 /// "Iron Widow (Iron Widow, #1)" → ("Iron Widow", Iron Widow #1). Goodreads writes the series
 /// in parentheses with a "#"; several series are separated by ";" (the first is kept), and a
@@ -144,6 +157,17 @@ pub fn split_goodreads_title(title: &str) -> (String, Option<Series>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gaps_are_the_whole_numbers_missing_up_to_the_last() {
+        let have = |texts: &[&str]| -> Vec<SeriesNumber> {
+            texts.iter().map(|t| SeriesNumber::parse(t).unwrap().unwrap()).collect()
+        };
+        assert_eq!(missing_numbers(&have(&["1", "2.5", "4"])), [2, 3]);
+        assert_eq!(missing_numbers(&have(&["3"])), [1, 2]);
+        assert_eq!(missing_numbers(&have(&["1", "2"])), Vec::<u32>::new());
+        assert_eq!(missing_numbers(&[]), Vec::<u32>::new());
+    }
 
     fn number(text: &str) -> SeriesNumber {
         SeriesNumber::parse(text).unwrap().unwrap()

@@ -10,7 +10,10 @@ use super::context::Catalogue;
 use super::edit::patch_between;
 use super::fields::{BookFields, FieldValues};
 use super::notices::Notices;
-use crate::book::{Book, BookId, BookPatch, Field, Loan, LoanChange, ValidationError};
+use crate::book::{
+    missing_numbers, Book, BookId, BookPatch, Field, Loan, LoanChange, ValidationError,
+};
+use crate::query::{fold, Direction, Filter, Sort, SortField};
 use crate::browser::today;
 use crate::route::Route;
 use crate::store::StoreError;
@@ -56,12 +59,10 @@ fn BookView(book: Book, lending: RwSignal<bool>) -> impl IntoView {
             notices.info(format!("Marked “{}” as read.", book.title), None);
         }
     });
-    let added = book
-        .added
-        .map(|day| view! { <p class="muted">{format!("Added on {day}.")}</p> });
     view! {
         <h2>{title}</h2>
-        <p class="byline">{format!("by {}", book.author)}</p>
+        <BookFacts book=book.clone() />
+        <SeriesList book=book.clone() />
         <Loans book=book.clone() lending />
         <p>
             <button type="button" on:click=move |_| {
@@ -69,9 +70,127 @@ fn BookView(book: Book, lending: RwSignal<bool>) -> impl IntoView {
                 mark_read.dispatch_local((id, patch));
             }>"Mark as read"</button>
         </p>
-        <BookForm book />
-        {added}
+        <section class="book-edit" aria-labelledby="book-edit-heading">
+            <h3 id="book-edit-heading">"Edit"</h3>
+            <BookForm book />
+        </section>
     }
+}
+
+/// The book's fields as a list of terms: ID, Title, Author and Genre always, the rest when set.
+#[component]
+fn BookFacts(book: Book) -> impl IntoView {
+    let series = book.series.as_ref().map(|series| match series.number {
+        Some(number) => format!("{}, #{number}", series.name),
+        None => series.name.clone(),
+    });
+    let readings = book
+        .readings
+        .iter()
+        .filter_map(|reading| reading.finished)
+        .map(|day| day.to_string())
+        .collect::<Vec<_>>();
+    let text = |value: &str| (!value.is_empty()).then(|| value.to_owned());
+    let details = [
+        ("ISBN", book.isbn.clone()),
+        ("Year", book.year.map(|year| year.to_string())),
+        ("Status", book.status.map(|status| status.label().to_owned())),
+        ("Rating", book.rating.map(|stars| format!("{stars} of 5"))),
+        ("Read", (!readings.is_empty()).then(|| readings.join(", "))),
+        ("Series", series),
+        ("Tags", text(&book.tags.join(", "))),
+        ("Pages", book.pages.map(|pages| pages.to_string())),
+        ("Format", book.format.map(|format| format.label().to_owned())),
+        ("Publisher", text(&book.publisher)),
+        ("Copies", book.copies.map(|copies| copies.to_string())),
+        ("Location", text(&book.location)),
+        ("Note", text(&book.note)),
+    ]
+    .into_iter()
+    .filter_map(|(term, value)| Some(view! { <dt>{term}</dt><dd>{value?}</dd> }))
+    .collect_view();
+    let added = book
+        .added
+        .map(|day| view! { <p class="muted">{format!("Added on {day}.")}</p> });
+    view! {
+        {added}
+        <dl class="book-fields">
+            <dt>"ID"</dt>
+            <dd>{book.id}</dd>
+            <dt>"Title"</dt>
+            <dd>{book.title}</dd>
+            <dt>"Author"</dt>
+            <dd>{book.author}</dd>
+            <dt>"Genre"</dt>
+            <dd>{if book.genre.is_empty() { "—".to_owned() } else { book.genre }}</dd>
+            {details}
+        </dl>
+    }
+}
+
+/// The most books of one series listed on a book's page.
+const SERIES_SHOWN: usize = 200;
+
+/// "In this series": every book of the book's series in order, with the numbers missing.
+#[component]
+fn SeriesList(book: Book) -> impl IntoView {
+    let catalogue = expect_context::<Catalogue>();
+    let Some(series) = book.series.clone() else {
+        return ().into_any();
+    };
+    let name = series.name.clone();
+    let books = LocalResource::new(move || {
+        let filter = Filter {
+            series: Some(fold(&name)),
+            ..Filter::default()
+        };
+        async move {
+            let repository = catalogue.repository()?;
+            let sort = Sort {
+                field: SortField::Series,
+                direction: Direction::Ascending,
+            };
+            let ids = repository.matching(&filter, sort).await?;
+            repository.get_many(&ids[..ids.len().min(SERIES_SHOWN)]).await
+        }
+    });
+    let list = move || {
+        let books = books.get()?.ok()?;
+        let numbers: Vec<_> = books
+            .iter()
+            .filter_map(|book| book.series.as_ref()?.number)
+            .collect();
+        let missing = missing_numbers(&numbers);
+        let items = books
+            .into_iter()
+            .map(|book| {
+                let number = book
+                    .series
+                    .as_ref()
+                    .and_then(|series| series.number)
+                    .map(|number| format!("#{number} "));
+                view! {
+                    <li>{number}<a href=Route::Book(book.id).href()>{book.title}</a></li>
+                }
+            })
+            .collect_view();
+        let gaps = (!missing.is_empty()).then(|| {
+            let list = missing
+                .iter()
+                .map(|n| format!("#{n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            view! { <p class="muted">{format!("Not in your catalogue: {list}.")}</p> }
+        });
+        Some(view! { <ol class="series-books">{items}</ol>{gaps} })
+    };
+    view! {
+        <section class="series" aria-labelledby="series-heading">
+            <h3 id="series-heading">{format!("In the series {}", series.name)}</h3>
+            {list}
+        </section>
+    }
+    .into_any()
 }
 
 /// "On loan to NAME" with "Returned" for each copy out, "Lend…" with its form, and the history.
