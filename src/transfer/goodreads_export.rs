@@ -3,11 +3,15 @@
 //! StoryGraph both import. Text cells are spreadsheet-safe ([`super::formula`]), as in every
 //! export.
 //!
-//! Groundwork for issue 15: [`GoodreadsBook`] is the view of a book this writer needs; the book
-//! model maps onto it once it carries the reader's fields.
+//! [`GoodreadsBook`] is the view of a [`Book`] this writer needs. What Goodreads' layout cannot
+//! hold is lost: quarter stars become whole stars (the nearest, halves up, at least one); only
+//! the last day a reading finished is kept (as Date Read) and the number of readings (as Read
+//! Count); a book with no status goes on the to-read shelf; no copies is written 0, as
+//! Goodreads does; the location and loans have no column. Bookshelf's own Goodreads import reads
+//! the rest back as it was.
 
 use super::formula;
-use crate::book::{Date, Format, SeriesNumber, Stars, Status};
+use crate::book::{Book, Date, Format, SeriesNumber, Stars, Status};
 
 /// Goodreads' columns, in its order (its library export, 2024 onwards).
 pub const COLUMNS: [&str; 31] = [
@@ -79,6 +83,37 @@ pub struct GoodreadsBook<'a> {
     pub note: &'a str,
     /// Copies owned.
     pub copies: u32,
+}
+
+impl<'a> From<&'a Book> for GoodreadsBook<'a> {
+    fn from(book: &'a Book) -> Self {
+        Self {
+            title: &book.title,
+            author: &book.author,
+            isbn13: book.isbn.as_deref(),
+            rating: book.rating,
+            publisher: &book.publisher,
+            format: book.format,
+            pages: book.pages,
+            year: book.year,
+            series: book
+                .series
+                .as_ref()
+                .map(|series| (series.name.as_str(), series.number)),
+            date_read: book.last_read(),
+            date_added: book.added,
+            read_count: u32::try_from(book.readings.len()).unwrap_or(u32::MAX),
+            status: book.status,
+            tags: &book.tags,
+            note: &book.note,
+            copies: book.copies.unwrap_or(0),
+        }
+    }
+}
+
+/// One stored book as a line of Goodreads' layout, with its line break.
+pub fn book_row(book: &Book) -> String {
+    row(&GoodreadsBook::from(book))
 }
 
 /// Goodreads' shelf for a status; "did-not-finish" is a shelf readers make themselves, and what

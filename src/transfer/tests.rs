@@ -7,7 +7,7 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::book::{Book, NewBook, Shelf, MAX_YEAR, MIN_YEAR};
+use crate::book::{Book, Format as BookFormat, NewBook, Stars, Status, MAX_YEAR, MIN_YEAR};
 use crate::lookup::{Existing, Probe};
 
 const GOODREADS: &str = include_str!("../../tests/data/goodreads_library_export.csv");
@@ -32,8 +32,23 @@ fn a_real_goodreads_library_imports_every_book() {
     );
     assert_eq!(first.book.isbn.as_deref(), Some("9780141026169"));
     assert_eq!(first.book.year, Some(1986));
-    assert_eq!(first.book.rating, Some(2));
-    assert_eq!(first.book.shelf, Some(Shelf::Read));
+    assert_eq!(first.book.rating, Stars::from_whole(2));
+    assert_eq!(first.book.status, Some(Status::Read));
+    assert_eq!(first.book.publisher, "Penguin");
+    assert_eq!(first.book.format, Some(BookFormat::Paperback));
+    assert_eq!(first.book.pages, Some(340));
+    assert_eq!(
+        first.book.added.map(|d| d.to_string()).as_deref(),
+        Some("2018-07-19")
+    );
+    let finished: Vec<_> = first.book.readings.iter().map(|r| r.finished).collect();
+    assert_eq!(finished, [crate::book::Date::new(2018, 9, 29)]);
+    assert_eq!(
+        (first.book.copies, first.book.genre.as_str()),
+        (None, ""),
+        "Owned Copies 0"
+    );
+    assert_eq!(first.book.tags, Vec::<String>::new());
 
     let find = |title: &str| {
         report
@@ -51,22 +66,90 @@ fn a_real_goodreads_library_imports_every_book() {
     assert_eq!((no_isbn.isbn.clone(), no_isbn.year), (None, Some(1950)));
     assert!(find("Neanderthal Man").is_some_and(|b| b.author == "Svante Pääbo"));
     assert!(find("Man and His Becoming").is_some_and(|b| b.author == "René Guénon"));
-    assert!(find("The Three-Body Problem").is_some_and(|b| b.title.contains('’')));
-
-    let on = |shelf| {
+    // The series comes out of the title.
+    let three_body = find("The Three-Body Problem").unwrap();
+    assert_eq!(three_body.title, "The Three-Body Problem");
+    let series = three_body.series.as_ref().unwrap();
+    assert_eq!(series.name, "Remembrance of Earth’s Past");
+    assert_eq!(series.number.map(|n| n.to_string()).as_deref(), Some("1"));
+    assert_eq!(three_body.status, Some(Status::Reading));
+    assert_eq!(three_body.format, Some(BookFormat::Hardcover));
+    let open: Vec<_> = three_body
+        .readings
+        .iter()
+        .map(|r| (r.started, r.finished))
+        .collect();
+    assert_eq!(open, [(None, None)], "Read Count 1, no Date Read");
+    let helix = find("Orphans of the Helix").unwrap();
+    let series = helix.series.as_ref().unwrap();
+    assert_eq!(
+        (series.name.as_str(), series.number.map(|n| n.to_string())),
+        ("Hyperion Cantos", Some("4.5".to_owned()))
+    );
+    let omnibus = find("The Hyperion Omnibus").unwrap();
+    assert_eq!(
+        omnibus.series.as_ref().map(|s| s.number),
+        Some(None),
+        "#1-2"
+    );
+    let odyssey = find("2001: A Space Odyssey").unwrap();
+    assert_eq!(odyssey.title, "2001: A Space Odyssey");
+    let days: Vec<_> = odyssey
+        .readings
+        .iter()
+        .map(|r| r.finished.map(|d| d.to_string()))
+        .collect();
+    assert_eq!(days, [None, Some("2018-05-07".to_owned())], "Read Count 2");
+    let serial = report
+        .books
+        .iter()
+        .filter(|c| c.book.series.is_some())
+        .count();
+    assert_eq!(serial, 46);
+    let formats = |format| {
         report
             .books
             .iter()
-            .filter(|c| c.book.shelf == Some(shelf))
+            .filter(|c| c.book.format == format)
+            .count()
+    };
+    assert_eq!(
+        [
+            formats(Some(BookFormat::Paperback)),
+            formats(Some(BookFormat::Hardcover)),
+            formats(Some(BookFormat::Ebook)),
+            formats(Some(BookFormat::Audiobook)),
+            formats(Some(BookFormat::Other)),
+            formats(None)
+        ],
+        [156, 55, 15, 1, 2, 3],
+        "Mass Market Paperback is a paperback, Kindle Edition an ebook, Unbound and cloth other"
+    );
+    assert!(report
+        .books
+        .iter()
+        .all(|c| c.book.copies.is_none() && c.book.note.is_empty()));
+
+    let on = |status| {
+        report
+            .books
+            .iter()
+            .filter(|c| c.book.status == Some(status))
             .count()
     };
     assert_eq!(
         (
-            on(Shelf::Read),
-            on(Shelf::ToRead),
-            on(Shelf::CurrentlyReading)
+            on(Status::Read),
+            on(Status::WantToRead),
+            on(Status::Reading)
         ),
         (146, 83, 3)
+    );
+    let readings: usize = report.books.iter().map(|c| c.book.readings.len()).sum();
+    assert_eq!(
+        readings,
+        146 + 3 + 3,
+        "one a read or current book, two for three re-read"
     );
     let unrated = report
         .books
@@ -344,21 +427,21 @@ fn book() -> impl Strategy<Value = NewBook> {
         prop_oneof![Just(String::new()), text(10)],
         proptest::option::of(isbn()),
         proptest::option::of(MIN_YEAR..=MAX_YEAR),
-        proptest::option::of(1u8..=5),
-        proptest::option::of(proptest::sample::select(Shelf::ALL.to_vec())),
         // A uid as the store gives them (random bytes as a UUID), or none.
         proptest::option::of(proptest::array::uniform16(proptest::num::u8::ANY)),
+        super::fuzz::reader_fields(),
     )
-        .prop_map(
-            |(title, author, genre, isbn, year, rating, shelf, uid)| NewBook {
-                uid: uid.map(crate::book::uuid_from_random).unwrap_or_default(),
-                isbn,
-                year,
-                rating,
-                shelf,
-                ..NewBook::new(title, author, genre)
-            },
-        )
+        .prop_map(|(title, author, genre, isbn, year, uid, reader)| {
+            super::fuzz::with_reader_fields(
+                NewBook {
+                    uid: uid.map(crate::book::uuid_from_random).unwrap_or_default(),
+                    isbn,
+                    year,
+                    ..NewBook::new(title, author, genre)
+                },
+                reader,
+            )
+        })
 }
 
 fn catalogue() -> impl Strategy<Value = Vec<Book>> {
@@ -406,6 +489,9 @@ proptest! {
     #[test]
     fn csv_export_then_import_is_the_identity(books in catalogue(), page in 1usize..7) {
         prop_assume!(!books.is_empty());
+        for book in &books {
+            prop_assert_eq!(book.to_new().validated(), Ok(book.to_new()), "books as stored");
+        }
         let report = round_trip(ExportFormat::Csv, &books, page);
         prop_assert_eq!(report.format, Format::Csv);
         prop_assert_eq!(&report.refused, &vec![]);
@@ -424,11 +510,14 @@ proptest! {
         chars in proptest::collection::vec(
             proptest::sample::select(vec![
                 '[', ']', '{', '}', '"', '\\', ',', ':', '\n', '\r', ' ', 'a', '1', '-', '=', '&', ';', '#', 'é',
+                '|', '/', '.', '2',
             ]),
             0..120,
         ),
         header in proptest::sample::select(vec![
             "", "[", "title,author\n", "id,title,author,isbn,year,rating,shelf\n",
+            "id,title,author,genre,isbn,year,rating,status,uid,tags,series,series_number,pages,\
+             publisher,format,added,copies,location,readings,loans,note\n",
             "Book Id,Title,Author,ISBN,ISBN13,My Rating,Exclusive Shelf,Bookshelves\n",
         ]),
     ) {
