@@ -159,6 +159,131 @@ fn a_real_goodreads_library_imports_every_book() {
     assert_eq!(unrated, 88, "a Goodreads 0 is no rating");
 }
 
+/// A small Goodreads export with every column filled in somewhere.
+const GOODREADS_EVERY_COLUMN: &str = include_str!("../../tests/data/goodreads_every_column.csv");
+
+fn day(text: &str) -> Option<crate::book::Date> {
+    crate::book::Date::parse(crate::book::Field::Started, text)
+        .ok()
+        .flatten()
+}
+
+#[test]
+fn a_goodreads_export_with_every_column_filled_gives_every_field() {
+    let report = read_all(GOODREADS_EVERY_COLUMN).unwrap();
+    assert_eq!(report.format, Format::Goodreads);
+    assert_eq!(report.refused, vec![]);
+    assert_eq!(report.books.len(), 5);
+    let kept: Vec<&str> = [
+        "Book Id",
+        "Author l-f",
+        "Additional Authors",
+        "Average Rating",
+        "Bookshelves with positions",
+        "My Review",
+        "Spoiler",
+        "Recommended For",
+        "Recommended By",
+        "Original Purchase Date",
+        "Original Purchase Location",
+        "Condition",
+        "Condition Description",
+        "BCID",
+    ]
+    .to_vec();
+    assert_eq!(report.ignored_columns.names(), kept);
+
+    let books: Vec<&NewBook> = report.books.iter().map(|c| &c.book).collect();
+    let iron = books[0];
+    assert_eq!(
+        (iron.title.as_str(), iron.author.as_str()),
+        ("Iron Widow", "Xiran Jay Zhao")
+    );
+    let series = iron.series.as_ref().unwrap();
+    assert_eq!(series.name, "Iron Widow");
+    assert_eq!(series.number.map(|n| n.to_string()).as_deref(), Some("1"));
+    assert_eq!(iron.isbn.as_deref(), Some("9780735269934"));
+    assert_eq!(
+        (iron.rating, iron.status),
+        (Stars::from_whole(5), Some(Status::Read))
+    );
+    assert_eq!(iron.tags, ["favourites", "sci-fi"]);
+    assert_eq!(iron.genre, "", "Goodreads has no genre");
+    assert_eq!(
+        (iron.publisher.as_str(), iron.format),
+        ("Penguin Teen", Some(BookFormat::Hardcover))
+    );
+    assert_eq!(
+        (iron.pages, iron.year, iron.copies),
+        (Some(394), Some(2021), Some(1))
+    );
+    assert_eq!(iron.added, day("2023-12-25"));
+    let readings: Vec<_> = iron
+        .readings
+        .iter()
+        .map(|r| (r.started, r.finished))
+        .collect();
+    assert_eq!(readings, [(None, None), (None, day("2024-03-01"))]);
+    assert_eq!(
+        iron.note,
+        "Signed copy.\nBought at the con, \"wow\" & more."
+    );
+    assert!(iron.location.is_empty() && iron.loans.is_empty());
+
+    let silmarillion = books[1];
+    assert_eq!(
+        silmarillion.status,
+        Some(Status::DidNotFinish),
+        "a dnf shelf"
+    );
+    assert_eq!(silmarillion.tags, ["classics"]);
+    assert_eq!(
+        (silmarillion.rating, silmarillion.pages, silmarillion.copies),
+        (None, None, None)
+    );
+    assert_eq!(silmarillion.format, Some(BookFormat::Ebook));
+    assert_eq!(
+        silmarillion.year,
+        Some(1977),
+        "the original publication year"
+    );
+    assert_eq!(silmarillion.readings, [crate::book::Reading::default()]);
+
+    let edgedancer = books[2];
+    assert_eq!(edgedancer.title, "Edgedancer");
+    let series = edgedancer.series.as_ref().unwrap();
+    assert_eq!(
+        (series.name.as_str(), series.number.map(|n| n.to_string())),
+        ("The Stormlight Archive", Some("2.5".to_owned()))
+    );
+    assert_eq!(edgedancer.status, Some(Status::Reading));
+    assert_eq!(edgedancer.tags, ["novellas"]);
+    assert_eq!(edgedancer.format, Some(BookFormat::Audiobook));
+    assert_eq!(edgedancer.readings.len(), 1);
+
+    let thorne = books[3];
+    assert_eq!(
+        thorne.title,
+        "Black Holes & Time Warps: Einstein's Outrageous Legacy"
+    );
+    assert_eq!(thorne.publisher, "W. W. Norton & Company");
+    assert_eq!(
+        (thorne.status, thorne.tags.len()),
+        (Some(Status::WantToRead), 0)
+    );
+    assert_eq!(
+        (thorne.format, thorne.readings.len()),
+        (Some(BookFormat::Paperback), 0)
+    );
+
+    let dune = books[4];
+    assert_eq!(dune.status, None, "on-hold is no status…");
+    assert_eq!(dune.tags, ["on-hold", "sci-fi"], "…but a tag");
+    assert_eq!((dune.copies, dune.rating), (Some(2), Stars::from_whole(4)));
+    let finished: Vec<_> = dune.readings.iter().map(|r| r.finished).collect();
+    assert_eq!(finished, [None, None, day("2019-05-04")]);
+}
+
 #[test]
 fn files_that_are_not_books_are_refused_whole() {
     let refused = |bytes: &[u8]| match decode(bytes.to_vec()).and_then(|text| read_all(&text)) {
