@@ -657,3 +657,157 @@ proptest! {
         prop_assert_eq!(books_of(round_trip(ExportFormat::Json, &books, 1)), books);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Export for Goodreads, then Bookshelf's own Goodreads import: what Goodreads' layout holds comes
+// back as it was.
+
+/// Text made of `pieces` (trimmed, never empty).
+fn text_of(pieces: &'static [&'static str], max: usize) -> BoxedStrategy<String> {
+    proptest::collection::vec(proptest::sample::select(pieces), 1..max)
+        .prop_map(|pieces| match pieces.concat().trim() {
+            "" => "x".to_owned(),
+            text => text.to_owned(),
+        })
+        .boxed()
+}
+
+/// Text Goodreads' layout keeps as it is: no `&` (its import undoes HTML entities); quotes,
+/// commas, formulas and any script are fine.
+const PLAIN: &[&str] = &[
+    "a", "Z", "7", " ", "'", "\"", "=", "+", "-", "@", ",", ".", ":", "!", "é", "中", "📚", "ש",
+    "(", ")", "#", ";",
+];
+/// A title that does not end as one with a series does: no ")".
+const TITLE: &[&str] = &["a", "Z", "7", " ", "'", "\"", "=", "-", ",", "é", "(", "#"];
+/// A series' name: what Goodreads' "(Series, #2)" can hold — no "(", ")", "#", ";" or ",".
+const SERIES: &[&str] = &["a", "Z", "7", " ", "'", "\"", "=", "-", ".", "é"];
+/// A tag, which Goodreads keeps as a shelf: no "," (which separates shelves).
+const SHELF: &[&str] = &["a", "Z", "7", "-", " ", "'", "=", "é", ";", "|"];
+/// A note: lines of plain text.
+const NOTE: &[&str] = &[
+    "a", "Z", " ", "'", "\"", "=", "-", ",", "é", "\n", "\r\n", "\t",
+];
+
+/// A book that a Goodreads export holds all of (save what its layout cannot: see
+/// [`after_goodreads`]).
+fn goodreads_book() -> impl Strategy<Value = NewBook> {
+    let series = (
+        text_of(SERIES, 12),
+        (0u32..=99_999).prop_map(|hundredths| {
+            crate::book::SeriesNumber::parse(&format!(
+                "{}.{:02}",
+                hundredths / 100,
+                hundredths % 100
+            ))
+            .ok()
+            .flatten()
+        }),
+    )
+        .prop_map(|(name, number)| crate::book::Series { name, number });
+    let tags = proptest::collection::vec(text_of(SHELF, 10), 0..4)
+        .prop_map(|tags| crate::book::check_tags(&tags).unwrap_or_default());
+    (
+        (
+            text_of(TITLE, 20),
+            text_of(PLAIN, 12),
+            proptest::option::of(isbn()),
+            proptest::option::of(MIN_YEAR..=MAX_YEAR),
+            proptest::option::of(series),
+            tags,
+        ),
+        (
+            prop_oneof![Just(String::new()), text_of(PLAIN, 10)],
+            prop_oneof![Just(String::new()), text_of(NOTE, 30)],
+            super::fuzz::reader_fields(),
+        ),
+    )
+        .prop_map(
+            |((title, author, isbn, year, series, tags), (publisher, note, reader))| {
+                super::fuzz::with_reader_fields(
+                    NewBook {
+                        isbn,
+                        year,
+                        ..NewBook::new(title, author, "")
+                    },
+                    NewBook {
+                        series,
+                        tags,
+                        publisher,
+                        note,
+                        ..reader
+                    },
+                )
+            },
+        )
+}
+
+/// What Bookshelf's Goodreads import makes of `book` exported for Goodreads: the same book but
+/// for what Goodreads' layout cannot hold — no genre, uid, location or loans; whole stars (the
+/// nearest, halves up, at least one); no status is to-read; only the day the last reading
+/// finished, on the last of as many readings; no copies for 0.
+fn after_goodreads(book: &Book) -> NewBook {
+    let mut readings = vec![crate::book::Reading::default(); book.readings.len()];
+    if let Some(last) = readings.last_mut() {
+        last.finished = book.last_read();
+    }
+    NewBook {
+        uid: String::new(),
+        genre: String::new(),
+        rating: book
+            .rating
+            .and_then(|rating| Stars::from_whole(((rating.quarters() + 2) / 4).max(1))),
+        status: Some(book.status.unwrap_or(Status::WantToRead)),
+        readings,
+        copies: book.copies.filter(|copies| *copies > 0),
+        location: String::new(),
+        loans: Vec::new(),
+        ..book.to_new()
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn goodreads_export_then_goodreads_import_keeps_what_goodreads_holds(
+        books in proptest::collection::vec(goodreads_book(), 1..8),
+        page in 1usize..4,
+    ) {
+        let books: Vec<Book> = books
+            .into_iter()
+            .enumerate()
+            .map(|(index, book)| book.with_id(index as u64 + 1))
+            .collect();
+        for book in &books {
+            prop_assert_eq!(book.to_new().validated(), Ok(book.to_new()), "books as stored");
+        }
+        let report = round_trip(ExportFormat::Goodreads, &books, page);
+        prop_assert_eq!(report.format, Format::Goodreads);
+        prop_assert_eq!(&report.refused, &vec![]);
+        prop_assert!(report.books.iter().all(|candidate| candidate.id.is_none()));
+        let read: Vec<NewBook> = report.books.into_iter().map(|c| c.book).collect();
+        let expected: Vec<NewBook> = books.iter().map(after_goodreads).collect();
+        prop_assert_eq!(read, expected);
+    }
+}
+
+#[test]
+fn a_series_without_a_number_comes_back_inside_the_title_from_goodreads() {
+    // Goodreads writes an unnumbered series as "(Series)", which cannot be told from a title's
+    // own parentheses ("Dune (Deluxe Edition)").
+    let book = NewBook {
+        series: Some(crate::book::Series {
+            name: "Earthsea".into(),
+            number: None,
+        }),
+        ..NewBook::new("Tales from Earthsea", "Ursula K. Le Guin", "")
+    }
+    .with_id(1);
+    let report = round_trip(ExportFormat::Goodreads, &[book], 1);
+    let read = &report.books[0].book;
+    assert_eq!(
+        (read.title.as_str(), &read.series),
+        ("Tales from Earthsea (Earthsea)", &None)
+    );
+}
