@@ -49,7 +49,7 @@ pub const COLUMNS: [&str; 21] = [
 const SHELF: &str = "shelf";
 
 /// Every column Bookshelf's CSV import reads: [`COLUMNS`], then [`SHELF`].
-const READ: [&str; COLUMNS.len() + 1] = {
+pub(super) const READ: [&str; COLUMNS.len() + 1] = {
     let mut names = [SHELF; COLUMNS.len() + 1];
     let mut index = 0;
     while index < COLUMNS.len() {

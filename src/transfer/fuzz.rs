@@ -1811,7 +1811,9 @@ proptest! {
 const STRUCTURE: &[&str] = &[
     "[", "]", "{", "}", "\"", "\\", ",", ":", "\n", "\r\n", "\r", " ", "\t", "null", "true", "1",
     "-0", "1e999", "18446744073709551616", "\"title\"", "\"author\"", "\"id\"", "\"year\"", "=\"",
-    "\"\"", "&amp;", "&#", ";", "\u{feff}", "é", "📚", "\u{85}", "\\u", "\\uD800",
+    "\"\"", "&amp;", "&#", ";", "\u{feff}", "é", "📚", "\u{85}", "\\u", "\\uD800", "|", "/",
+    "2024-02-29", "2024/13/01", "4.25", "\"tags\"", "\"readings\"", "\"loans\"", "\"series\"",
+    "\"rating\"", "\"status\"", "\"shelf\"", "{\"name\"", "\"started\"", "\"lent_on\"",
 ];
 
 const HEADERS: &[&str] = &[
@@ -1822,9 +1824,13 @@ const HEADERS: &[&str] = &[
     "\u{feff}",
     "title,author\n",
     "id,title,author,genre,isbn,year,rating,shelf\r\n",
+    "id,title,author,genre,isbn,year,rating,status,uid,tags,series,series_number,pages,publisher,\
+     format,added,copies,location,readings,loans,note\n",
     "Title,Author,Title\n",
     "Book Id,Title,Author,ISBN,ISBN13,My Rating,Year Published,Original Publication Year,\
      Exclusive Shelf,Bookshelves\n",
+    "Book Id,Title,Author,My Rating,Publisher,Binding,Number of Pages,Date Read,Date Added,\
+     Bookshelves,Exclusive Shelf,Private Notes,Read Count,Owned Copies\n",
 ];
 
 fn lookalike() -> impl Strategy<Value = Vec<u8>> {
