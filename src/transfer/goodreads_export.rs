@@ -73,7 +73,7 @@ pub struct GoodreadsBook<'a> {
     pub date_read: Option<Date>,
     /// The day the book was added.
     pub date_added: Option<Date>,
-    /// How many readings finished.
+    /// How many readings (Goodreads counts the one in progress too).
     pub read_count: u32,
     /// Where the reader stands.
     pub status: Option<Status>,
@@ -305,6 +305,54 @@ mod tests {
         assert_eq!(
             series.map(|series| series.name),
             Some("The Stormlight Archive".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_stored_book_gives_what_goodreads_holds() {
+        use crate::book::{NewBook, Reading, Series};
+        let book = NewBook {
+            isbn: Some("9780765326362".into()),
+            rating: Stars::parse("2.5").unwrap(),
+            readings: vec![
+                Reading::finished_on(day("2024-05-01")),
+                Reading::finished_on(day("2023-01-01")),
+                Reading {
+                    started: Some(day("2025-01-01")),
+                    finished: None,
+                },
+            ],
+            series: Some(Series {
+                name: "The Stormlight Archive".into(),
+                number: SeriesNumber::parse("2.5").unwrap(),
+            }),
+            copies: None,
+            ..NewBook::new("Edgedancer", "Brandon Sanderson", "Fantasy")
+        }
+        .with_id(4);
+        let view = GoodreadsBook::from(&book);
+        assert_eq!(
+            view.date_read,
+            Some(day("2024-05-01")),
+            "the last day one finished"
+        );
+        assert_eq!((view.read_count, view.copies), (3, 0));
+        assert_eq!(
+            view.series.map(|(name, _)| name),
+            Some("The Stormlight Archive")
+        );
+        let line = book_row(&book);
+        assert!(
+            line.starts_with(",\"Edgedancer (The Stormlight Archive, #2.5)\",Brandon Sanderson,"),
+            "{line}"
+        );
+        assert!(
+            line.contains(",\"=\"\"0765326361\"\"\",\"=\"\"9780765326362\"\"\",3,"),
+            "{line}"
+        );
+        assert!(
+            line.contains(",2024/05/01,,,,to-read,"),
+            "no status is to-read: {line}"
         );
     }
 

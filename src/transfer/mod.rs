@@ -1,7 +1,7 @@
 //! Import and export: reading JSON, CSV and Goodreads CSV into checked books (what each line
 //! became, or why it was refused), planning an import against what is stored, and writing the
-//! catalogue as JSON or CSV a page at a time. Plain Rust: the interface feeds it text a slice at
-//! a time, and pages.
+//! catalogue as JSON, CSV or in Goodreads' layout a page at a time. Plain Rust: the interface
+//! feeds it text a slice at a time, and pages.
 
 mod cells;
 mod csv;
