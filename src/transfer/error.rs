@@ -240,6 +240,11 @@ pub enum RefusalReason {
     },
     /// A JSON array element that is not an object.
     NotAnObject,
+    /// A value not written the way Bookshelf reads it (a date, a list of readings or loans).
+    Malformed {
+        /// How it should be written, such as "a date written as year-month-day".
+        expected: &'static str,
+    },
     /// An id that is not a whole number in range.
     BadId,
     /// An id the file gave to an earlier book too.
@@ -272,7 +277,9 @@ impl fmt::Display for RefusalReason {
                  too few, or a missing quote?)",
                 if *found == 1 { "" } else { "s" }
             ),
-            RefusalReason::WrongType { expected } => write!(f, "expected {expected}"),
+            RefusalReason::WrongType { expected } | RefusalReason::Malformed { expected } => {
+                write!(f, "expected {expected}")
+            }
             RefusalReason::NotAnObject => write!(f, "expected a book, {{\"title\": …}}"),
             RefusalReason::BadId => write!(
                 f,

@@ -1,20 +1,25 @@
-//! Export writers: the catalogue as Bookshelf JSON or CSV, written a page of books at a time so
-//! that the file can be assembled from parts and never held as one string. CSV text cells are
-//! spreadsheet-safe ([`formula`]).
+//! Export writers: the catalogue as Bookshelf JSON or CSV, or in Goodreads' layout, written a
+//! page of books at a time so that the file can be assembled from parts and never held as one
+//! string. CSV text cells are spreadsheet-safe ([`formula`]).
 
 use std::fmt;
 
+use super::cells;
 use super::csv::COLUMNS;
 use super::formula;
+use super::goodreads_export;
 use crate::book::Book;
 
-/// The two formats an export can take.
+/// The formats an export can take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ExportFormat {
     /// A JSON array of books, one per line: exactly what was stored, ids included.
     Json,
     /// A CSV with Bookshelf's columns and a header row.
     Csv,
+    /// A CSV in Goodreads' own library-export layout, which Goodreads and StoryGraph import
+    /// ([`goodreads_export`]).
+    Goodreads,
 }
 
 impl ExportFormat {
@@ -22,17 +27,17 @@ impl ExportFormat {
     pub fn media_type(self) -> &'static str {
         match self {
             ExportFormat::Json => "application/json",
-            ExportFormat::Csv => "text/csv;charset=utf-8",
+            ExportFormat::Csv | ExportFormat::Goodreads => "text/csv;charset=utf-8",
         }
     }
 
     /// A file name for an export made on `date` (such as "2026-05-01").
     pub fn file_name(self, date: &str) -> String {
-        let extension = match self {
-            ExportFormat::Json => "json",
-            ExportFormat::Csv => "csv",
-        };
-        format!("bookshelf-{date}.{extension}")
+        match self {
+            ExportFormat::Json => format!("bookshelf-{date}.json"),
+            ExportFormat::Csv => format!("bookshelf-{date}.csv"),
+            ExportFormat::Goodreads => format!("bookshelf-goodreads-{date}.csv"),
+        }
     }
 }
 
@@ -84,6 +89,7 @@ impl Exporter {
         match self.format {
             ExportFormat::Json => "[".to_owned(),
             ExportFormat::Csv => format!("{}\r\n", COLUMNS.join(",")),
+            ExportFormat::Goodreads => goodreads_export::header(),
         }
     }
 
@@ -92,6 +98,7 @@ impl Exporter {
         let part = match self.format {
             ExportFormat::Json => self.json_page(books)?,
             ExportFormat::Csv => csv_page(books),
+            ExportFormat::Goodreads => books.iter().map(goodreads_export::book_row).collect(),
         };
         self.written += books.len() as u64;
         Ok(part)
@@ -102,7 +109,7 @@ impl Exporter {
         match (self.format, self.written) {
             (ExportFormat::Json, 0) => "]\n".to_owned(),
             (ExportFormat::Json, _) => "\n]\n".to_owned(),
-            (ExportFormat::Csv, _) => String::new(),
+            (ExportFormat::Csv | ExportFormat::Goodreads, _) => String::new(),
         }
     }
 
@@ -119,25 +126,46 @@ impl Exporter {
     }
 }
 
-/// The CSV rows of `books` (the header is written by [`Exporter::start`]).
+/// The CSV rows of `books` (the header is written by [`Exporter::start`]), in the order of
+/// [`COLUMNS`].
 fn csv_page(books: &[Book]) -> String {
-    let mut part = String::with_capacity(books.len() * 120);
+    let mut part = String::with_capacity(books.len() * 160);
     for book in books {
-        let fields = [
-            &book.id.to_string(),
-            &*formula::escape(&book.title),
-            &formula::escape(&book.author),
-            &formula::escape(&book.genre),
-            book.isbn.as_deref().unwrap_or_default(),
-            &book.year.map(|year| year.to_string()).unwrap_or_default(),
-            &book
-                .rating
-                .map(|rating| rating.to_string())
-                .unwrap_or_default(),
-            book.status.map(|status| status.key()).unwrap_or_default(),
-            &book.uid,
+        let text = |text: &str| formula::escape(text).into_owned();
+        let shown = |value: Option<String>| value.unwrap_or_default();
+        let fields: [String; COLUMNS.len()] = [
+            book.id.to_string(),
+            text(&book.title),
+            text(&book.author),
+            text(&book.genre),
+            shown(book.isbn.clone()),
+            shown(book.year.map(|year| year.to_string())),
+            shown(book.rating.map(|rating| rating.to_string())),
+            shown(book.status.map(|status| status.key().to_owned())),
+            book.uid.clone(),
+            text(&cells::write_tags(&book.tags)),
+            text(
+                book.series
+                    .as_ref()
+                    .map_or("", |series| series.name.as_str()),
+            ),
+            shown(
+                book.series
+                    .as_ref()
+                    .and_then(|series| series.number)
+                    .map(|number| number.to_string()),
+            ),
+            shown(book.pages.map(|pages| pages.to_string())),
+            text(&book.publisher),
+            shown(book.format.map(|format| format.label().to_owned())),
+            shown(book.added.map(|added| added.to_string())),
+            shown(book.copies.map(|copies| copies.to_string())),
+            text(&book.location),
+            cells::write_readings(&book.readings),
+            text(&cells::write_loans(&book.loans)),
+            text(&book.note),
         ];
-        for (index, field) in fields.into_iter().enumerate() {
+        for (index, field) in fields.iter().enumerate() {
             if index > 0 {
                 part.push(',');
             }
@@ -154,7 +182,7 @@ fn csv_page(books: &[Book]) -> String {
 /// Written by hand because the `csv` crate's writer cannot give these bytes: it decides to quote
 /// by the characters a field holds anywhere, so it either leaves `'@SUM(1)` unquoted or (told
 /// `'` is special) quotes `O'Brien` too.
-fn push_csv_field(part: &mut String, field: &str) {
+pub(super) fn push_csv_field(part: &mut String, field: &str) {
     if field.contains([',', '"', '\r', '\n']) || field.starts_with('\'') {
         part.push('"');
         part.push_str(&field.replace('"', "\"\""));
@@ -167,7 +195,9 @@ fn push_csv_field(part: &mut String, field: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::book::{NewBook, Shelf};
+    use crate::book::{
+        Date, Field, Format, Loan, NewBook, Reading, Series, SeriesNumber, Stars, Status,
+    };
 
     fn books() -> Vec<Book> {
         vec![
@@ -175,13 +205,16 @@ mod tests {
             NewBook {
                 isbn: Some("9780141026169".into()),
                 year: Some(-380),
-                rating: Some(4),
-                shelf: Some(Shelf::CurrentlyReading),
+                rating: Stars::from_whole(4),
+                status: Some(Status::Reading),
                 ..NewBook::new("Республика", "Πλάτων", "")
             }
             .with_id(12),
         ]
     }
+
+    const HEADER: &str = "id,title,author,genre,isbn,year,rating,status,uid,tags,series,\
+        series_number,pages,publisher,format,added,copies,location,readings,loans,note\r\n";
 
     fn written(format: ExportFormat, pages: &[&[Book]]) -> String {
         let mut exporter = Exporter::new(format);
@@ -200,7 +233,7 @@ mod tests {
             file,
             "[\n{\"id\":1,\"title\":\"Dune, \\\"the\\\" novel\",\"author\":\"Frank Herbert\",\"genre\":\"SF\"},\n\
              {\"id\":12,\"title\":\"Республика\",\"author\":\"Πλάτων\",\"genre\":\"\",\"isbn\":\"9780141026169\",\
-             \"year\":-380,\"rating\":4,\"shelf\":\"currently-reading\"}\n]\n"
+             \"year\":-380,\"rating\":4.0,\"status\":\"reading\"}\n]\n"
         );
         assert_eq!(written(ExportFormat::Json, &[]), "[]\n");
         assert_eq!(written(ExportFormat::Json, &[&books]), file);
@@ -211,9 +244,10 @@ mod tests {
         let file = written(ExportFormat::Csv, &[&books()]);
         assert_eq!(
             file,
-            "id,title,author,genre,isbn,year,rating,shelf,uid\r\n\
-             1,\"Dune, \"\"the\"\" novel\",Frank Herbert,SF,,,,,\r\n\
-             12,Республика,Πλάτων,,9780141026169,-380,4,currently-reading,\r\n"
+            HEADER.to_owned()
+                + "\
+             1,\"Dune, \"\"the\"\" novel\",Frank Herbert,SF,,,,,,,,,,,,,,,,,\r\n\
+             12,Республика,Πλάτων,,9780141026169,-380,4,reading,,,,,,,,,,,,,\r\n"
         );
     }
 
@@ -235,9 +269,9 @@ mod tests {
         let file = written(ExportFormat::Csv, &[&books]);
         assert_eq!(
             file,
-            "id,title,author,genre,isbn,year,rating,shelf,uid\r\n\
-             1,\"'=HYPERLINK(\"\"http://example.com\"\",\"\"click\"\")\",\"'@SUM(1+1)\",\"'-5 ways\",,-5,,,\r\n\
-             2,\"''=1+1\",\"'+1\",\"'quoted'\",,-5,,,\r\n",
+            HEADER.to_owned() + "\
+             1,\"'=HYPERLINK(\"\"http://example.com\"\",\"\"click\"\")\",\"'@SUM(1+1)\",\"'-5 ways\",,-5,,,,,,,,,,,,,,,\r\n\
+             2,\"''=1+1\",\"'+1\",\"'quoted'\",,-5,,,,,,,,,,,,,,,\r\n",
             "text cells behind a quote, the year (a number) as it is"
         );
         let report = crate::transfer::read_all(&file).unwrap();
@@ -275,8 +309,8 @@ mod tests {
             Book {
                 isbn: Some("9780141026169".into()),
                 year: Some(1940),
-                rating: Some(5),
-                shelf: Some(Shelf::Read),
+                rating: Stars::from_whole(5),
+                status: Some(Status::Read),
                 uid: "b-1".into(),
                 ..NewBook::new("He said \"no\", twice", "Flann O'Brien", "Ünïcødé, 📚").with_id(3)
             },
@@ -288,12 +322,12 @@ mod tests {
         let file = written(ExportFormat::Csv, &[&books[..2], &[], &books[2..]]);
         assert_eq!(
             file,
-            "id,title,author,genre,isbn,year,rating,shelf,uid\r\n\
-             3,\"He said \"\"no\"\", twice\",Flann O'Brien,\"Ünïcødé, 📚\",9780141026169,1940,5,read,b-1\r\n\
-             4,\"line one\nline two\",\"'=1+2\",\"'+cheap\",,,,,\r\n\
-             5,\"windows\r\nline\",\"'-minus\",\"'@home\",,,,,\r\n\
-             6,\"'already quoted\", =1,a=b,,,,,\r\n\
-             7,\"\"\"\",\",\",\"'\t\",,,,,\r\n"
+            HEADER.to_owned() + "\
+             3,\"He said \"\"no\"\", twice\",Flann O'Brien,\"Ünïcødé, 📚\",9780141026169,1940,5,read,b-1,,,,,,,,,,,,\r\n\
+             4,\"line one\nline two\",\"'=1+2\",\"'+cheap\",,,,,,,,,,,,,,,,,\r\n\
+             5,\"windows\r\nline\",\"'-minus\",\"'@home\",,,,,,,,,,,,,,,,,\r\n\
+             6,\"'already quoted\", =1,a=b,,,,,,,,,,,,,,,,,\r\n\
+             7,\"\"\"\",\",\",\"'\t\",,,,,,,,,,,,,,,,,\r\n"
         );
     }
 
@@ -304,5 +338,116 @@ mod tests {
             "bookshelf-2026-05-01.json"
         );
         assert!(ExportFormat::Csv.media_type().starts_with("text/csv"));
+        assert_eq!(
+            ExportFormat::Goodreads.file_name("2026-05-01"),
+            "bookshelf-goodreads-2026-05-01.csv"
+        );
+        assert_eq!(
+            ExportFormat::Goodreads.media_type(),
+            "text/csv;charset=utf-8"
+        );
+    }
+
+    fn day(text: &str) -> Date {
+        Date::parse(Field::Started, text).unwrap().unwrap()
+    }
+
+    /// A book with every field filled, free text that needs quoting or escaping in each.
+    fn full_book() -> Book {
+        NewBook {
+            uid: "b-9".into(),
+            isbn: Some("9780765326362".into()),
+            year: Some(2016),
+            rating: Stars::parse("4.25").unwrap(),
+            status: Some(Status::DidNotFinish),
+            readings: vec![
+                Reading {
+                    started: Some(day("2024-01-06")),
+                    finished: Some(day("2024-01-20")),
+                },
+                Reading::default(),
+                Reading {
+                    started: Some(day("2025-03-01")),
+                    finished: None,
+                },
+            ],
+            tags: vec!["-fantasy".into(), "novella; short".into(), "a, b".into()],
+            series: Some(Series {
+                name: "=Stormlight".into(),
+                number: SeriesNumber::parse("2.5").unwrap(),
+            }),
+            pages: Some(272),
+            publisher: "@Tor".into(),
+            format: Some(Format::Hardcover),
+            added: Some(day("2024-01-05")),
+            copies: Some(2),
+            location: "Study, shelf 3".into(),
+            loans: vec![
+                Loan {
+                    borrower: "+Ada|Lovelace".into(),
+                    lent_on: day("2024-02-01"),
+                    due: day("2024-02-15"),
+                    returned: Some(day("2024-02-10")),
+                },
+                Loan {
+                    borrower: "Bo".into(),
+                    lent_on: day("2024-03-01"),
+                    due: day("2024-03-15"),
+                    returned: None,
+                },
+            ],
+            note: "=1+2, \"quoted\"\nsecond line".into(),
+            ..NewBook::new("Edgedancer", "Brandon Sanderson", "Fantasy")
+        }
+        .with_id(8)
+    }
+
+    #[test]
+    fn csv_writes_every_field_in_its_column() {
+        let file = written(ExportFormat::Csv, &[&[full_book()]]);
+        assert_eq!(
+            file,
+            HEADER.to_owned()
+                + "8,Edgedancer,Brandon Sanderson,Fantasy,9780765326362,2016,4.25,did-not-finish,\
+                   b-9,\"'-fantasy; novella\\; short; a, b\",\"'=Stormlight\",2.5,272,\"'@Tor\",\
+                   Hardcover,2024-01-05,2,\"Study, shelf 3\",2024-01-06/2024-01-20; /; 2025-03-01/,\
+                   \"'+Ada\\|Lovelace|2024-02-01|2024-02-15|2024-02-10; Bo|2024-03-01|2024-03-15|\",\
+                   \"'=1+2, \"\"quoted\"\"\nsecond line\"\r\n"
+        );
+        let report = crate::transfer::read_all(&file).unwrap();
+        assert_eq!(report.refused, vec![]);
+        assert_eq!(report.books[0].book, full_book().to_new());
+    }
+
+    #[test]
+    fn json_writes_every_field_and_reads_it_back() {
+        let file = written(ExportFormat::Json, &[&[full_book()]]);
+        assert!(
+            file.contains("\"rating\":4.25,\"status\":\"did-not-finish\""),
+            "{file}"
+        );
+        assert!(
+            file.contains("\"series\":{\"name\":\"=Stormlight\",\"number\":2.5}"),
+            "{file}"
+        );
+        let report = crate::transfer::read_all(&file).unwrap();
+        assert_eq!(report.refused, vec![]);
+        assert_eq!(report.books[0].book, full_book().to_new());
+    }
+
+    #[test]
+    fn goodreads_is_written_page_by_page_in_its_own_layout() {
+        let books = [
+            full_book(),
+            NewBook::new("Emma", "Jane Austen", "").with_id(9),
+        ];
+        let file = written(ExportFormat::Goodreads, &[&books[..1], &[], &books[1..]]);
+        let mut lines = file.split("\r\n");
+        assert_eq!(lines.next(), Some(goodreads_export::header().trim_end()));
+        assert_eq!(
+            file.lines().last(),
+            Some(",Emma,Jane Austen,\"Austen, Jane\",,\"=\"\"\"\"\",\"=\"\"\"\"\",0,,,,,,,,,,,to-read,,,,0,,,0,,,,,")
+        );
+        assert_eq!(written(ExportFormat::Goodreads, &[&books]), file);
     }
 }

@@ -27,8 +27,9 @@ use proptest::sample::select;
 
 use super::*;
 use crate::book::{
-    Book, Field, IsbnError, NewBook, Shelf, ValidationError, ValidationErrorKind, MAX_AUTHOR_CHARS,
-    MAX_GENRE_CHARS, MAX_TITLE_CHARS, MAX_YEAR, MIN_YEAR,
+    Book, Date, Field, Format as BookFormat, IsbnError, Loan, NewBook, Reading, Series,
+    SeriesNumber, Stars, Status, ValidationError, ValidationErrorKind, MAX_AUTHOR_CHARS,
+    MAX_COPIES, MAX_GENRE_CHARS, MAX_NAME_CHARS, MAX_PAGES, MAX_TITLE_CHARS, MAX_YEAR, MIN_YEAR,
 };
 use crate::lookup::{Existing, Probe};
 
@@ -644,14 +645,14 @@ fn json_string(out: &mut String, value: &str, escape_non_ascii: bool, short_esca
 // ---------------------------------------------------------------------------------------------
 // Bookshelf CSV.
 
-/// Bookshelf's CSV and JSON name a field's column by its name in lower case, and have no shelf
-/// in the fuzzed rows; its CSV takes a formula's quote off.
+/// Bookshelf's CSV and JSON name a field's column by its name in lower case, and have nothing
+/// but title, author and genre in the fuzzed rows; its CSV takes a formula's quote off.
 fn bookshelf_columns(
     csv: bool,
-) -> Columns<impl Fn(Field) -> String, impl Fn(usize) -> Option<Shelf>> {
+) -> Columns<impl Fn(Field) -> String, impl Fn(usize, NewBook) -> NewBook> {
     Columns {
         of_field: |field: Field| field.label().to_ascii_lowercase(),
-        shelf: |_| None,
+        complete: |_, book| book,
         bookshelf_csv: csv,
     }
 }
@@ -697,10 +698,12 @@ struct Lines<'a> {
 }
 
 /// What a format makes of a row besides its text: the name of a refused field's column, the
-/// shelf a row gives its book, and whether it is a Bookshelf CSV (see [`Made::in_csv`]).
-struct Columns<C, S> {
+/// book a row's title, author and genre make once the format has read the rest of the row (its
+/// status, tags, the series in its title), and whether it is a Bookshelf CSV (see
+/// [`Made::in_csv`]).
+struct Columns<C, B> {
     of_field: C,
-    shelf: S,
+    complete: B,
     bookshelf_csv: bool,
 }
 
@@ -711,7 +714,7 @@ fn check_rows(
     rows: &[[Made; 4]],
     lines: &Lines<'_>,
     ids: bool,
-    columns: Columns<impl Fn(Field) -> String, impl Fn(usize) -> Option<Shelf>>,
+    columns: Columns<impl Fn(Field) -> String, impl Fn(usize, NewBook) -> NewBook>,
 ) -> Result<(), TestCaseError> {
     let report = &imported.report;
     prop_assert_eq!(report.books.len() + report.refused_total, rows.len());
@@ -736,10 +739,7 @@ fn check_rows(
         let line = lines.of_row[index];
         match fate {
             Ok(book) => {
-                let book = NewBook {
-                    shelf: (columns.shelf)(index),
-                    ..book
-                };
+                let book = (columns.complete)(index, book);
                 let Some(candidate) = books.next() else {
                     return Err(TestCaseError::fail(format!(
                         "row {} was not read as a book",
@@ -945,8 +945,8 @@ proptest! {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Bookshelf CSV's other columns: ISBN, year, rating, shelf. Each cell is made to a known fate,
-// as the fields are.
+// Bookshelf CSV's other columns: ISBN, year, rating, status (and older files' shelf), pages,
+// copies, format. Each cell is made to a known fate, as the fields are.
 
 /// Real books' ISBN-10 and ISBN-13 (their check digits worked out by hand).
 const ISBNS: &[(&str, &str)] = &[
@@ -981,6 +981,7 @@ const NOT_NUMBERS: &[&str] = &[
 
 /// What a detail cell must do to its row.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // A test's expectation, made once per case.
 enum Expect {
     /// The row is a book with this detail.
     Kept(NewBook),
@@ -1103,40 +1104,97 @@ fn number_cell(
     prop_oneof![3 => inside, 1 => outside, 1 => not_a_number]
 }
 
-fn shelf_cell() -> impl Strategy<Value = (String, Expect)> {
-    let spelled = (
-        select(Shelf::ALL.to_vec()),
-        select(&["-", " ", "_"][..]),
-        0u8..3,
-    )
-        .prop_map(|(shelf, between, case)| {
-            let words = shelf.key().replace('-', between);
-            let text = match case {
-                0 => words,
-                1 => words.to_uppercase(),
-                _ => format!("{}{}", words[..1].to_uppercase(), &words[1..]),
-            };
-            (text, kept(|book| book.shelf = Some(shelf)))
-        });
+/// A rating in quarter stars: written as Bookshelf writes it, with a comma, or with a zero
+/// more; or not one.
+fn rating_cell() -> impl Strategy<Value = (String, Expect)> {
+    let written = (1u8..=20, 0u8..3).prop_map(|(quarters, style)| {
+        let stars = Stars::from_quarters(quarters);
+        let shown = stars.map(|stars| stars.to_string()).unwrap_or_default();
+        let text = match style {
+            0 => shown,
+            1 => shown.replace('.', ","),
+            _ if shown.contains('.') => format!("{shown}0"),
+            _ => format!("{shown}.00"),
+        };
+        (text, kept(|book| book.rating = stars))
+    });
     let other = select(
         &[
-            "reading",
-            "someday",
-            "toread",
-            "to read later",
-            "currently  reading",
-            "did-not-finish",
-            "read!",
-            "ｒｅａｄ",
-            "wishlist",
+            "0", "-0", "5.25", "6", "-1", "4.3", "4.33", "five", "4.5.0", "½", "1e3", "0.1", "NaN",
+            "inf", "4 stars", "**",
         ][..],
     )
     .prop_map(|text| {
         (
             text.to_owned(),
-            Expect::Refused(ValidationErrorKind::UnknownShelf),
+            Expect::Refused(ValidationErrorKind::NotAQuarterStar),
         )
     });
+    prop_oneof![3 => written, 1 => other]
+}
+
+/// A status by its key or label, or a Goodreads shelf that names one, in any case and with
+/// "-", " " or "_" between words; or something that is none.
+fn status_cell() -> impl Strategy<Value = (String, Expect)> {
+    let names: Vec<(&str, Status)> = Status::ALL
+        .into_iter()
+        .flat_map(|status| [(status.key(), status), (status.label(), status)])
+        .chain([
+            ("to-read", Status::WantToRead),
+            ("currently-reading", Status::Reading),
+            ("dnf", Status::DidNotFinish),
+            ("abandoned", Status::DidNotFinish),
+            ("Didn't finish", Status::DidNotFinish),
+        ])
+        .collect();
+    let spelled = (select(names), select(&["-", " ", "_"][..]), 0u8..3).prop_map(
+        |((name, status), between, case)| {
+            let words = name.replace(['-', ' '], between);
+            let text = match case {
+                0 => words,
+                1 => words.to_uppercase(),
+                _ => format!("{}{}", words[..1].to_uppercase(), &words[1..]),
+            };
+            (text, kept(|book| book.status = Some(status)))
+        },
+    );
+    let other = select(
+        &[
+            "someday",
+            "toread",
+            "to read later",
+            "currently  reading",
+            "read!",
+            "ｒｅａｄ",
+            "wishlist",
+            "finished",
+        ][..],
+    )
+    .prop_map(|text| {
+        (
+            text.to_owned(),
+            Expect::Refused(ValidationErrorKind::UnknownStatus),
+        )
+    });
+    prop_oneof![3 => spelled, 1 => other]
+}
+
+/// A format by its name in any case, or something that is none.
+fn format_cell() -> impl Strategy<Value = (String, Expect)> {
+    let spelled = (select(BookFormat::ALL.to_vec()), any::<bool>()).prop_map(|(format, upper)| {
+        let text = match upper {
+            true => format.label().to_uppercase(),
+            false => format.label().to_lowercase(),
+        };
+        (text, kept(|book| book.format = Some(format)))
+    });
+    let other =
+        select(&["scroll", "e-book", "hard cover", "Kindle Edition"][..]).prop_map(|text| {
+            (
+                text.to_owned(),
+                Expect::Refused(ValidationErrorKind::UnknownFormat),
+            )
+        });
     prop_oneof![3 => spelled, 1 => other]
 }
 
@@ -1149,16 +1207,28 @@ fn detail_cell() -> impl Strategy<Value = (&'static str, Field, String, Expect)>
             book.year = i32::try_from(n).ok()
         })
         .prop_map(|(text, expect)| ("year", Field::Year, text, expect)),
-        number_cell(1, 5, |book, n| book.rating = u8::try_from(n).ok())
-            .prop_map(|(text, expect)| ("rating", Field::Rating, text, expect)),
-        shelf_cell().prop_map(|(text, expect)| ("shelf", Field::Shelf, text, expect)),
+        rating_cell().prop_map(|(text, expect)| ("rating", Field::Rating, text, expect)),
+        status_cell().prop_map(|(text, expect)| ("status", Field::Status, text, expect)),
+        // Older files' shelf column is read as the status.
+        status_cell().prop_map(|(text, expect)| ("shelf", Field::Status, text, expect)),
+        number_cell(1, MAX_PAGES.into(), |book, n| book.pages =
+            u32::try_from(n).ok())
+        .prop_map(|(text, expect)| ("pages", Field::Pages, text, expect)),
+        number_cell(0, MAX_COPIES.into(), |book, n| book.copies =
+            u32::try_from(n).ok())
+        .prop_map(|(text, expect)| ("copies", Field::Copies, text, expect)),
+        format_cell().prop_map(|(text, expect)| ("format", Field::Format, text, expect)),
     ];
     let blank = select(
         &[
             ("isbn", Field::Isbn),
             ("year", Field::Year),
             ("rating", Field::Rating),
-            ("shelf", Field::Shelf),
+            ("status", Field::Status),
+            ("shelf", Field::Status),
+            ("pages", Field::Pages),
+            ("copies", Field::Copies),
+            ("format", Field::Format),
         ][..],
     );
     prop_oneof![
@@ -1296,7 +1366,7 @@ fn goodreads_row() -> impl Strategy<Value = GoodreadsRow> {
             made(Field::Author, false),
             vec(any::<u8>(), 1..8),
         ),
-        // At most three shelves of at most 42 characters: never past the genre's limit.
+        // At most three shelves of at most 42 characters: never past a tag's limit.
         vec(
             prop_oneof![visible(2), select(&SHELVES[..]).prop_map(str::to_owned)],
             0..4,
@@ -1351,19 +1421,38 @@ impl GoodreadsRow {
         record
     }
 
-    /// The genre: the reader's own shelves, not the reading states nor the exclusive shelf,
-    /// trimmed, entities undone, joined by ", ".
-    fn genre(&self) -> String {
-        self.shelves_escaped()
-            .iter()
-            .zip(&self.shelves)
-            .filter(|(escaped, _)| {
-                let escaped = escaped.trim();
-                !escaped.is_empty() && escaped != self.exclusive && !SHELVES.contains(&escaped)
-            })
-            .map(|(_, shelf)| shelf.trim())
-            .collect::<Vec<_>>()
-            .join(", ")
+    /// The tags: the reader's own shelves, not the reading states nor the exclusive shelf,
+    /// trimmed, entities undone, each kept once (ignoring case).
+    fn tags(&self) -> Vec<String> {
+        let mut tags: Vec<String> = Vec::new();
+        let shelves = self.shelves_escaped();
+        let own = shelves.iter().zip(&self.shelves).filter(|(escaped, _)| {
+            let escaped = escaped.trim();
+            !escaped.is_empty() && escaped != self.exclusive && !SHELVES.contains(&escaped)
+        });
+        for (_, shelf) in own {
+            let shelf = shelf.trim();
+            if !tags
+                .iter()
+                .any(|tag| tag.to_lowercase() == shelf.to_lowercase())
+            {
+                tags.push(shelf.to_owned());
+            }
+        }
+        tags
+    }
+
+    /// What becomes of a text column written from `made`: Goodreads' own exports hold no
+    /// formula quotes, but Bookshelf's export for Goodreads writes them, so a cell that starts
+    /// with a quote and then a formula character (after any more quotes, all written as
+    /// themselves, not as entities) loses its first quote, as in a Bookshelf CSV.
+    fn fate_of(made: &Made, written: &str) -> Made {
+        let cell = written.trim();
+        let fate = match crate::transfer::formula::unescape(cell) == cell {
+            true => made.fate.clone(),
+            false => made.in_csv.clone(),
+        };
+        same(made.raw.clone(), fate)
     }
 }
 
@@ -1390,14 +1479,13 @@ proptest! {
         prop_assert_eq!(imported.report.format, Format::Goodreads);
         let as_rows: Vec<[Made; 4]> = rows
             .iter()
-            .map(|row| {
-                let genre = Made {
-                    raw: String::new(),
-                    fate: Fate::Stored(row.genre()),
-                    in_csv: Fate::Stored(row.genre()),
-                };
+            .zip(&records)
+            .map(|(row, record)| {
+                let genre = same(String::new(), Fate::Stored(String::new()));
                 let notes = genre.clone();
-                [row.title.clone(), row.author.clone(), genre, notes]
+                let title = GoodreadsRow::fate_of(&row.title, &record[1]);
+                let author = GoodreadsRow::fate_of(&row.author, &record[2]);
+                [title, author, genre, notes]
             })
             .collect();
         let report = &imported.report;
@@ -1412,9 +1500,19 @@ proptest! {
                 }
                 .to_owned()
             },
-            // The reading state is the exclusive shelf, if it is one of the three.
-            shelf: |index: usize| Shelf::parse(rows[index].exclusive).ok().flatten(),
-            // Goodreads writes no formula quotes: a leading quote is the title's own.
+            // The status is the exclusive shelf, the tags the other shelves, and a series at the
+            // end of the title comes out of it.
+            complete: |index: usize, book: NewBook| {
+                let row = &rows[index];
+                let (title, series) = crate::book::split_goodreads_title(&book.title);
+                NewBook {
+                    title,
+                    series,
+                    status: Status::from_shelf_name(row.exclusive),
+                    tags: row.tags(),
+                    ..book
+                }
+            },
             bookshelf_csv: false,
         };
         check_rows(&imported, &as_rows, &lines, false, columns)?;
@@ -1477,16 +1575,184 @@ fn valid_book() -> impl Strategy<Value = NewBook> {
         prop_oneof![Just(String::new()), valid_text(MAX_GENRE_CHARS)],
         proptest::option::of(isbn13()),
         proptest::option::of(MIN_YEAR..=MAX_YEAR),
-        proptest::option::of(1u8..=5),
-        proptest::option::of(select(Shelf::ALL.to_vec())),
+        reader_fields(),
+    )
+        .prop_map(|(title, author, genre, isbn, year, reader)| NewBook {
+            isbn,
+            year,
+            ..with_reader_fields(NewBook::new(title, author, genre), reader)
+        })
+}
+
+/// `book` with the reader's fields of `reader` (everything but the title, author, genre, ISBN,
+/// year and uid).
+pub(super) fn with_reader_fields(book: NewBook, reader: NewBook) -> NewBook {
+    NewBook {
+        uid: book.uid,
+        title: book.title,
+        author: book.author,
+        genre: book.genre,
+        isbn: book.isbn,
+        year: book.year,
+        ..reader
+    }
+}
+
+/// A day from year 1000 (the first a file can name: `Date::parse` wants four digits of year)
+/// to about 8800 (so that a loan's due day, some weeks on, is a day too).
+fn day() -> impl Strategy<Value = Date> {
+    prop_oneof![
+        3 => 18_000i64..21_000,
+        1 => -354_285i64..2_500_000,
+    ]
+    .prop_filter_map("a day", Date::from_days_since_epoch)
+}
+
+/// A day `0..days` after `from`.
+fn later(from: Date, days: i64) -> impl Strategy<Value = Date> {
+    (0..days).prop_map(move |after| from.plus_days(after).unwrap_or(from))
+}
+
+/// A reading as the store keeps it: either day unknown, never finished before started.
+fn reading() -> BoxedStrategy<Reading> {
+    (proptest::option::of(day()), any::<bool>(), 0i64..400)
+        .prop_flat_map(|(started, finishes, length)| {
+            let finished = match (started, finishes) {
+                (_, false) => Just(None).boxed(),
+                (Some(started), true) => later(started, length + 1).prop_map(Some).boxed(),
+                (None, true) => proptest::option::of(day()).boxed(),
+            };
+            (Just(started), finished)
+        })
+        .prop_map(|(started, finished)| Reading { started, finished })
+        .boxed()
+}
+
+/// A loan as the store keeps it: due and returned (if it was) no earlier than lent.
+fn loan() -> BoxedStrategy<Loan> {
+    (valid_text(MAX_NAME_CHARS), day(), any::<bool>())
+        .prop_flat_map(|(borrower, lent_on, back)| {
+            let returned = match back {
+                true => later(lent_on, 60).prop_map(Some).boxed(),
+                false => Just(None).boxed(),
+            };
+            (Just(borrower), Just(lent_on), later(lent_on, 60), returned)
+        })
+        .prop_map(|(borrower, lent_on, due, returned)| Loan {
+            borrower,
+            lent_on,
+            due,
+            returned,
+        })
+        .boxed()
+}
+
+/// Names (tags, series, publisher, location, borrowers): fuzzed text, and text full of what the
+/// list cells use (`;`, `|`, `\\`, commas, quotes) and of formulas.
+fn name() -> BoxedStrategy<String> {
+    let list_like = vec(
+        select(
+            &[
+                "a", ";", "|", "\\", ",", "\"", "'", "=", "-", " ", "x y", "\\;", "é",
+            ][..],
+        ),
+        1..8,
+    )
+    .prop_map(|parts| parts.concat())
+    .prop_map(|text| match text.trim() {
+        "" => "x".to_owned(),
+        trimmed => trimmed.to_owned(),
+    });
+    prop_oneof![3 => valid_text(MAX_NAME_CHARS), 1 => list_like].boxed()
+}
+
+/// Tags as the store keeps them: none twice, ignoring case.
+fn tags() -> impl Strategy<Value = Vec<String>> {
+    vec(name(), 0..5).prop_map(|tags| {
+        let mut kept: Vec<String> = Vec::new();
+        for tag in tags {
+            if !kept
+                .iter()
+                .any(|old| old.to_lowercase() == tag.to_lowercase())
+            {
+                kept.push(tag);
+            }
+        }
+        kept
+    })
+}
+
+/// A note: lines of fuzzed text (formulas, quotes, commas among them) broken by LF, CR LF, CR,
+/// blank lines and tabs; trimmed, as the store keeps it.
+fn note() -> impl Strategy<Value = String> {
+    let lines = vec(
+        (
+            valid_text(80),
+            select(&["\n", "\r\n", "\r", "\n\n", "\t", ", ", "\"\n"][..]),
+        ),
+        1..5,
+    );
+    prop_oneof![
+        1 => Just(String::new()),
+        3 => lines.prop_map(|lines| {
+            let text: String = lines
+                .into_iter()
+                .map(|(line, end)| format!("{line}{end}"))
+                .collect();
+            text.trim().to_owned()
+        }),
+    ]
+}
+
+/// Every field of the reader's, each sometimes empty (in a book with no title or author).
+pub(super) fn reader_fields() -> impl Strategy<Value = NewBook> {
+    let series = (name(), proptest::option::of(0u32..=999_999)).prop_map(|(name, number)| {
+        let number = number.and_then(|hundredths| {
+            SeriesNumber::parse(&format!("{}.{:02}", hundredths / 100, hundredths % 100))
+                .ok()
+                .flatten()
+        });
+        Series { name, number }
+    });
+    let maybe = |text: BoxedStrategy<String>| prop_oneof![Just(String::new()), text];
+    (
+        (
+            proptest::option::of(1u8..=20),
+            proptest::option::of(select(Status::ALL.to_vec())),
+            vec(reading(), 0..4),
+            tags(),
+            proptest::option::of(series),
+            proptest::option::of(prop_oneof![1u32..=2_000, 1u32..=MAX_PAGES]),
+        ),
+        (
+            maybe(name()),
+            proptest::option::of(select(BookFormat::ALL.to_vec())),
+            proptest::option::of(day()),
+            proptest::option::of(prop_oneof![0u32..=3, 0u32..=MAX_COPIES]),
+            maybe(name()),
+            vec(loan(), 0..3),
+            note(),
+        ),
     )
         .prop_map(
-            |(title, author, genre, isbn, year, rating, shelf)| NewBook {
-                isbn,
-                year,
-                rating,
-                shelf,
-                ..NewBook::new(title, author, genre)
+            |(
+                (quarters, status, readings, tags, series, pages),
+                (publisher, format, added, copies, location, loans, note),
+            )| NewBook {
+                rating: quarters.and_then(Stars::from_quarters),
+                status,
+                readings,
+                tags,
+                series,
+                pages,
+                publisher,
+                format,
+                added,
+                copies,
+                location,
+                loans,
+                note,
+                ..NewBook::default()
             },
         )
 }
@@ -1545,7 +1811,9 @@ proptest! {
 const STRUCTURE: &[&str] = &[
     "[", "]", "{", "}", "\"", "\\", ",", ":", "\n", "\r\n", "\r", " ", "\t", "null", "true", "1",
     "-0", "1e999", "18446744073709551616", "\"title\"", "\"author\"", "\"id\"", "\"year\"", "=\"",
-    "\"\"", "&amp;", "&#", ";", "\u{feff}", "é", "📚", "\u{85}", "\\u", "\\uD800",
+    "\"\"", "&amp;", "&#", ";", "\u{feff}", "é", "📚", "\u{85}", "\\u", "\\uD800", "|", "/",
+    "2024-02-29", "2024/13/01", "4.25", "\"tags\"", "\"readings\"", "\"loans\"", "\"series\"",
+    "\"rating\"", "\"status\"", "\"shelf\"", "{\"name\"", "\"started\"", "\"lent_on\"",
 ];
 
 const HEADERS: &[&str] = &[
@@ -1556,9 +1824,13 @@ const HEADERS: &[&str] = &[
     "\u{feff}",
     "title,author\n",
     "id,title,author,genre,isbn,year,rating,shelf\r\n",
+    "id,title,author,genre,isbn,year,rating,status,uid,tags,series,series_number,pages,publisher,\
+     format,added,copies,location,readings,loans,note\n",
     "Title,Author,Title\n",
     "Book Id,Title,Author,ISBN,ISBN13,My Rating,Year Published,Original Publication Year,\
      Exclusive Shelf,Bookshelves\n",
+    "Book Id,Title,Author,My Rating,Publisher,Binding,Number of Pages,Date Read,Date Added,\
+     Bookshelves,Exclusive Shelf,Private Notes,Read Count,Owned Copies\n",
 ];
 
 fn lookalike() -> impl Strategy<Value = Vec<u8>> {

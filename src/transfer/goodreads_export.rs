@@ -3,11 +3,15 @@
 //! StoryGraph both import. Text cells are spreadsheet-safe ([`super::formula`]), as in every
 //! export.
 //!
-//! Groundwork for issue 15: [`GoodreadsBook`] is the view of a book this writer needs; the book
-//! model maps onto it once it carries the reader's fields.
+//! [`GoodreadsBook`] is the view of a [`Book`] this writer needs. What Goodreads' layout cannot
+//! hold is lost: quarter stars become whole stars (the nearest, halves up, at least one); only
+//! the last day a reading finished is kept (as Date Read) and the number of readings (as Read
+//! Count); a book with no status goes on the to-read shelf; no copies is written 0, as
+//! Goodreads does; the location and loans have no column. Bookshelf's own Goodreads import reads
+//! the rest back as it was.
 
 use super::formula;
-use crate::book::{Date, Format, SeriesNumber, Stars, Status};
+use crate::book::{Book, Date, Format, SeriesNumber, Stars, Status};
 
 /// Goodreads' columns, in its order (its library export, 2024 onwards).
 pub const COLUMNS: [&str; 31] = [
@@ -69,7 +73,7 @@ pub struct GoodreadsBook<'a> {
     pub date_read: Option<Date>,
     /// The day the book was added.
     pub date_added: Option<Date>,
-    /// How many readings finished.
+    /// How many readings (Goodreads counts the one in progress too).
     pub read_count: u32,
     /// Where the reader stands.
     pub status: Option<Status>,
@@ -79,6 +83,37 @@ pub struct GoodreadsBook<'a> {
     pub note: &'a str,
     /// Copies owned.
     pub copies: u32,
+}
+
+impl<'a> From<&'a Book> for GoodreadsBook<'a> {
+    fn from(book: &'a Book) -> Self {
+        Self {
+            title: &book.title,
+            author: &book.author,
+            isbn13: book.isbn.as_deref(),
+            rating: book.rating,
+            publisher: &book.publisher,
+            format: book.format,
+            pages: book.pages,
+            year: book.year,
+            series: book
+                .series
+                .as_ref()
+                .map(|series| (series.name.as_str(), series.number)),
+            date_read: book.last_read(),
+            date_added: book.added,
+            read_count: u32::try_from(book.readings.len()).unwrap_or(u32::MAX),
+            status: book.status,
+            tags: &book.tags,
+            note: &book.note,
+            copies: book.copies.unwrap_or(0),
+        }
+    }
+}
+
+/// One stored book as a line of Goodreads' layout, with its line break.
+pub fn book_row(book: &Book) -> String {
+    row(&GoodreadsBook::from(book))
 }
 
 /// Goodreads' shelf for a status; "did-not-finish" is a shelf readers make themselves, and what
@@ -270,6 +305,54 @@ mod tests {
         assert_eq!(
             series.map(|series| series.name),
             Some("The Stormlight Archive".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_stored_book_gives_what_goodreads_holds() {
+        use crate::book::{NewBook, Reading, Series};
+        let book = NewBook {
+            isbn: Some("9780765326362".into()),
+            rating: Stars::parse("2.5").unwrap(),
+            readings: vec![
+                Reading::finished_on(day("2024-05-01")),
+                Reading::finished_on(day("2023-01-01")),
+                Reading {
+                    started: Some(day("2025-01-01")),
+                    finished: None,
+                },
+            ],
+            series: Some(Series {
+                name: "The Stormlight Archive".into(),
+                number: SeriesNumber::parse("2.5").unwrap(),
+            }),
+            copies: None,
+            ..NewBook::new("Edgedancer", "Brandon Sanderson", "Fantasy")
+        }
+        .with_id(4);
+        let view = GoodreadsBook::from(&book);
+        assert_eq!(
+            view.date_read,
+            Some(day("2024-05-01")),
+            "the last day one finished"
+        );
+        assert_eq!((view.read_count, view.copies), (3, 0));
+        assert_eq!(
+            view.series.map(|(name, _)| name),
+            Some("The Stormlight Archive")
+        );
+        let line = book_row(&book);
+        assert!(
+            line.starts_with(",\"Edgedancer (The Stormlight Archive, #2.5)\",Brandon Sanderson,"),
+            "{line}"
+        );
+        assert!(
+            line.contains(",\"=\"\"0765326361\"\"\",\"=\"\"9780765326362\"\"\",3,"),
+            "{line}"
+        );
+        assert!(
+            line.contains(",2024/05/01,,,,to-read,"),
+            "no status is to-read: {line}"
         );
     }
 

@@ -6,8 +6,7 @@
 
 use serde::de::IgnoredAny;
 
-use super::csv::COLUMNS;
-use super::element::{book_of_entries, Scalar};
+use super::element::{book_of_entries, Scalar, KEYS};
 use super::error::{ImportError, ImportErrorKind, JsonFault, RefusalReason};
 use super::ignored::KeyTally;
 use super::input::{Budget, Input, RECORD_COST};
@@ -55,6 +54,8 @@ struct Scan {
 }
 
 /// What one step of the scanner came to.
+// A book is large, and handed on once, straight away: boxing it would only cost an allocation.
+#[allow(clippy::large_enum_variant)]
 enum Step {
     /// It moved on: there may be more to do.
     Continue,
@@ -66,6 +67,8 @@ enum Step {
 
 /// What reading on found.
 #[derive(Debug)]
+// A book is large, and handed on once, straight away: boxing it would only cost an allocation.
+#[allow(clippy::large_enum_variant)]
 pub(super) enum Next {
     /// An element: the line it starts on, and the book it holds or why it was refused.
     Element(u64, RowOutcome),
@@ -291,7 +294,7 @@ impl Elements {
             State::Key => {
                 let key: String = self.parse(input, end)?;
                 budget.spend(RECORD_COST);
-                if COLUMNS.contains(&key.as_str()) {
+                if KEYS.contains(&key.as_str()) {
                     self.key = Some(key);
                 } else {
                     self.ignored.note(&key);
@@ -365,7 +368,7 @@ impl Elements {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::book::Shelf;
+    use crate::book::{Stars, Status};
     use crate::transfer::{read_all, Format};
 
     #[test]
@@ -389,8 +392,61 @@ mod tests {
         let dune = &report.books[0];
         assert_eq!(dune.id, Some(42));
         assert_eq!(dune.book.isbn.as_deref(), Some("9780441172719"));
-        assert_eq!(dune.book.shelf, Some(Shelf::Read));
+        assert_eq!(
+            dune.book.status,
+            Some(Status::Read),
+            "an old export's shelf"
+        );
+        assert_eq!(
+            dune.book.rating,
+            Stars::from_whole(5),
+            "an old export's whole stars"
+        );
         assert_eq!(report.ignored_columns.names(), ["extra".to_owned()]);
+    }
+
+    #[test]
+    fn every_new_key_is_read_as_the_export_writes_it() {
+        let text = r#"[{"id":3,"uid":"b-1","title":"Edgedancer","author":"Brandon Sanderson",
+            "genre":"","rating":4.25,"status":"did-not-finish",
+            "readings":[{"started":"2024-01-06","finished":"2024-01-20"},{},{"finished":null}],
+            "tags":["fantasy","novella; short"],
+            "series":{"name":"The Stormlight Archive","number":2.5},"pages":272,
+            "publisher":"Tor","format":"hardcover","added":"2024-01-05","copies":0,
+            "location":"Study","loans":[{"borrower":"Ada","lent_on":"2024-02-01",
+            "due":"2024-02-15","returned":"2024-02-10"},{"borrower":"Bo","lent_on":"2024-03-01",
+            "due":"2024-03-15"}],"note":"line one\nline two"}]"#;
+        let report = read_all(text).unwrap();
+        assert_eq!(report.refused, vec![]);
+        assert!(report.ignored_columns.is_empty());
+        let book = &report.books[0].book;
+        let written: Vec<crate::book::Book> = serde_json::from_str(text).unwrap();
+        assert_eq!(book, &written[0].to_new(), "what serde reads of it");
+        assert_eq!(book.rating.map(|r| r.quarters()), Some(17));
+        assert_eq!(book.status, Some(Status::DidNotFinish));
+        assert_eq!(book.readings.len(), 3);
+        assert_eq!(book.tags, ["fantasy", "novella; short"]);
+        assert_eq!(
+            book.series
+                .as_ref()
+                .and_then(|s| s.number)
+                .map(|n| n.hundredths()),
+            Some(250)
+        );
+        assert_eq!((book.pages, book.copies), (Some(272), Some(0)));
+        assert_eq!(book.format, Some(crate::book::Format::Hardcover));
+        assert_eq!(book.loans.iter().filter(|loan| loan.is_out()).count(), 1);
+        assert_eq!(book.note, "line one\nline two");
+        // A series may be its name alone, and a rating or a number text.
+        let lenient = r#"[{"title":"T","author":"A","series":"Discworld","rating":"3.5",
+            "status":"Want to read"}]"#;
+        let book = &read_all(lenient).unwrap().books[0].book;
+        assert_eq!(
+            book.series.as_ref().map(|s| s.name.as_str()),
+            Some("Discworld")
+        );
+        assert_eq!(book.rating.map(|r| r.to_string()).as_deref(), Some("3.5"));
+        assert_eq!(book.status, Some(Status::WantToRead));
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Import and export: reading JSON, CSV and Goodreads CSV into checked books (what each line
 //! became, or why it was refused), planning an import against what is stored, and writing the
-//! catalogue as JSON or CSV a page at a time. Plain Rust: the interface feeds it text a slice at
-//! a time, and pages.
+//! catalogue as JSON, CSV or in Goodreads' layout a page at a time. Plain Rust: the interface
+//! feeds it text a slice at a time, and pages.
 
+mod cells;
 mod csv;
 mod element;
 mod error;
@@ -124,7 +125,7 @@ enum Source {
     Json(json::Elements),
     Header(records::Rows, csv::Header),
     /// CSV rows after the header, of `width` fields each, read as one of the two formats.
-    Rows(records::Rows, Columns, usize),
+    Rows(records::Rows, Box<Columns>, usize),
 }
 
 /// Which CSV a file is, and where its columns are.
@@ -312,13 +313,13 @@ impl Reader {
             rows.want(columns.wanted(width));
             self.report.format = Format::Goodreads;
             self.report.ignored_columns = columns.ignored.clone();
-            Source::Rows(rows, Columns::Goodreads(columns), width)
+            Source::Rows(rows, Box::new(Columns::Goodreads(columns)), width)
         } else {
             let columns = csv::Columns::new(&header)?;
             rows.want(columns.wanted(width));
             self.report.format = Format::Csv;
             self.report.ignored_columns = columns.ignored.clone();
-            Source::Rows(rows, Columns::Bookshelf(columns), width)
+            Source::Rows(rows, Box::new(Columns::Bookshelf(columns)), width)
         };
         Ok(())
     }

@@ -7,7 +7,7 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::book::{Book, NewBook, Shelf, MAX_YEAR, MIN_YEAR};
+use crate::book::{Book, Format as BookFormat, NewBook, Stars, Status, MAX_YEAR, MIN_YEAR};
 use crate::lookup::{Existing, Probe};
 
 const GOODREADS: &str = include_str!("../../tests/data/goodreads_library_export.csv");
@@ -32,8 +32,23 @@ fn a_real_goodreads_library_imports_every_book() {
     );
     assert_eq!(first.book.isbn.as_deref(), Some("9780141026169"));
     assert_eq!(first.book.year, Some(1986));
-    assert_eq!(first.book.rating, Some(2));
-    assert_eq!(first.book.shelf, Some(Shelf::Read));
+    assert_eq!(first.book.rating, Stars::from_whole(2));
+    assert_eq!(first.book.status, Some(Status::Read));
+    assert_eq!(first.book.publisher, "Penguin");
+    assert_eq!(first.book.format, Some(BookFormat::Paperback));
+    assert_eq!(first.book.pages, Some(340));
+    assert_eq!(
+        first.book.added.map(|d| d.to_string()).as_deref(),
+        Some("2018-07-19")
+    );
+    let finished: Vec<_> = first.book.readings.iter().map(|r| r.finished).collect();
+    assert_eq!(finished, [crate::book::Date::new(2018, 9, 29)]);
+    assert_eq!(
+        (first.book.copies, first.book.genre.as_str()),
+        (None, ""),
+        "Owned Copies 0"
+    );
+    assert_eq!(first.book.tags, Vec::<String>::new());
 
     let find = |title: &str| {
         report
@@ -51,22 +66,90 @@ fn a_real_goodreads_library_imports_every_book() {
     assert_eq!((no_isbn.isbn.clone(), no_isbn.year), (None, Some(1950)));
     assert!(find("Neanderthal Man").is_some_and(|b| b.author == "Svante Pääbo"));
     assert!(find("Man and His Becoming").is_some_and(|b| b.author == "René Guénon"));
-    assert!(find("The Three-Body Problem").is_some_and(|b| b.title.contains('’')));
-
-    let on = |shelf| {
+    // The series comes out of the title.
+    let three_body = find("The Three-Body Problem").unwrap();
+    assert_eq!(three_body.title, "The Three-Body Problem");
+    let series = three_body.series.as_ref().unwrap();
+    assert_eq!(series.name, "Remembrance of Earth’s Past");
+    assert_eq!(series.number.map(|n| n.to_string()).as_deref(), Some("1"));
+    assert_eq!(three_body.status, Some(Status::Reading));
+    assert_eq!(three_body.format, Some(BookFormat::Hardcover));
+    let open: Vec<_> = three_body
+        .readings
+        .iter()
+        .map(|r| (r.started, r.finished))
+        .collect();
+    assert_eq!(open, [(None, None)], "Read Count 1, no Date Read");
+    let helix = find("Orphans of the Helix").unwrap();
+    let series = helix.series.as_ref().unwrap();
+    assert_eq!(
+        (series.name.as_str(), series.number.map(|n| n.to_string())),
+        ("Hyperion Cantos", Some("4.5".to_owned()))
+    );
+    let omnibus = find("The Hyperion Omnibus").unwrap();
+    assert_eq!(
+        omnibus.series.as_ref().map(|s| s.number),
+        Some(None),
+        "#1-2"
+    );
+    let odyssey = find("2001: A Space Odyssey").unwrap();
+    assert_eq!(odyssey.title, "2001: A Space Odyssey");
+    let days: Vec<_> = odyssey
+        .readings
+        .iter()
+        .map(|r| r.finished.map(|d| d.to_string()))
+        .collect();
+    assert_eq!(days, [None, Some("2018-05-07".to_owned())], "Read Count 2");
+    let serial = report
+        .books
+        .iter()
+        .filter(|c| c.book.series.is_some())
+        .count();
+    assert_eq!(serial, 46);
+    let formats = |format| {
         report
             .books
             .iter()
-            .filter(|c| c.book.shelf == Some(shelf))
+            .filter(|c| c.book.format == format)
+            .count()
+    };
+    assert_eq!(
+        [
+            formats(Some(BookFormat::Paperback)),
+            formats(Some(BookFormat::Hardcover)),
+            formats(Some(BookFormat::Ebook)),
+            formats(Some(BookFormat::Audiobook)),
+            formats(Some(BookFormat::Other)),
+            formats(None)
+        ],
+        [156, 55, 15, 1, 2, 3],
+        "Mass Market Paperback is a paperback, Kindle Edition an ebook, Unbound and cloth other"
+    );
+    assert!(report
+        .books
+        .iter()
+        .all(|c| c.book.copies.is_none() && c.book.note.is_empty()));
+
+    let on = |status| {
+        report
+            .books
+            .iter()
+            .filter(|c| c.book.status == Some(status))
             .count()
     };
     assert_eq!(
         (
-            on(Shelf::Read),
-            on(Shelf::ToRead),
-            on(Shelf::CurrentlyReading)
+            on(Status::Read),
+            on(Status::WantToRead),
+            on(Status::Reading)
         ),
         (146, 83, 3)
+    );
+    let readings: usize = report.books.iter().map(|c| c.book.readings.len()).sum();
+    assert_eq!(
+        readings,
+        146 + 3 + 3,
+        "one a read or current book, two for three re-read"
     );
     let unrated = report
         .books
@@ -74,6 +157,131 @@ fn a_real_goodreads_library_imports_every_book() {
         .filter(|c| c.book.rating.is_none())
         .count();
     assert_eq!(unrated, 88, "a Goodreads 0 is no rating");
+}
+
+/// A small Goodreads export with every column filled in somewhere.
+const GOODREADS_EVERY_COLUMN: &str = include_str!("../../tests/data/goodreads_every_column.csv");
+
+fn day(text: &str) -> Option<crate::book::Date> {
+    crate::book::Date::parse(crate::book::Field::Started, text)
+        .ok()
+        .flatten()
+}
+
+#[test]
+fn a_goodreads_export_with_every_column_filled_gives_every_field() {
+    let report = read_all(GOODREADS_EVERY_COLUMN).unwrap();
+    assert_eq!(report.format, Format::Goodreads);
+    assert_eq!(report.refused, vec![]);
+    assert_eq!(report.books.len(), 5);
+    let kept: Vec<&str> = [
+        "Book Id",
+        "Author l-f",
+        "Additional Authors",
+        "Average Rating",
+        "Bookshelves with positions",
+        "My Review",
+        "Spoiler",
+        "Recommended For",
+        "Recommended By",
+        "Original Purchase Date",
+        "Original Purchase Location",
+        "Condition",
+        "Condition Description",
+        "BCID",
+    ]
+    .to_vec();
+    assert_eq!(report.ignored_columns.names(), kept);
+
+    let books: Vec<&NewBook> = report.books.iter().map(|c| &c.book).collect();
+    let iron = books[0];
+    assert_eq!(
+        (iron.title.as_str(), iron.author.as_str()),
+        ("Iron Widow", "Xiran Jay Zhao")
+    );
+    let series = iron.series.as_ref().unwrap();
+    assert_eq!(series.name, "Iron Widow");
+    assert_eq!(series.number.map(|n| n.to_string()).as_deref(), Some("1"));
+    assert_eq!(iron.isbn.as_deref(), Some("9780735269934"));
+    assert_eq!(
+        (iron.rating, iron.status),
+        (Stars::from_whole(5), Some(Status::Read))
+    );
+    assert_eq!(iron.tags, ["favourites", "sci-fi"]);
+    assert_eq!(iron.genre, "", "Goodreads has no genre");
+    assert_eq!(
+        (iron.publisher.as_str(), iron.format),
+        ("Penguin Teen", Some(BookFormat::Hardcover))
+    );
+    assert_eq!(
+        (iron.pages, iron.year, iron.copies),
+        (Some(394), Some(2021), Some(1))
+    );
+    assert_eq!(iron.added, day("2023-12-25"));
+    let readings: Vec<_> = iron
+        .readings
+        .iter()
+        .map(|r| (r.started, r.finished))
+        .collect();
+    assert_eq!(readings, [(None, None), (None, day("2024-03-01"))]);
+    assert_eq!(
+        iron.note,
+        "Signed copy.\nBought at the con, \"wow\" & more."
+    );
+    assert!(iron.location.is_empty() && iron.loans.is_empty());
+
+    let silmarillion = books[1];
+    assert_eq!(
+        silmarillion.status,
+        Some(Status::DidNotFinish),
+        "a dnf shelf"
+    );
+    assert_eq!(silmarillion.tags, ["classics"]);
+    assert_eq!(
+        (silmarillion.rating, silmarillion.pages, silmarillion.copies),
+        (None, None, None)
+    );
+    assert_eq!(silmarillion.format, Some(BookFormat::Ebook));
+    assert_eq!(
+        silmarillion.year,
+        Some(1977),
+        "the original publication year"
+    );
+    assert_eq!(silmarillion.readings, [crate::book::Reading::default()]);
+
+    let edgedancer = books[2];
+    assert_eq!(edgedancer.title, "Edgedancer");
+    let series = edgedancer.series.as_ref().unwrap();
+    assert_eq!(
+        (series.name.as_str(), series.number.map(|n| n.to_string())),
+        ("The Stormlight Archive", Some("2.5".to_owned()))
+    );
+    assert_eq!(edgedancer.status, Some(Status::Reading));
+    assert_eq!(edgedancer.tags, ["novellas"]);
+    assert_eq!(edgedancer.format, Some(BookFormat::Audiobook));
+    assert_eq!(edgedancer.readings.len(), 1);
+
+    let thorne = books[3];
+    assert_eq!(
+        thorne.title,
+        "Black Holes & Time Warps: Einstein's Outrageous Legacy"
+    );
+    assert_eq!(thorne.publisher, "W. W. Norton & Company");
+    assert_eq!(
+        (thorne.status, thorne.tags.len()),
+        (Some(Status::WantToRead), 0)
+    );
+    assert_eq!(
+        (thorne.format, thorne.readings.len()),
+        (Some(BookFormat::Paperback), 0)
+    );
+
+    let dune = books[4];
+    assert_eq!(dune.status, None, "on-hold is no status…");
+    assert_eq!(dune.tags, ["on-hold", "sci-fi"], "…but a tag");
+    assert_eq!((dune.copies, dune.rating), (Some(2), Stars::from_whole(4)));
+    let finished: Vec<_> = dune.readings.iter().map(|r| r.finished).collect();
+    assert_eq!(finished, [None, None, day("2019-05-04")]);
 }
 
 #[test]
@@ -344,21 +552,21 @@ fn book() -> impl Strategy<Value = NewBook> {
         prop_oneof![Just(String::new()), text(10)],
         proptest::option::of(isbn()),
         proptest::option::of(MIN_YEAR..=MAX_YEAR),
-        proptest::option::of(1u8..=5),
-        proptest::option::of(proptest::sample::select(Shelf::ALL.to_vec())),
         // A uid as the store gives them (random bytes as a UUID), or none.
         proptest::option::of(proptest::array::uniform16(proptest::num::u8::ANY)),
+        super::fuzz::reader_fields(),
     )
-        .prop_map(
-            |(title, author, genre, isbn, year, rating, shelf, uid)| NewBook {
-                uid: uid.map(crate::book::uuid_from_random).unwrap_or_default(),
-                isbn,
-                year,
-                rating,
-                shelf,
-                ..NewBook::new(title, author, genre)
-            },
-        )
+        .prop_map(|(title, author, genre, isbn, year, uid, reader)| {
+            super::fuzz::with_reader_fields(
+                NewBook {
+                    uid: uid.map(crate::book::uuid_from_random).unwrap_or_default(),
+                    isbn,
+                    year,
+                    ..NewBook::new(title, author, genre)
+                },
+                reader,
+            )
+        })
 }
 
 fn catalogue() -> impl Strategy<Value = Vec<Book>> {
@@ -406,6 +614,9 @@ proptest! {
     #[test]
     fn csv_export_then_import_is_the_identity(books in catalogue(), page in 1usize..7) {
         prop_assume!(!books.is_empty());
+        for book in &books {
+            prop_assert_eq!(book.to_new().validated(), Ok(book.to_new()), "books as stored");
+        }
         let report = round_trip(ExportFormat::Csv, &books, page);
         prop_assert_eq!(report.format, Format::Csv);
         prop_assert_eq!(&report.refused, &vec![]);
@@ -424,11 +635,14 @@ proptest! {
         chars in proptest::collection::vec(
             proptest::sample::select(vec![
                 '[', ']', '{', '}', '"', '\\', ',', ':', '\n', '\r', ' ', 'a', '1', '-', '=', '&', ';', '#', 'é',
+                '|', '/', '.', '2',
             ]),
             0..120,
         ),
         header in proptest::sample::select(vec![
             "", "[", "title,author\n", "id,title,author,isbn,year,rating,shelf\n",
+            "id,title,author,genre,isbn,year,rating,status,uid,tags,series,series_number,pages,\
+             publisher,format,added,copies,location,readings,loans,note\n",
             "Book Id,Title,Author,ISBN,ISBN13,My Rating,Exclusive Shelf,Bookshelves\n",
         ]),
     ) {
@@ -442,4 +656,158 @@ proptest! {
         prop_assert_eq!(books_of(round_trip(ExportFormat::Csv, &books, 1)), books.clone());
         prop_assert_eq!(books_of(round_trip(ExportFormat::Json, &books, 1)), books);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export for Goodreads, then Bookshelf's own Goodreads import: what Goodreads' layout holds comes
+// back as it was.
+
+/// Text made of `pieces` (trimmed, never empty).
+fn text_of(pieces: &'static [&'static str], max: usize) -> BoxedStrategy<String> {
+    proptest::collection::vec(proptest::sample::select(pieces), 1..max)
+        .prop_map(|pieces| match pieces.concat().trim() {
+            "" => "x".to_owned(),
+            text => text.to_owned(),
+        })
+        .boxed()
+}
+
+/// Text Goodreads' layout keeps as it is: no `&` (its import undoes HTML entities); quotes,
+/// commas, formulas and any script are fine.
+const PLAIN: &[&str] = &[
+    "a", "Z", "7", " ", "'", "\"", "=", "+", "-", "@", ",", ".", ":", "!", "é", "中", "📚", "ש",
+    "(", ")", "#", ";",
+];
+/// A title that does not end as one with a series does: no ")".
+const TITLE: &[&str] = &["a", "Z", "7", " ", "'", "\"", "=", "-", ",", "é", "(", "#"];
+/// A series' name: what Goodreads' "(Series, #2)" can hold — no "(", ")", "#", ";" or ",".
+const SERIES: &[&str] = &["a", "Z", "7", " ", "'", "\"", "=", "-", ".", "é"];
+/// A tag, which Goodreads keeps as a shelf: no "," (which separates shelves).
+const SHELF: &[&str] = &["a", "Z", "7", "-", " ", "'", "=", "é", ";", "|"];
+/// A note: lines of plain text.
+const NOTE: &[&str] = &[
+    "a", "Z", " ", "'", "\"", "=", "-", ",", "é", "\n", "\r\n", "\t",
+];
+
+/// A book that a Goodreads export holds all of (save what its layout cannot: see
+/// [`after_goodreads`]).
+fn goodreads_book() -> impl Strategy<Value = NewBook> {
+    let series = (
+        text_of(SERIES, 12),
+        (0u32..=99_999).prop_map(|hundredths| {
+            crate::book::SeriesNumber::parse(&format!(
+                "{}.{:02}",
+                hundredths / 100,
+                hundredths % 100
+            ))
+            .ok()
+            .flatten()
+        }),
+    )
+        .prop_map(|(name, number)| crate::book::Series { name, number });
+    let tags = proptest::collection::vec(text_of(SHELF, 10), 0..4)
+        .prop_map(|tags| crate::book::check_tags(&tags).unwrap_or_default());
+    (
+        (
+            text_of(TITLE, 20),
+            text_of(PLAIN, 12),
+            proptest::option::of(isbn()),
+            proptest::option::of(MIN_YEAR..=MAX_YEAR),
+            proptest::option::of(series),
+            tags,
+        ),
+        (
+            prop_oneof![Just(String::new()), text_of(PLAIN, 10)],
+            prop_oneof![Just(String::new()), text_of(NOTE, 30)],
+            super::fuzz::reader_fields(),
+        ),
+    )
+        .prop_map(
+            |((title, author, isbn, year, series, tags), (publisher, note, reader))| {
+                super::fuzz::with_reader_fields(
+                    NewBook {
+                        isbn,
+                        year,
+                        ..NewBook::new(title, author, "")
+                    },
+                    NewBook {
+                        series,
+                        tags,
+                        publisher,
+                        note,
+                        ..reader
+                    },
+                )
+            },
+        )
+}
+
+/// What Bookshelf's Goodreads import makes of `book` exported for Goodreads: the same book but
+/// for what Goodreads' layout cannot hold — no genre, uid, location or loans; whole stars (the
+/// nearest, halves up, at least one); no status is to-read; only the day the last reading
+/// finished, on the last of as many readings; no copies for 0.
+fn after_goodreads(book: &Book) -> NewBook {
+    let mut readings = vec![crate::book::Reading::default(); book.readings.len()];
+    if let Some(last) = readings.last_mut() {
+        last.finished = book.last_read();
+    }
+    NewBook {
+        uid: String::new(),
+        genre: String::new(),
+        rating: book
+            .rating
+            .and_then(|rating| Stars::from_whole(((rating.quarters() + 2) / 4).max(1))),
+        status: Some(book.status.unwrap_or(Status::WantToRead)),
+        readings,
+        copies: book.copies.filter(|copies| *copies > 0),
+        location: String::new(),
+        loans: Vec::new(),
+        ..book.to_new()
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn goodreads_export_then_goodreads_import_keeps_what_goodreads_holds(
+        books in proptest::collection::vec(goodreads_book(), 1..8),
+        page in 1usize..4,
+    ) {
+        let books: Vec<Book> = books
+            .into_iter()
+            .enumerate()
+            .map(|(index, book)| book.with_id(index as u64 + 1))
+            .collect();
+        for book in &books {
+            prop_assert_eq!(book.to_new().validated(), Ok(book.to_new()), "books as stored");
+        }
+        let report = round_trip(ExportFormat::Goodreads, &books, page);
+        prop_assert_eq!(report.format, Format::Goodreads);
+        prop_assert_eq!(&report.refused, &vec![]);
+        prop_assert!(report.books.iter().all(|candidate| candidate.id.is_none()));
+        let read: Vec<NewBook> = report.books.into_iter().map(|c| c.book).collect();
+        let expected: Vec<NewBook> = books.iter().map(after_goodreads).collect();
+        prop_assert_eq!(read, expected);
+    }
+}
+
+#[test]
+fn a_series_without_a_number_comes_back_inside_the_title_from_goodreads() {
+    // Goodreads writes an unnumbered series as "(Series)", which cannot be told from a title's
+    // own parentheses ("Dune (Deluxe Edition)").
+    let book = NewBook {
+        series: Some(crate::book::Series {
+            name: "Earthsea".into(),
+            number: None,
+        }),
+        ..NewBook::new("Tales from Earthsea", "Ursula K. Le Guin", "")
+    }
+    .with_id(1);
+    let report = round_trip(ExportFormat::Goodreads, &[book], 1);
+    let read = &report.books[0].book;
+    assert_eq!(
+        (read.title.as_str(), &read.series),
+        ("Tales from Earthsea (Earthsea)", &None)
+    );
 }

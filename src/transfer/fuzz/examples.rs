@@ -1,7 +1,8 @@
 //! The rules a book's fields follow, stated as examples a person wrote: what is typed or written
 //! in a file, and what is stored — or the message that refuses it. These hold the wording and the
 //! edges (trimming, limits counted in characters, empty required fields, control characters and
-//! where they are, ISBN forms, year and rating ranges, shelves, a formula's quote); the
+//! where they are, ISBN forms, year and rating ranges, statuses and shelves, the reader's
+//! fields, a formula's quote); the
 //! properties beside them generate fields whose fate is plain by construction and trust these for
 //! the rest. Each example goes through the add form's model (`NewBook`) and through an import
 //! of a Bookshelf CSV and JSON file, as the Import control reads them.
@@ -219,27 +220,58 @@ const DETAIL_RULES: &[DetailRule] = &[
     ("year", "1954.0", Err("Year must be a whole number, such as 1954.")),
     ("year", "１９５４", Err("Year must be a whole number, such as 1954.")),
     ("year", "99999999999999999999", Err("Year must be a whole number, such as 1954.")),
-    // A rating is 1 to 5.
-    ("rating", "1", Ok(|b| b.rating = Some(1))),
-    ("rating", " 5 ", Ok(|b| b.rating = Some(5))),
+    // A rating is in quarter stars, from 0.25 to 5 (a comma works as the point).
+    ("rating", "1", Ok(|b| b.rating = Stars::from_quarters(4))),
+    ("rating", " 5 ", Ok(|b| b.rating = Stars::from_quarters(20))),
+    ("rating", "4.25", Ok(|b| b.rating = Stars::from_quarters(17))),
+    ("rating", "0,75", Ok(|b| b.rating = Stars::from_quarters(3))),
     ("rating", "", Ok(|_| {})),
-    ("rating", "0", Err("Rating must be from 1 to 5; leave it empty for no rating.")),
-    ("rating", "6", Err("Rating must be from 1 to 5; leave it empty for no rating.")),
-    ("rating", "4.5", Err("Rating must be a whole number, such as 4.")),
-    ("rating", "five", Err("Rating must be a whole number, such as 4.")),
-    // A shelf is one of three, by key or label, in any case, with "-", " " or "_".
-    ("shelf", "to-read", Ok(|b| b.shelf = Some(Shelf::ToRead))),
-    ("shelf", "To read", Ok(|b| b.shelf = Some(Shelf::ToRead))),
-    ("shelf", "TO_READ", Ok(|b| b.shelf = Some(Shelf::ToRead))),
-    ("shelf", "Currently reading", Ok(|b| b.shelf = Some(Shelf::CurrentlyReading))),
-    ("shelf", " READ ", Ok(|b| b.shelf = Some(Shelf::Read))),
-    ("shelf", "", Ok(|_| {})),
-    ("shelf", "reading", Err("Shelf must be to-read, currently-reading or read.")),
-    ("shelf", "Currently  reading", Err("Shelf must be to-read, currently-reading or read.")),
-    ("shelf", "did-not-finish", Err("Shelf must be to-read, currently-reading or read.")),
+    ("rating", "0", Err("Rating must be from 0.25 to 5 in quarter stars, such as 4 or 3.75; leave it empty for no rating.")),
+    ("rating", "6", Err("Rating must be from 0.25 to 5 in quarter stars, such as 4 or 3.75; leave it empty for no rating.")),
+    ("rating", "4.3", Err("Rating must be from 0.25 to 5 in quarter stars, such as 4 or 3.75; leave it empty for no rating.")),
+    ("rating", "five", Err("Rating must be from 0.25 to 5 in quarter stars, such as 4 or 3.75; leave it empty for no rating.")),
+    // A status by its key or label, or a Goodreads shelf's name, in any case, with "-", " " or
+    // "_"; older files' shelf column is read the same way.
+    ("status", "want-to-read", Ok(|b| b.status = Some(Status::WantToRead))),
+    ("status", "Want to read", Ok(|b| b.status = Some(Status::WantToRead))),
+    ("status", "reading", Ok(|b| b.status = Some(Status::Reading))),
+    ("status", " READ ", Ok(|b| b.status = Some(Status::Read))),
+    ("status", "Did not finish", Ok(|b| b.status = Some(Status::DidNotFinish))),
+    ("status", "dnf", Ok(|b| b.status = Some(Status::DidNotFinish))),
+    ("status", "", Ok(|_| {})),
+    ("status", "someday", Err("Status must be Want to read, Reading, Read or Did not finish.")),
+    ("shelf", "to-read", Ok(|b| b.status = Some(Status::WantToRead))),
+    ("shelf", "TO_READ", Ok(|b| b.status = Some(Status::WantToRead))),
+    ("shelf", "Currently reading", Ok(|b| b.status = Some(Status::Reading))),
+    ("shelf", "Currently  reading", Err("Status must be Want to read, Reading, Read or Did not finish.")),
+    // Tags are separated by ";" (a backslash escapes one that separates nothing).
+    ("tags", "classics; sci-fi, space ;; Classics", Ok(|b| b.tags = vec!["classics".into(), "sci-fi, space".into()])),
+    ("tags", "a\\;b", Ok(|b| b.tags = vec!["a;b".into()])),
+    // Pages from 1, copies from 0.
+    ("pages", "320", Ok(|b| b.pages = Some(320))),
+    ("pages", "0", Err("Pages must be from 1 to 100000.")),
+    ("pages", "many", Err("Pages must be a whole number, such as 4.")),
+    ("copies", "0", Ok(|b| b.copies = Some(0))),
+    ("copies", "10000", Err("Copies must be from 0 to 9999.")),
+    // A format by its name; a date as year-month-day.
+    ("format", "ebook", Ok(|b| b.format = Some(BookFormat::Ebook))),
+    ("format", "Kindle", Err("Format must be Hardcover, Paperback, Ebook, Audiobook or Other.")),
+    ("added", "2026/03/14", Ok(|b| b.added = Date::new(2026, 3, 14))),
+    ("added", "14/03/2026", Err("expected a date written as year-month-day, such as 2026-03-14")),
+    // A number in a series has at most two decimals.
+    ("series_number", "2.555", Err("Number in series must be a number from 0 to 9999, with at most two decimals, such as 2 or 2.5.")),
+    // Readings are started/finished, loans borrower|lent on|due|returned.
+    ("readings", "2026-03-01/2026-03-14; /", Ok(|b| b.readings = vec![Reading { started: Date::new(2026, 3, 1), finished: Date::new(2026, 3, 14) }, Reading::default()])),
+    ("readings", "2026-03-14/2026-03-01", Err("Finished is before the day the reading started.")),
+    ("readings", "2026-03-14", Err("expected readings written as started/finished, separated by “;”, such as 2024-01-02/2024-02-01; /2025-03-04")),
+    ("loans", "Ada|2026-03-01|2026-03-15|", Ok(|b| b.loans = vec![Loan { borrower: "Ada".into(), lent_on: Date::new(2026, 3, 1).unwrap(), due: Date::new(2026, 3, 15).unwrap(), returned: None }])),
+    ("loans", "Ada|2026-03-15|2026-03-01", Err("Due is before the day the book was lent.")),
+    ("loans", " |2026-03-01|2026-03-15", Err("Borrower is required.")),
+    ("loans", "Ada|2026-03-01", Err("expected loans written as borrower|lent on|due|returned (year-month-day dates, returned empty while out), separated by “;”, such as Ada|2026-01-01|2026-01-15|")),
 ];
 
-/// The promise: an ISBN, year, rating or shelf in a Bookshelf CSV is stored as the examples say,
+/// The promise: an ISBN, year, rating, status (or shelf), tags, pages, copies, format, day added,
+/// series number, readings or loans in a Bookshelf CSV is stored as the examples say,
 /// or its row is refused naming the line and the column, with the message a person reads.
 #[test]
 fn a_detail_is_stored_or_refused_as_the_examples_say() -> Result<(), String> {

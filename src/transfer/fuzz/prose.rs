@@ -252,13 +252,10 @@ fn prose_header() -> impl Strategy<Value = (String, Result<Vec<(u64, LineFate)>,
         "no column Bookshelf or Goodreads reads",
         |names| {
             names.iter().all(|(_, name, _)| {
-                let read = [
-                    "id", "title", "author", "genre", "isbn", "year", "rating", "shelf",
-                ];
-                !read.iter().any(|column| column.eq_ignore_ascii_case(name))
-                    && !["Book Id", "ISBN13", "My Rating", "Bookshelves"]
-                        .iter()
-                        .any(|column| column.eq_ignore_ascii_case(name))
+                let read = crate::transfer::csv::READ
+                    .iter()
+                    .chain(crate::transfer::goodreads::NAMES.iter());
+                !read.clone().any(|column| column.eq_ignore_ascii_case(name))
             }) && !names[0].1.starts_with(['{', '['])
         },
     );
