@@ -99,7 +99,7 @@ appTest('every field of the Edit dialog is saved, shown on the book page and in 
   await page.getByRole('button', { name: 'Done', exact: true }).click();
   const expected = {
     ID: '1', Title: 'Iron Widow', Author: 'Xiran Jay Zhao', Status: 'Did not finish', Rating: '4.25 ★',
-    Series: 'Iron Widow #2.5', Pages: '394', Actions: 'Edit Delete',
+    Series: 'Iron Widow #2.5', Pages: '394', Actions: 'EditDelete',
   };
   await waitFor(async () => assert.deepEqual(await readTable(page), [expected]));
   await reload();

@@ -369,7 +369,7 @@ mod tests {
             by_title(),
             &Filter {
                 text: "x".into(),
-                genre: None,
+                ..Filter::default()
             },
         );
         assert_ne!(question, first.question);

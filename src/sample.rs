@@ -121,12 +121,22 @@ pub fn sample_catalogue(count: usize, seed: u64) -> Vec<NewBook> {
             let book = NewBook::new(title, author, pick(&mut state, &GENRES));
             // The reader's fields from a state of their own, so that the titles, authors and
             // genres stay what they were for a seed.
-            with_reader_fields(book, seed ^ (i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15))
+            with_reader_fields(
+                book,
+                seed ^ (i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15),
+            )
         })
         .collect()
 }
 
-const TAGS: [&str; 6] = ["owned", "favourites", "book club", "signed", "gift", "classics"];
+const TAGS: [&str; 6] = [
+    "owned",
+    "favourites",
+    "book club",
+    "signed",
+    "gift",
+    "classics",
+];
 const SERIES: [&str; 4] = ["The Long Road", "Harbour Tales", "Seven Keys", "Ashfall"];
 
 /// A sample book's status, rating, readings, tags, series, pages, year, format, copies, location
@@ -140,17 +150,26 @@ fn with_reader_fields(book: NewBook, seed: u64) -> NewBook {
     };
     let day = |offset: u64| Date::EPOCH.plus_days(18_000 + offset as i64);
     let readings = match status {
-        Some(Status::Read) => vec![Reading::finished_on(day(roll(2_000)).unwrap_or(Date::EPOCH))],
+        Some(Status::Read) => vec![Reading::finished_on(
+            day(roll(2_000)).unwrap_or(Date::EPOCH),
+        )],
         _ => Vec::new(),
     };
     let rating = Stars::from_quarters(roll(24) as u8);
     let tags = match roll(4) {
         0 => Vec::new(),
-        n => TAGS.iter().skip(roll(6) as usize).take(n as usize).map(|t| t.to_string()).collect(),
+        n => TAGS
+            .iter()
+            .skip(roll(6) as usize)
+            .take(n as usize)
+            .map(|t| t.to_string())
+            .collect(),
     };
     let series = (roll(10) == 0).then(|| Series {
         name: SERIES[roll(4) as usize].to_owned(),
-        number: SeriesNumber::parse(&(roll(12) + 1).to_string()).ok().flatten(),
+        number: SeriesNumber::parse(&(roll(12) + 1).to_string())
+            .ok()
+            .flatten(),
     });
     let loans = match (roll(100) == 0, day(2_100)) {
         (true, Some(lent_on)) => vec![Loan {
@@ -170,8 +189,12 @@ fn with_reader_fields(book: NewBook, seed: u64) -> NewBook {
         pages: (roll(8) > 0).then(|| 40 + roll(1_200) as u32),
         year: (roll(6) > 0).then(|| 1800 + roll(226) as i32),
         format: Format::ALL.get(roll(7) as usize).copied(),
-        copies: (roll(10) == 0).then(|| 2),
-        location: if roll(3) == 0 { format!("Shelf {}", roll(20) + 1) } else { String::new() },
+        copies: (roll(10) == 0).then_some(2),
+        location: if roll(3) == 0 {
+            format!("Shelf {}", roll(20) + 1)
+        } else {
+            String::new()
+        },
         loans,
         ..book
     }

@@ -161,7 +161,10 @@ mod tests {
     #[test]
     fn gaps_are_the_whole_numbers_missing_up_to_the_last() {
         let have = |texts: &[&str]| -> Vec<SeriesNumber> {
-            texts.iter().map(|t| SeriesNumber::parse(t).unwrap().unwrap()).collect()
+            texts
+                .iter()
+                .map(|t| SeriesNumber::parse(t).unwrap().unwrap())
+                .collect()
         };
         assert_eq!(missing_numbers(&have(&["1", "2.5", "4"])), [2, 3]);
         assert_eq!(missing_numbers(&have(&["3"])), [1, 2]);

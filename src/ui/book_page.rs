@@ -13,8 +13,8 @@ use super::notices::Notices;
 use crate::book::{
     missing_numbers, Book, BookId, BookPatch, Field, Loan, LoanChange, ValidationError,
 };
-use crate::query::{fold, Direction, Filter, Sort, SortField};
 use crate::browser::today;
+use crate::query::{fold, Direction, Filter, Sort, SortField};
 use crate::route::Route;
 use crate::store::StoreError;
 
@@ -94,13 +94,19 @@ fn BookFacts(book: Book) -> impl IntoView {
     let details = [
         ("ISBN", book.isbn.clone()),
         ("Year", book.year.map(|year| year.to_string())),
-        ("Status", book.status.map(|status| status.label().to_owned())),
+        (
+            "Status",
+            book.status.map(|status| status.label().to_owned()),
+        ),
         ("Rating", book.rating.map(|stars| format!("{stars} of 5"))),
         ("Read", (!readings.is_empty()).then(|| readings.join(", "))),
         ("Series", series),
         ("Tags", text(&book.tags.join(", "))),
         ("Pages", book.pages.map(|pages| pages.to_string())),
-        ("Format", book.format.map(|format| format.label().to_owned())),
+        (
+            "Format",
+            book.format.map(|format| format.label().to_owned()),
+        ),
         ("Publisher", text(&book.publisher)),
         ("Copies", book.copies.map(|copies| copies.to_string())),
         ("Location", text(&book.location)),
@@ -151,7 +157,9 @@ fn SeriesList(book: Book) -> impl IntoView {
                 direction: Direction::Ascending,
             };
             let ids = repository.matching(&filter, sort).await?;
-            repository.get_many(&ids[..ids.len().min(SERIES_SHOWN)]).await
+            repository
+                .get_many(&ids[..ids.len().min(SERIES_SHOWN)])
+                .await
         }
     });
     let list = move || {
@@ -182,7 +190,7 @@ fn SeriesList(book: Book) -> impl IntoView {
                 .join(", ");
             view! { <p class="muted">{format!("Not in your catalogue: {list}.")}</p> }
         });
-        Some(view! { <ol class="series-books">{items}</ol>{gaps} })
+        Some(view! { <ul class="series-books">{items}</ul>{gaps} })
     };
     view! {
         <section class="series" aria-labelledby="series-heading">

@@ -254,6 +254,9 @@ pub fn Transfer() -> impl IntoView {
                 <button type="button" on:click=move |_| export(ExportFormat::Csv) disabled=move || !idle()>
                     "Export CSV"
                 </button>
+                <button type="button" on:click=move |_| export(ExportFormat::Goodreads) disabled=move || !idle()>
+                    "Export for Goodreads"
+                </button>
                 <span class="muted">
                     {move || if query.filter.with(Filter::is_empty) {
                         "Exports every book."
