@@ -18,6 +18,7 @@ const GOODREADS_ROWS = 232;
 const importControl = (page) => page.getByLabel('Import', { exact: true });
 const preview = (page) => page.getByRole('group', { name: /^Import preview/ });
 const importButton = (page) => page.getByRole('button', { name: /^Import \d+ books?$/ });
+const CSV_HEADER = 'id,title,author,genre,isbn,year,rating,status,uid,tags,series,series_number,pages,publisher,format,added,copies,location,readings,loans,note';
 const searchBox = (page) => page.getByRole('searchbox', { name: 'Search' });
 
 /** Chooses a file (a path, or { name, text }) in the Import control and waits for the preview. */
@@ -74,7 +75,7 @@ appTest('a real Goodreads library is previewed, imported, found and shown', asyn
   const [row] = await readTable(page);
   const fields = await bookPage(page, go, row.ID);
   assert.deepEqual(
-    [fields.Author, fields.ISBN, fields.Year, fields.Rating, fields.Shelf],
+    [fields.Author, fields.ISBN, fields.Year, fields.Rating, fields.Status],
     ['Richard Dawkins', '9780141026169', '1986', '2 of 5', 'Read'],
   );
 
@@ -160,13 +161,13 @@ appTest('Export JSON, then Import into an empty catalogue, gives the same catalo
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel('ISBN', { exact: true }).fill('0-261-10221-4');
   await dialog.getByLabel('Year', { exact: true }).fill('1937');
-  await dialog.getByLabel('Rating', { exact: true }).selectOption('5');
-  await dialog.getByLabel('Shelf', { exact: true }).selectOption('read');
+  await dialog.getByLabel('Rating', { exact: true }).fill('5');
+  await dialog.getByLabel('Status', { exact: true }).selectOption({ label: 'Read' });
   await dialog.getByRole('button', { name: 'Save', exact: true }).click();
   await dialog.waitFor({ state: 'hidden' });
   assert.deepEqual(
     Object.values(await bookPage(page, go, 1)).slice(4),
-    ['9780261102217', '1937', '5 of 5', 'Read'],
+    ['9780261102217', '1937', 'Read', '5 of 5'],
   );
   await go('#/');
   await expectCount(page, '3 books');
@@ -175,11 +176,13 @@ appTest('Export JSON, then Import into an empty catalogue, gives the same catalo
   assert.match(exported.name, /^bookshelf-\d{4}-\d{2}-\d{2}\.json$/);
   const stored = JSON.parse(exported.text);
   assert.deepEqual(stored.map((b) => b.id), [1, 3, 4]);
-  const { uid, ...hobbit } = stored[0];
+  const { uid, added, ...hobbit } = stored[0];
   assert.deepEqual(hobbit, {
     id: 1, title: 'The Hobbit', author: 'J,R,R Tolkien', genre: 'Fantasy',
-    isbn: '9780261102217', year: 1937, rating: 5, shelf: 'read',
+    isbn: '9780261102217', year: 1937, rating: 5, status: 'read',
   });
+  // The day it was added through the form.
+  assert.match(added, /^\d{4}-\d{2}-\d{2}$/);
   // Every book has a uid of its own (a random UUID), which the round trip below keeps.
   assert.match(uid, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   assert.equal(new Set(stored.map((b) => b.uid)).size, 3);
@@ -188,8 +191,8 @@ appTest('Export JSON, then Import into an empty catalogue, gives the same catalo
   const csv = await exportFile(page, 'Export CSV');
   assert.match(csv.name, /\.csv$/);
   const lines = csv.text.split('\r\n');
-  assert.equal(lines[0], 'id,title,author,genre,isbn,year,rating,shelf,uid');
-  assert.equal(lines[1], `1,The Hobbit,"J,R,R Tolkien",Fantasy,9780261102217,1937,5,read,${uid}`);
+  assert.equal(lines[0], CSV_HEADER);
+  assert.equal(lines[1], `1,The Hobbit,"J,R,R Tolkien",Fantasy,9780261102217,1937,5,read,${uid},,,,,,,${added},,,,,`);
 
   // A fresh browser context: an empty catalogue.
   const fresh = await openApp(page.context().browser(), app.baseUrl);
@@ -221,11 +224,12 @@ appTest('Export CSV writes formulas as text, and imports them back exactly', asy
 
   const csv = await exportFile(page, 'Export CSV');
   const lines = csv.text.split('\r\n');
-  assert.equal(lines[0], 'id,title,author,genre,isbn,year,rating,shelf,uid');
+  assert.equal(lines[0], CSV_HEADER);
   // A spreadsheet runs a cell that starts with = + - @ (or a tab or CR): each such text cell is
   // written behind a single quote, and quoted (OWASP's advice); a quote already there gets one more.
-  // (Each line ends with the book's uid, a random UUID.)
-  const uid = /,[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  // (Each line ends with the book's uid, a random UUID, then the reader's columns, all empty but
+  // the day it was added.)
+  const uid = /,[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12},,,,,,,\d{4}-\d{2}-\d{2},,,,,$/;
   for (const line of lines.slice(1, 4)) assert.match(line, uid);
   assert.deepEqual(lines.slice(1, 4).map((line) => line.replace(uid, '')), [
     '1,"\'=HYPERLINK(""http://example.com"",""click"")",Mallory,,,,,',

@@ -1,13 +1,15 @@
 // A reader's catalogue (issue 15), driven by the labels the interface promises: every field of the
 // Edit dialog and the book's page, each validation message with nothing written, lending and
 // "Returned" across two tabs, the filters together with "N of M books", a column choice that
-// survives a reload, and sorting by a new column.
+// survives a reload, sorting by a new column, and Goodreads in and out.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   useApp, useBrowserAndServer, waitFor, addBook, expectCount, expectFieldError, field, openEditDialog,
-  readTable, storedRecords, waitForList, rowFor, TIMEOUT,
+  readTable, storedRecords, waitForList, REPO_ROOT, TIMEOUT,
 } from './helpers.mjs';
 
 const appTest = useApp();
@@ -236,4 +238,148 @@ appTest('the filters narrow together, the count says N of M, and a new column so
   // Search finds a tag.
   await page.getByRole('searchbox', { name: 'Search' }).fill('poetry');
   await expectCount(page, '2 of 3 books');
+});
+
+/** Parses CSV text (RFC 4180: quoted fields, doubled quotes, line breaks inside quotes). */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i += 1; } else if (c === '"') quoted = false; else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i += 1;
+      row.push(cell); rows.push(row); row = []; cell = '';
+    } else cell += c;
+  }
+  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
+
+appTest('a Goodreads export with every column fills every field, and Export for Goodreads writes its layout', async ({ page, go }) => {
+  await page.getByLabel('Import', { exact: true }).setInputFiles(path.join(REPO_ROOT, 'tests/data/goodreads_every_column.csv'));
+  const preview = page.getByRole('group', { name: /^Import preview/ });
+  await preview.waitFor({ state: 'visible', timeout: 30_000 });
+  assert.match(await preview.textContent(), /5 books will be added/);
+  await page.getByRole('button', { name: 'Import 5 books', exact: true }).click();
+  await expectCount(page, '5 books');
+
+  /** The book page's terms and values, for the book titled `title`. */
+  const facts = async (title) => {
+    const [row] = (await readTable(page)).filter((r) => r.Title === title);
+    assert.ok(row, `a row titled ${title}`);
+    await go(`#/books/${row.ID}`);
+    await page.getByRole('heading', { name: title, level: 2, exact: true }).waitFor();
+    const fields = await page.locator('dl.book-fields').evaluate((dl) => Object.fromEntries(
+      [...dl.querySelectorAll('dt')].map((dt) => [dt.textContent.trim(), dt.nextElementSibling.textContent.trim()]),
+    ));
+    await go('#/');
+    await expectCount(page, '5 books');
+    return fields;
+  };
+  const iron = await facts('Iron Widow');
+  assert.equal(iron.Status, 'Read');
+  assert.equal(iron.Rating, '5 of 5');
+  assert.equal(iron.Series, 'Iron Widow, #1', 'the series from the title');
+  assert.equal(iron.Tags, 'favourites, sci-fi');
+  assert.equal(iron.Pages, '394');
+  assert.equal(iron.Format, 'Hardcover');
+  assert.equal(iron.Publisher, 'Penguin Teen');
+  assert.equal(iron.Copies, '1');
+  assert.match(iron.Read, /2024-03-01/);
+  assert.match(iron.Note, /^Signed copy\.\s+Bought at the con, "wow" & more\.$/);
+  const edge = await facts('Edgedancer');
+  assert.deepEqual([edge.Status, edge.Series, edge.Format, edge.Pages], ['Reading', 'The Stormlight Archive, #2.5', 'Audiobook', '272']);
+  const silmarillion = await facts('The Silmarillion');
+  assert.equal(silmarillion.Status, 'Did not finish', 'a "dnf" shelf');
+  assert.equal(silmarillion.Format, 'Ebook');
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export for Goodreads', exact: true }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^bookshelf-goodreads-\d{4}-\d{2}-\d{2}\.csv$/);
+  const [header, ...rows] = parseCsv(readFileSync(await download.path(), 'utf8')).filter((r) => r.length > 1);
+  assert.equal(header.length, 31, 'Goodreads\' 31 columns');
+  assert.deepEqual(header.slice(0, 3), ['Book Id', 'Title', 'Author']);
+  const at = (row, name) => row[header.indexOf(name)];
+  const ironRow = rows.find((row) => at(row, 'Title').startsWith('Iron Widow'));
+  assert.equal(at(ironRow, 'Title'), 'Iron Widow (Iron Widow, #1)');
+  assert.equal(at(ironRow, 'My Rating'), '5');
+  assert.equal(at(ironRow, 'Exclusive Shelf'), 'read');
+  assert.equal(at(ironRow, 'Date Read'), '2024/03/01');
+  assert.equal(at(ironRow, 'Number of Pages'), '394');
+  assert.match(at(ironRow, 'Bookshelves'), /favourites/);
+  assert.equal(rows.length, 5);
+});
+
+test('a catalogue that version 3 stored opens upgraded: shelves are statuses, ratings quarter stars, new sorts work', { timeout: 120_000 }, async () => {
+  const context = await shared.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(TIMEOUT);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  // A blank page of the app's origin, to build the old database before the app ever runs there.
+  const blank = new URL('seed-version-3', shared.server.url).href;
+  await page.route(blank, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>seed</title>' }));
+  await page.goto(blank);
+  // Exactly what version 3 wrote (tests/common/old_versions.rs has the same, frozen).
+  await page.evaluate(() => new Promise((resolve, reject) => {
+    const records = [
+      { id: 1, title: 'Dune', author: 'Frank Herbert', genre: 'Science Fiction', title_key: 'dune', author_key: 'frank herbert',
+        genre_key: 'science fiction', isbn: '9780441013593', year: 1965, rating: 5, shelf: 'read' },
+      { id: 2, title: 'Emma', author: 'Austen, Jane', genre: '', title_key: 'emma', author_key: 'austen, jane', genre_key: '' },
+      { id: 4, title: 'Ångström', author: 'Anders Jonas Ångström', genre: 'Physics', title_key: 'angstrom',
+        author_key: 'anders jonas angstrom', genre_key: 'physics', year: 1852, rating: 2, shelf: 'to-read' },
+    ];
+    const open = indexedDB.open('bookshelf', 3);
+    open.onupgradeneeded = () => {
+      const db = open.result;
+      const books = db.createObjectStore('books', { keyPath: 'id', autoIncrement: true });
+      books.createIndex('by_title', ['title_key', 'id']);
+      books.createIndex('by_author', ['author_key', 'id']);
+      books.createIndex('by_genre', ['genre_key', 'id']);
+      books.createIndex('by_isbn', 'isbn');
+      db.createObjectStore('search');
+      db.createObjectStore('meta');
+    };
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction(['books', 'search', 'meta'], 'readwrite');
+      let lines = '';
+      for (const record of records) {
+        tx.objectStore('books').put(record);
+        lines += [record.id, record.title_key, record.author_key, record.genre_key, record.genre].join('\x1f') + '\n';
+      }
+      tx.objectStore('search').put(new TextEncoder().encode(lines), 0);
+      tx.objectStore('meta').put(3, 'data_version');
+      tx.oncomplete = () => { db.close(); resolve(); };
+      tx.onabort = () => reject(tx.error);
+    };
+  }));
+
+  await page.goto(shared.server.url);
+  await waitForList(page);
+  await expectCount(page, '3 books');
+  const records = await storedRecords(page);
+  assert.deepEqual(records.map((r) => [r.id, r.title, r.status ?? null, r.stars ?? null]), [
+    [1, 'Dune', 'read', 5], [2, 'Emma', null, null], [4, 'Ångström', 'want-to-read', 2],
+  ]);
+  assert.ok(records.every((r) => r.uid && r.keys && !('shelf' in r) && !('rating' in r)), 'every record rewritten');
+  // The status filter and the Rating sort run on the upgraded records.
+  await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Read' });
+  await expectCount(page, '1 of 3 books');
+  await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Any status' });
+  await page.getByRole('button', { name: 'Columns', exact: true }).click();
+  await page.getByRole('checkbox', { name: 'Rating', exact: true }).check();
+  await page.getByRole('button', { name: 'Done', exact: true }).click();
+  await page.getByRole('button', { name: 'Rating', exact: true }).click();
+  await waitFor(async () => assert.deepEqual((await readTable(page)).map((r) => r.Title), ['Emma', 'Ångström', 'Dune']));
+  assert.deepEqual(errors, []);
+  await context.close();
 });
