@@ -16,6 +16,7 @@ use super::edit::EditDialog;
 use super::notices::Notices;
 use crate::blocks::Rows;
 use crate::book::Book;
+use crate::columns::Column;
 use crate::viewport::Viewport;
 use columns::ColumnChooser;
 use reveal::follow_added;
@@ -68,8 +69,17 @@ pub fn BookTable() -> impl IntoView {
     let on_delete = Callback::new(move |id| {
         delete.dispatch_local(id);
     });
+    // The columns chosen; with the "On loan" filter on, the On loan column too: the list of what
+    // is out, and to whom.
+    let columns = Memo::new(move |_| {
+        let chosen = query.columns.get();
+        match query.filter.with(|filter| filter.on_loan) {
+            true => Column::toggled(&chosen, Column::Loan, true),
+            false => chosen,
+        }
+    });
     let body = move || {
-        let columns = query.columns.get();
+        let columns = columns.get();
         let head = columns.clone();
         let row_view = move |(position, book): (u64, Option<Book>)| {
             let columns = columns.clone();
