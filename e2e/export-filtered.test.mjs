@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { useApp, bookCount, expectCount, storedRecords, waitFor } from './helpers.mjs';
+import { useApp, bookCount, expectCount, parseCsv, storedRecords, waitFor } from './helpers.mjs';
 
 const appTest = useApp();
 
@@ -35,27 +35,6 @@ function expectedMatches({ text = '', genre = null }) {
   )).map((book) => book.id);
 }
 
-/** A minimal RFC 4180 reader: rows of fields (quoted fields may hold commas, quotes, breaks). */
-function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i += 1; } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i += 1;
-      row.push(cell); rows.push(row); row = []; cell = '';
-    } else cell += c;
-  }
-  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
-  return rows;
-}
 
 /** Clicks an Export button; returns the books of the downloaded file as { id, title, author, genre, uid }. */
 async function exportBooks(page, format) {

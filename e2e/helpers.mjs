@@ -210,6 +210,28 @@ export async function openEditDialog(page, title) {
   return dialog;
 }
 
+/** A minimal RFC 4180 reader: rows of fields (quoted fields may hold commas, quotes, breaks). */
+export function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i += 1; } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; }
+    else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i += 1;
+      row.push(cell); rows.push(row); row = []; cell = '';
+    } else cell += c;
+  }
+  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
+
 /** Every record of the books store, read straight from IndexedDB in `page` (not through the app). */
 export function storedRecords(page) {
   return page.evaluate(() => new Promise((resolve, reject) => {

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   useApp, useBrowserAndServer, waitFor, addBook, expectCount, expectFieldError, field, openEditDialog,
-  readTable, storedRecords, waitForList, REPO_ROOT, TIMEOUT,
+  readTable, storedRecords, waitForList, parseCsv, REPO_ROOT, TIMEOUT,
 } from './helpers.mjs';
 
 const appTest = useApp();
@@ -240,25 +240,6 @@ appTest('the filters narrow together, the count says N of M, and a new column so
   await expectCount(page, '2 of 3 books');
 });
 
-/** Parses CSV text (RFC 4180: quoted fields, doubled quotes, line breaks inside quotes). */
-function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i += 1; } else if (c === '"') quoted = false; else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i += 1;
-      row.push(cell); rows.push(row); row = []; cell = '';
-    } else cell += c;
-  }
-  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
-  return rows;
-}
 
 appTest('a Goodreads export with every column fills every field, and Export for Goodreads writes its layout', async ({ page, go }) => {
   await page.getByLabel('Import', { exact: true }).setInputFiles(path.join(REPO_ROOT, 'tests/data/goodreads_every_column.csv'));

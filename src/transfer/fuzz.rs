@@ -1289,39 +1289,8 @@ proptest! {
 // ---------------------------------------------------------------------------------------------
 // Goodreads library exports.
 
-const GOODREADS_HEADER: [&str; 31] = [
-    "Book Id",
-    "Title",
-    "Author",
-    "Author l-f",
-    "Additional Authors",
-    "ISBN",
-    "ISBN13",
-    "My Rating",
-    "Average Rating",
-    "Publisher",
-    "Binding",
-    "Number of Pages",
-    "Year Published",
-    "Original Publication Year",
-    "Date Read",
-    "Date Added",
-    "Bookshelves",
-    "Bookshelves with positions",
-    "Exclusive Shelf",
-    "My Review",
-    "Spoiler",
-    "Private Notes",
-    "Read Count",
-    "Recommended For",
-    "Recommended By",
-    "Owned Copies",
-    "Original Purchase Date",
-    "Original Purchase Location",
-    "Condition",
-    "Condition Description",
-    "BCID",
-];
+/// Goodreads' own header, as its exports (and Export for Goodreads) write it.
+use super::goodreads_export::COLUMNS as GOODREADS_HEADER;
 
 /// Text as Goodreads writes it, HTML-escaped: `&` always as `&amp;`, letters, digits and `-` as
 /// themselves, other characters at the whim of `choices` as a named, decimal or hexadecimal

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::commands::{on_outcome, Errors};
 use super::context::Catalogue;
-use super::edit::patch_between;
+use super::edit::checked_patch;
 use super::fields::{BookFields, FieldValues};
 use super::notices::Notices;
 use crate::book::{
@@ -388,17 +388,9 @@ fn BookForm(book: Book) -> impl IntoView {
         if saving.get_untracked() {
             return;
         }
-        let patch = match patch_between(&book, &values) {
-            Ok(patch) => patch,
-            Err(errors) => {
-                values.errors.set(errors);
-                return;
-            }
-        };
-        if let Err(error) = book.patched(&patch) {
-            values.errors.set(vec![error]);
+        let Some(patch) = checked_patch(&book, &values) else {
             return;
-        }
+        };
         values.errors.set(Vec::new());
         if !patch.is_empty() {
             save.dispatch_local((id, patch));

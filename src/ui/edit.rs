@@ -13,7 +13,7 @@ use crate::store::StoreError;
 
 /// The patch that turns `book` into what was typed: only the fields that differ; or what is
 /// wrong with what was typed.
-pub fn patch_between(book: &Book, values: &FieldValues) -> Result<BookPatch, Vec<ValidationError>> {
+fn patch_between(book: &Book, values: &FieldValues) -> Result<BookPatch, Vec<ValidationError>> {
     let typed = values.typed(&book.to_new())?;
     fn changed<T: PartialEq>(new: T, old: &T) -> Option<T> {
         (new != *old).then_some(new)
@@ -38,6 +38,23 @@ pub fn patch_between(book: &Book, values: &FieldValues) -> Result<BookPatch, Vec
         loan: None,
         read_on: None,
     })
+}
+
+/// The patch that turns `book` into what was typed, checked whole; or `None`, the problems shown
+/// under their fields.
+pub fn checked_patch(book: &Book, values: &FieldValues) -> Option<BookPatch> {
+    let checked = patch_between(book, values).and_then(|patch| {
+        book.patched(&patch)
+            .map(|_| patch)
+            .map_err(|error| vec![error])
+    });
+    match checked {
+        Ok(patch) => Some(patch),
+        Err(errors) => {
+            values.errors.set(errors);
+            None
+        }
+    }
 }
 
 /// Edits `book`; calls `on_close` when the dialog closes (saved, cancelled or Escape).
@@ -89,17 +106,9 @@ pub fn EditDialog(book: Book, on_close: Callback<()>) -> impl IntoView {
         if saving.get_untracked() {
             return;
         }
-        let patch = match patch_between(&book, &values) {
-            Ok(patch) => patch,
-            Err(errors) => {
-                values.errors.set(errors);
-                return;
-            }
-        };
-        if let Err(error) = book.patched(&patch) {
-            values.errors.set(vec![error]);
+        let Some(patch) = checked_patch(&book, &values) else {
             return;
-        }
+        };
         if patch.is_empty() {
             close();
             return;
