@@ -220,11 +220,26 @@ appTest('the filters narrow together, the count says N of M, and a new column so
   await page.getByLabel('Tag', { exact: true }).selectOption({ label: 'Any tag' });
   await expectCount(page, '2 of 3 books');
 
-  // On loan: none yet; lend Beta from its page, then only Beta.
+  // On loan: none yet; lend Beta from its page, then only Beta, with who has it.
   await page.getByLabel('On loan', { exact: true }).check();
   await waitFor(() => page.getByText('No books match').count().then((n) => assert.equal(n, 1)));
   await page.getByLabel('On loan', { exact: true }).uncheck();
   await page.getByLabel('Series', { exact: true }).selectOption({ label: 'Any series' });
+  await expectCount(page, '3 books');
+  await page.getByRole('link', { name: 'Beta', exact: true }).click();
+  await page.getByRole('button', { name: 'Lend…', exact: true }).click();
+  await field(page, 'Borrower').fill('Ada');
+  await page.getByRole('button', { name: 'Lend', exact: true }).click();
+  await page.getByText('On loan to Ada').waitFor();
+  await page.getByRole('link', { name: 'All books' }).click();
+  await page.getByLabel('On loan', { exact: true }).check();
+  await expectCount(page, '1 of 3 books');
+  const due = await dayFromToday(page, 14);
+  await waitFor(async () => assert.deepEqual(
+    (await readTable(page)).map((row) => [row.Title, row['On loan']]),
+    [['Beta', `Ada (due ${due})`]],
+  ), { message: 'the list of what is out, and to whom' });
+  await page.getByLabel('On loan', { exact: true }).uncheck();
   await expectCount(page, '3 books');
 
   // Sorting by Pages (a column chosen): unknown first, then by number.

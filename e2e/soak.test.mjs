@@ -94,8 +94,8 @@ const GENRES = [
   '', '', 'Fantasy', 'Science fiction', 'Poésie', 'Роман', 'Südamerika, Magischer Realismus', 'ミステリー',
   'Essays "and" notes', 'Ficção', 'ספרות',
 ];
-const SHELVES = { 'to-read': 'To read', 'currently-reading': 'Currently reading', read: 'Read' };
-const DETAIL_KEYS = ['isbn', 'year', 'rating', 'shelf'];
+const STATUSES = { 'want-to-read': 'Want to read', reading: 'Reading', read: 'Read', 'did-not-finish': 'Did not finish' };
+const DETAIL_KEYS = ['isbn', 'year', 'rating', 'status'];
 
 let serial = 0;
 /** A title no other book has had: the model is keyed by title. */
@@ -120,8 +120,8 @@ function newDetails() {
   const details = {};
   if (chance(0.15)) details.isbn = newIsbn();
   if (chance(0.3)) details.year = int(-500, 2030);
-  if (chance(0.25)) details.rating = int(1, 5);
-  if (chance(0.25)) details.shelf = pick(Object.keys(SHELVES));
+  if (chance(0.25)) details.rating = int(1, 20) / 4;
+  if (chance(0.25)) details.status = pick(Object.keys(STATUSES));
   return details;
 }
 
@@ -143,7 +143,9 @@ const onScreen = () => modelBooks().sort((a, b) => a.id - b.id).slice(0, ON_SCRE
 
 function details(book) {
   const out = {};
-  for (const key of DETAIL_KEYS) if (book[key] !== undefined && book[key] !== null) out[key] = book[key];
+  // IndexedDB keeps the rating as `stars`; the model and the files call it `rating`.
+  const from = { ...book, rating: book.stars ?? book.rating };
+  for (const key of DETAIL_KEYS) if (from[key] !== undefined && from[key] !== null) out[key] = from[key];
   return out;
 }
 /** A book as stored: id, title, author, genre and the details it has, nothing else. */
@@ -480,11 +482,11 @@ async function fillChanges(dialog, book) {
       changed.year = book.year !== undefined && chance(0.3) ? null : int(-500, 2030);
       await fill('Year', changed.year === null ? '' : String(changed.year));
     } else if (name === 'rating') {
-      changed.rating = book.rating && chance(0.3) ? null : int(1, 5);
-      await dialog.getByLabel('Rating', { exact: true }).selectOption(changed.rating ? String(changed.rating) : '');
-    } else if (name === 'shelf') {
-      changed.shelf = book.shelf && chance(0.3) ? null : pick(Object.keys(SHELVES));
-      await dialog.getByLabel('Shelf', { exact: true }).selectOption(changed.shelf || '');
+      changed.rating = book.rating && chance(0.3) ? null : int(1, 20) / 4;
+      await fill('Rating', changed.rating ? String(changed.rating) : '');
+    } else if (name === 'status') {
+      changed.status = book.status && chance(0.3) ? null : pick(Object.keys(STATUSES));
+      await dialog.getByLabel('Status', { exact: true }).selectOption(changed.status || '');
     }
   }
   return changed;
@@ -741,8 +743,8 @@ async function view(tab) {
   const expected = [['ID', String(book.id)], ['Title', book.title], ['Author', book.author], ['Genre', book.genre || '—']];
   if (book.isbn) expected.push(['ISBN', book.isbn]);
   if (book.year !== undefined) expected.push(['Year', String(book.year)]);
+  if (book.status) expected.push(['Status', STATUSES[book.status]]);
   if (book.rating) expected.push(['Rating', `${book.rating} of 5`]);
-  if (book.shelf) expected.push(['Shelf', SHELVES[book.shelf]]);
   assert.deepEqual(fields, expected, `tab ${tab.name}: the page of ${shown(book)}`);
   await backToList(tab);
   return `view #/books/${book.id} (${how}) ${shown(book)}`;
