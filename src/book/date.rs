@@ -53,11 +53,16 @@ impl Date {
         if text.is_empty() {
             return Ok(None);
         }
+        // The year in four digits: "0999" is a year (as dates are written), "14" is not.
+        let four_digit_year = text
+            .split(['-', '/'])
+            .next()
+            .is_some_and(|year| year.trim().len() == 4);
         let mut parts = text
             .split(['-', '/'])
             .map(|part| part.trim().parse::<u16>().ok());
         let date = match (parts.next(), parts.next(), parts.next(), parts.next()) {
-            (Some(Some(year)), Some(Some(month)), Some(Some(day)), None) if year >= 1000 => {
+            (Some(Some(year)), Some(Some(month)), Some(Some(day)), None) if four_digit_year => {
                 u8::try_from(month)
                     .ok()
                     .zip(u8::try_from(day).ok())
@@ -140,6 +145,16 @@ impl<'de> Deserialize<'de> for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_day_written_reads_back_years_before_1000_included() {
+        for (year, month, day) in [(1, 1, 1), (999, 12, 31), (1000, 1, 1), (9999, 12, 31)] {
+            let date = Date::new(year, month, day).unwrap();
+            assert_eq!(Date::parse(Field::Started, &date.to_string()), Ok(Some(date)));
+        }
+        assert!(Date::parse(Field::Started, "14/03/2026").is_err(), "day first");
+        assert!(Date::parse(Field::Started, "999-01-01").is_err(), "three digits");
+    }
 
     fn date(text: &str) -> Date {
         Date::parse(Field::Started, text).unwrap().unwrap()
