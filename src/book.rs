@@ -203,8 +203,27 @@ pub struct BookPatch {
 pub enum LoanChange {
     /// A copy goes out (refused when every copy already is).
     Lend(Loan),
-    /// The copy lent longest ago came back on this day (nothing happens when none is out).
-    Returned(Date),
+    /// A copy came back on this day: the one lent to `borrower` on `lent_on`, if it is still out
+    /// (else nothing happens: it came back elsewhere).
+    Returned {
+        /// Who had it.
+        borrower: String,
+        /// When it was lent (with the borrower, which loan it is).
+        lent_on: Date,
+        /// The day it came back.
+        on: Date,
+    },
+}
+
+impl LoanChange {
+    /// `loan` came back on `on`.
+    pub fn returned(loan: &Loan, on: Date) -> Self {
+        LoanChange::Returned {
+            borrower: loan.borrower.clone(),
+            lent_on: loan.lent_on,
+            on,
+        }
+    }
 }
 
 /// One of a book's editable fields, named in validation errors.
@@ -538,7 +557,8 @@ impl NewBook {
         })
     }
 
-    /// The reader's fields checked and trimmed (the rest copied as they are).
+    /// The reader's fields checked and trimmed (the others left empty: [`NewBook::validated`]
+    /// fills them).
     fn reader_fields(&self) -> Result<NewBook, ValidationError> {
         let readings = self
             .readings
@@ -569,7 +589,11 @@ impl NewBook {
             location: validate_field(Field::Location, &self.location)?,
             loans,
             note: check_note(&self.note)?,
-            ..self.clone()
+            rating: self.rating,
+            status: self.status,
+            format: self.format,
+            added: self.added,
+            ..NewBook::default()
         })
     }
 
@@ -737,7 +761,11 @@ impl Book {
         }
         match &patch.loan {
             Some(LoanChange::Lend(loan)) => new.lend(loan.clone())?,
-            Some(LoanChange::Returned(day)) => new.returned(*day),
+            Some(LoanChange::Returned {
+                borrower,
+                lent_on,
+                on,
+            }) => new.returned(borrower, *lent_on, *on),
             None => {}
         }
         Ok(new.validated()?.with_id(self.id))
@@ -815,10 +843,14 @@ impl NewBook {
         Ok(())
     }
 
-    /// Marks the copy lent longest ago returned on `day` (no earlier than it was lent).
-    fn returned(&mut self, day: Date) {
-        if let Some(loan) = self.loans.iter_mut().find(|loan| loan.is_out()) {
-            *loan = loan.returned_on(day.max(loan.lent_on));
+    /// Marks the copy lent to `borrower` on `lent_on` returned on `day` (no earlier than it
+    /// was lent), if it is still out.
+    fn returned(&mut self, borrower: &str, lent_on: Date, day: Date) {
+        let out = |loan: &&mut Loan| {
+            loan.is_out() && loan.borrower == borrower && loan.lent_on == lent_on
+        };
+        if let Some(loan) = self.loans.iter_mut().find(out) {
+            *loan = loan.returned_on(day);
         }
     }
 }
@@ -937,10 +969,18 @@ mod tests {
         assert_eq!(lend(&two, "Bob").unwrap().loans_out().count(), 2);
         let back = lent
             .patched(&BookPatch {
-                loan: Some(LoanChange::Returned(day("2026-12-05"))),
+                loan: Some(LoanChange::returned(&lent.loans[0], day("2026-12-05"))),
                 ..BookPatch::default()
             })
             .unwrap();
+        // Returned again (from a tab that had not seen it): nothing more happens.
+        let again = back
+            .patched(&BookPatch {
+                loan: Some(LoanChange::returned(&lent.loans[0], day("2026-12-09"))),
+                ..BookPatch::default()
+            })
+            .unwrap();
+        assert_eq!(again, back);
         assert_eq!(back.loans_out().count(), 0);
         assert_eq!(
             back.loans[0].returned,

@@ -274,7 +274,12 @@ impl Filter {
 pub fn fold(text: &str) -> String {
     let mut key = String::with_capacity(text.len());
     let mut pending_space = false;
-    for c in text.chars().filter(|c| !is_mark(*c)).map(base_of) {
+    // ASCII has no marks and is its own base: only the rest is looked up in the tables.
+    let folded = |c: char| match c.is_ascii() {
+        true => Some(c),
+        false => (!is_mark(c)).then(|| base_of(c)),
+    };
+    for c in text.chars().filter_map(folded) {
         if c.is_whitespace() {
             pending_space = !key.is_empty();
             continue;

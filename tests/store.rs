@@ -389,7 +389,7 @@ async fn two_tabs_lending_the_last_copy_at_once_lend_it_once() {
     assert_eq!(stored.loans.len(), 1, "one loan written");
     // Returned in one tab, the copy can be lent again from the other.
     let back = BookPatch {
-        loan: Some(LoanChange::Returned(today)),
+        loan: Some(LoanChange::returned(&stored.loans[0], today)),
         ..BookPatch::default()
     };
     first.update(book.id, back).await.unwrap();

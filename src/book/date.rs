@@ -150,10 +150,19 @@ mod tests {
     fn every_day_written_reads_back_years_before_1000_included() {
         for (year, month, day) in [(1, 1, 1), (999, 12, 31), (1000, 1, 1), (9999, 12, 31)] {
             let date = Date::new(year, month, day).unwrap();
-            assert_eq!(Date::parse(Field::Started, &date.to_string()), Ok(Some(date)));
+            assert_eq!(
+                Date::parse(Field::Started, &date.to_string()),
+                Ok(Some(date))
+            );
         }
-        assert!(Date::parse(Field::Started, "14/03/2026").is_err(), "day first");
-        assert!(Date::parse(Field::Started, "999-01-01").is_err(), "three digits");
+        assert!(
+            Date::parse(Field::Started, "14/03/2026").is_err(),
+            "day first"
+        );
+        assert!(
+            Date::parse(Field::Started, "999-01-01").is_err(),
+            "three digits"
+        );
     }
 
     fn date(text: &str) -> Date {

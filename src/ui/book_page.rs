@@ -220,12 +220,13 @@ fn Loans(book: Book, lending: RwSignal<bool>) -> impl IntoView {
             let overdue = loan.is_overdue(now).then_some(" (overdue)");
             let text = format!("On loan to {}", loan.borrower);
             let since = format!(" since {}, due {}", loan.lent_on, loan.due);
+            let lent = loan.clone();
             view! {
                 <p class="loan" class:overdue=overdue.is_some()>
                     <strong>{text}</strong>{since}{overdue}" "
                     <button type="button" on:click=move |_| {
                         let patch = BookPatch {
-                            loan: Some(LoanChange::Returned(today())),
+                            loan: Some(LoanChange::returned(&lent, today())),
                             ..BookPatch::default()
                         };
                         returned.dispatch_local((id, patch));
