@@ -41,11 +41,13 @@ pub enum Column {
     Location,
     /// Who has a copy, and until when.
     Loan,
+    /// The note's first line.
+    Note,
 }
 
 impl Column {
     /// Every column, in the order the table shows them.
-    pub const ALL: [Column; 17] = [
+    pub const ALL: [Column; 18] = [
         Column::Id,
         Column::Title,
         Column::Author,
@@ -63,6 +65,7 @@ impl Column {
         Column::Copies,
         Column::Location,
         Column::Loan,
+        Column::Note,
     ];
 
     /// The columns shown until the person chooses.
@@ -88,6 +91,7 @@ impl Column {
             Column::Copies => "Copies",
             Column::Location => "Location",
             Column::Loan => "On loan",
+            Column::Note => "Note",
         }
     }
 
@@ -111,6 +115,7 @@ impl Column {
             Column::Copies => "copies",
             Column::Location => "location",
             Column::Loan => "loan",
+            Column::Note => "note",
         }
     }
 
@@ -166,6 +171,7 @@ impl Column {
                 })
                 .collect::<Vec<_>>()
                 .join("; "),
+            Column::Note => book.note.lines().next().unwrap_or_default().to_owned(),
         }
     }
 
@@ -263,6 +269,11 @@ mod tests {
         assert_eq!(cell(Column::Tags), "owned, sci-fi");
         assert_eq!(cell(Column::Loan), "Ada (due 2026-11-15, overdue)");
         assert_eq!(cell(Column::Pages), "");
+        let noted = Book {
+            note: "First line\nsecond line".into(),
+            ..book.clone()
+        };
+        assert_eq!(Column::Note.cell(&noted, today), "First line");
         assert!(Column::ALL.iter().all(|c| !c.label().is_empty()));
     }
 }
