@@ -55,9 +55,11 @@ fn shown<T: ToString>(value: Option<T>) -> RwSignal<String> {
 impl FieldValues {
     /// Fields holding `book`'s values.
     pub fn new(book: &NewBook) -> Self {
+        // The last reading goes in Started and Finished, unless it has no dates (a Goodreads
+        // Read Count): then it stays listed, so that saving keeps it.
         let (earlier, last) = match book.readings.split_last() {
-            Some((last, earlier)) => (earlier.to_vec(), *last),
-            None => (Vec::new(), Reading::default()),
+            Some((last, earlier)) if *last != Reading::default() => (earlier.to_vec(), *last),
+            _ => (book.readings.clone(), Reading::default()),
         };
         let series = book.series.as_ref();
         Self {
