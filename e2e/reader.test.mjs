@@ -294,6 +294,24 @@ appTest('a Goodreads export with every column fills every field, and Export for 
   assert.equal(silmarillion.Status, 'Did not finish', 'a "dnf" shelf');
   assert.equal(silmarillion.Format, 'Ebook');
 
+  // Dune was read 3 times, the last on its Date Read: an edit of another field keeps all three.
+  const readingsOf = async (title) => (await storedRecords(page)).find((r) => r.title === title).readings;
+  assert.deepEqual(await readingsOf('Dune'), [{}, {}, { finished: '2019-05-04' }]);
+  const dialog = await openEditDialog(page, 'Dune');
+  assert.equal(await field(dialog, 'Finished').inputValue(), '2019-05-04');
+  await field(dialog, 'Location').fill('Hall');
+  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await waitFor(async () => assert.equal((await storedRecords(page)).find((r) => r.title === 'Dune').location, 'Hall'));
+  assert.deepEqual(await readingsOf('Dune'), [{}, {}, { finished: '2019-05-04' }], 'every reading kept');
+  // Edgedancer is being read (Read Count 1, no dates): its undated reading survives a save too.
+  const edgeDialog = await openEditDialog(page, 'Edgedancer');
+  await field(edgeDialog, 'Location').fill('Bag');
+  await edgeDialog.getByRole('button', { name: 'Save', exact: true }).click();
+  await edgeDialog.waitFor({ state: 'hidden' });
+  await waitFor(async () => assert.equal((await storedRecords(page)).find((r) => r.title === 'Edgedancer').location, 'Bag'));
+  assert.deepEqual(await readingsOf('Edgedancer'), [{}]);
+
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Export for Goodreads', exact: true }).click(),
