@@ -1,4 +1,4 @@
-//! The hash routes of the app (`#/`, `#/books/<id>`): parsing and writing them. Plain Rust.
+//! The hash routes of the app (`#/`, `#/books/<id>`, `#/check`, `#/stats`): parsing and writing them. Plain Rust.
 //!
 //! Hash routes keep one build working from any sub-path of any static host: the path the host
 //! serves never changes, so relative asset URLs always resolve.
@@ -12,6 +12,10 @@ pub enum Route {
     Catalogue,
     /// One book's page.
     Book(BookId),
+    /// "Do I own this?" on its own (a home-screen shortcut).
+    Check,
+    /// The statistics page.
+    Stats,
     /// A hash that names nothing; shown as "not found".
     Unknown,
 }
@@ -23,6 +27,8 @@ impl Route {
         let path = path.trim_end_matches('/');
         match path.strip_prefix("/books/") {
             None if path.is_empty() => Route::Catalogue,
+            None if path == "/check" => Route::Check,
+            None if path == "/stats" => Route::Stats,
             None => Route::Unknown,
             Some(id) if id.bytes().all(|b| b.is_ascii_digit()) => {
                 id.parse().map_or(Route::Unknown, Route::Book)
@@ -36,6 +42,8 @@ impl Route {
         match self {
             Route::Catalogue | Route::Unknown => "#/".to_owned(),
             Route::Book(id) => format!("#/books/{id}"),
+            Route::Check => "#/check".to_owned(),
+            Route::Stats => "#/stats".to_owned(),
         }
     }
 }
@@ -60,11 +68,14 @@ mod tests {
             Route::Unknown
         );
         assert_eq!(Route::parse("#/elsewhere"), Route::Unknown);
+        assert_eq!(Route::parse("#/check"), Route::Check);
+        assert_eq!(Route::parse("#/stats/"), Route::Stats);
+        assert_eq!(Route::parse("#/checks"), Route::Unknown);
     }
 
     #[test]
     fn hrefs_round_trip() {
-        for route in [Route::Catalogue, Route::Book(7)] {
+        for route in [Route::Catalogue, Route::Book(7), Route::Check, Route::Stats] {
             assert_eq!(Route::parse(&route.href()), route);
         }
     }

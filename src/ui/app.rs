@@ -8,11 +8,13 @@ use leptos::task::spawn_local;
 
 use super::book_page::{BookPage, UnknownPage};
 use super::bulk::BulkGenerator;
+use super::check::{CheckBox, CheckPage};
 use super::context::{Catalogue, CatalogueQuery};
 use super::footer::StorageFooter;
 use super::form::AddBookForm;
 use super::notices::{NoticeList, Notices};
 use super::router::use_route;
+use super::stats::StatsPage;
 use super::table::BookTable;
 use super::toolbar::Toolbar;
 use super::transfer::Transfer;
@@ -139,8 +141,9 @@ fn Ready(repository: BookRepository, cleared: RwSignal<u32>) -> impl IntoView {
     // Kept above the route so that a visit to a book's page keeps the search and sort.
     provide_context(CatalogueQuery::default());
     let route = use_route();
-    move || match route.get() {
+    let page = move || match route.get() {
         Route::Catalogue => view! {
+            <CheckBox />
             <AddBookForm />
             <section class="catalogue" aria-labelledby="catalogue-heading">
                 <h2 id="catalogue-heading">"Catalogue"</h2>
@@ -153,6 +156,30 @@ fn Ready(repository: BookRepository, cleared: RwSignal<u32>) -> impl IntoView {
         }
         .into_any(),
         Route::Book(id) => view! { <BookPage id /> }.into_any(),
+        Route::Check => view! { <CheckPage /> }.into_any(),
+        Route::Stats => view! { <StatsPage /> }.into_any(),
         Route::Unknown => view! { <UnknownPage /> }.into_any(),
+    };
+    view! {
+        <PageLinks route />
+        {page}
+    }
+}
+
+/// The links between the app's pages; the current one is marked for assistive technology.
+#[component]
+fn PageLinks(route: ReadSignal<Route>) -> impl IntoView {
+    let link = move |to: Route, text: &'static str| {
+        let current = move || (route.get() == to).then_some("page");
+        view! { <li><a href=to.href() aria-current=current>{text}</a></li> }
+    };
+    view! {
+        <nav class="page-links" aria-label="Pages">
+            <ul>
+                {link(Route::Catalogue, "Books")}
+                {link(Route::Check, "Check a book")}
+                {link(Route::Stats, "Statistics")}
+            </ul>
+        </nav>
     }
 }

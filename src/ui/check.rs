@@ -1,0 +1,23 @@
+//! "Do I own this?": one box that answers from the catalogue as you type, on the main page and on
+//! its own page (`#/check`).
+
+use leptos::prelude::*;
+
+/// The box and its answer, as it stands on the catalogue page.
+#[component]
+pub fn CheckBox() -> impl IntoView {
+    view! {
+        <section class="check">
+            <label for="check-text">"Do I own this?"</label>
+            <input id="check-text" type="search" autocomplete="off" />
+        </section>
+    }
+}
+
+/// `#/check`: the box on its own page.
+#[component]
+pub fn CheckPage() -> impl IntoView {
+    view! {
+        <CheckBox />
+    }
+}
