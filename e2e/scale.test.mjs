@@ -132,7 +132,7 @@ appTest('search matches any part of title, author or genre, ignoring case and ac
 
   await search.fill('no such book');
   await expectCount(page, '0 of 4 books');
-  await page.getByText('No books match your search.').waitFor();
+  await page.getByText('No books match “no such book”.').waitFor();
 
   await search.fill('');
   await expectCount(page, '4 books');

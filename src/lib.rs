@@ -6,7 +6,7 @@
 //!   [`lookup`] (which of an import's books the store already holds), [`size`] (byte sizes
 //!   written for people), [`sample`] (sample books), [`viewport`] (the virtual table's
 //!   arithmetic), [`blocks`] (what the virtual table reads, and how), [`memory`] (running out of
-//!   memory, noticed instead of fatal), [`route`] (the hash routes), [`tabs`] (messages between
+//!   memory, noticed instead of fatal), [`route`] (the hash routes), [`words`] (the forgiving search of titles and authors), [`check`] (what a "Do I own this?" text asks), [`tabs`] (messages between
 //!   open tabs) and [`transfer`] (import and export).
 //! - [`store`]: the repository, the only code that talks to IndexedDB (its records and errors
 //!   build natively, the rest only for `wasm32`).
@@ -19,6 +19,7 @@
 pub mod bench;
 pub mod blocks;
 pub mod book;
+pub mod check;
 pub mod columns;
 pub mod lookup;
 pub mod memory;
@@ -30,6 +31,7 @@ pub mod size;
 pub mod tabs;
 pub mod transfer;
 pub mod viewport;
+pub mod words;
 
 #[cfg(target_arch = "wasm32")]
 pub mod browser;

@@ -9,6 +9,7 @@ use memchr::{memchr, memmem, memrchr};
 
 use crate::book::{Book, BookId};
 use crate::query::{cmp_utf16, cmp_utf16_bytes, fold, Direction, Filter, Sort, SortField};
+use crate::words::{WordIndex, WordMatch};
 
 /// How many consecutive ids share a chunk.
 pub const IDS_PER_CHUNK: BookId = 1024;
@@ -170,9 +171,33 @@ pub fn upsert(chunk: &mut Vec<u8>, book: &Book) {
 }
 
 /// The whole index in memory: chunk number to chunk text.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
     chunks: BTreeMap<u64, Vec<u8>>,
+    /// The words of the titles and authors, made when first asked for and then kept current
+    /// (dropped by a large write, to be made again when next asked for).
+    words: Option<WordIndex>,
+}
+
+/// Two indexes are equal when they hold the same lines.
+impl PartialEq for SearchIndex {
+    fn eq(&self, other: &Self) -> bool {
+        self.chunks == other.chunks
+    }
+}
+
+impl Eq for SearchIndex {}
+
+/// Writes of more books than this at once drop the word index rather than update it.
+const WORDS_KEPT_UP_TO: usize = 256;
+
+/// The books that answer a forgiving search, best first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Closest {
+    /// The best of them, at most the number asked for.
+    pub ids: Vec<BookId>,
+    /// How many books answer in all.
+    pub total: usize,
 }
 
 /// A matching book and the text it sorts by.
@@ -186,6 +211,7 @@ impl SearchIndex {
     pub fn from_chunks(chunks: impl IntoIterator<Item = (u64, Vec<u8>)>) -> Self {
         Self {
             chunks: chunks.into_iter().collect(),
+            words: None,
         }
     }
 
@@ -198,20 +224,96 @@ impl SearchIndex {
 
     /// Records a stored or changed book.
     pub fn upsert(&mut self, book: &Book) {
-        upsert(self.chunks.entry(chunk_of(book.id)).or_default(), book);
+        self.upsert_all(std::slice::from_ref(book));
     }
 
     /// Records many stored or changed books, rewriting each chunk once.
     pub fn upsert_all(&mut self, books: &[Book]) {
+        if books.len() > WORDS_KEPT_UP_TO {
+            self.words = None;
+        }
+        for book in books {
+            self.forget_words(book.id);
+        }
         for (chunk, books) in by_chunk(books) {
             upsert_all(self.chunks.entry(chunk).or_default(), books.iter().copied());
+        }
+        if let Some(words) = self.words.as_mut() {
+            for book in books {
+                words.add(book.id, &fold(&book.title), &fold(&book.author));
+            }
         }
     }
 
     /// Forgets a deleted book.
     pub fn remove(&mut self, id: BookId) {
+        self.forget_words(id);
         if let Some(chunk) = self.chunks.get_mut(&chunk_of(id)) {
             remove(chunk, id);
+        }
+    }
+
+    /// The line of a book, if the index holds one.
+    fn line(&self, id: BookId) -> Option<&[u8]> {
+        let chunk = self.chunks.get(&chunk_of(id))?;
+        lines(chunk).find(|line| id_of_line(line) == Some(id))
+    }
+
+    /// Takes a book's words out of the word index, if it is made, before its line changes.
+    fn forget_words(&mut self, id: BookId) {
+        let Some(mut words) = self.words.take() else {
+            return;
+        };
+        if let Some(line) = self.line(id) {
+            let text = |n| std::str::from_utf8(field(line, n)).unwrap_or_default();
+            words.remove(id, text(at::TITLE), text(at::AUTHOR));
+        }
+        self.words = Some(words);
+    }
+
+    /// The books whose titles and authors hold every word of `text`, forgiving typos: the
+    /// `limit` best, exact words first, then the starts of words, then typos, and among equals a
+    /// title that is the text, then a title that starts with it.
+    pub fn closest(&mut self, text: &str, limit: usize) -> Closest {
+        let query = fold(text);
+        let words = match self.words.take() {
+            Some(words) => words,
+            None => {
+                let mut words = WordIndex::default();
+                self.for_each_entry(|id, title, author| words.add(id, title, author));
+                words
+            }
+        };
+        let mut found = words.find(&query);
+        self.words = Some(words);
+        let total = found.len();
+        found.sort_unstable_by_key(|m| (m.cost, m.id));
+        // Only the cheapest few need their titles read to be ranked among themselves.
+        found.truncate(limit.saturating_mul(8).max(64));
+        let mut ranked: Vec<(u32, u8, usize, BookId)> = found
+            .into_iter()
+            .map(|WordMatch { id, cost }| {
+                let line = self.line(id).unwrap_or_default();
+                let title = field(line, at::TITLE);
+                let author = field(line, at::AUTHOR);
+                let whole = title == query.as_bytes()
+                    || (query.len() == title.len() + 1 + author.len()
+                        && query.as_bytes().starts_with(title)
+                        && query.as_bytes().ends_with(author));
+                let closeness = if whole {
+                    0
+                } else if title.starts_with(query.as_bytes()) {
+                    1
+                } else {
+                    2
+                };
+                (cost, closeness, title.len(), id)
+            })
+            .collect();
+        ranked.sort_unstable();
+        Closest {
+            ids: ranked.into_iter().take(limit).map(|(.., id)| id).collect(),
+            total,
         }
     }
 
@@ -433,6 +535,58 @@ mod tests {
 
     fn sort(field: SortField, direction: Direction) -> Sort {
         Sort { field, direction }
+    }
+
+    #[test]
+    fn closest_forgives_typos_and_ranks_the_whole_title_first() {
+        let mut index = index();
+        index.upsert_all(&[
+            NewBook::new("The Hobbit Companion", "Someone Else", "Reference").with_id(4),
+            NewBook::new("Hobbits of the Shire", "J,R,R Tolkien", "Fantasy").with_id(5),
+        ]);
+        let found = index.closest("hobit tolkein", 10);
+        assert_eq!(
+            found,
+            Closest {
+                ids: vec![1],
+                total: 1
+            }
+        );
+        let found = index.closest("the hobbit", 10);
+        assert_eq!(
+            found.ids,
+            vec![1, 4, 5],
+            "the exact title, the longer one, the prefix"
+        );
+        // "hobbit" is a word of 1 and 4 and the start of one of 5's.
+        assert_eq!(index.closest("hobbit", 10).ids, vec![1, 4, 5]);
+        assert_eq!(
+            index.closest("hobbit", 2),
+            Closest {
+                ids: vec![1, 4],
+                total: 3
+            }
+        );
+        assert_eq!(index.closest("émile rousseau", 10).ids, vec![2000]);
+        assert!(index.closest("hobbit orwell", 10).ids.is_empty());
+    }
+
+    #[test]
+    fn closest_follows_changes() {
+        let mut index = index();
+        assert_eq!(index.closest("hobbit", 10).ids, vec![1]);
+        index.upsert(&NewBook::new("Dune", "Frank Herbert", "SF").with_id(1));
+        assert!(index.closest("hobbit", 10).ids.is_empty());
+        assert_eq!(index.closest("dnue", 10).ids, vec![1]);
+        index.remove(1);
+        assert!(index.closest("dune", 10).ids.is_empty());
+        // A large write drops the words, and they are made again from the lines.
+        let many: Vec<Book> = (10..400)
+            .map(|id| NewBook::new(format!("Kingdom {id}"), "Ann", "SF").with_id(id))
+            .collect();
+        index.upsert_all(&many);
+        assert_eq!(index.closest("kingdon 42", 10).ids, vec![42]);
+        assert_eq!(index.closest("kingdom", 1000).total, 390);
     }
 
     #[test]

@@ -12,11 +12,11 @@ use super::codec::key;
 use super::connection::BookRepository;
 use super::error::{Result, StoreError};
 use super::repository::{books_store, read_book, values_to_books};
-use super::schema::{BOOKS, BY_AUTHOR, BY_GENRE, BY_READER_COLUMNS, BY_TITLE, SEARCH};
+use super::schema::{BOOKS, BY_AUTHOR, BY_GENRE, BY_ISBN, BY_READER_COLUMNS, BY_TITLE, SEARCH};
 use super::transaction::{browser_error, end_read};
 use crate::book::{Book, BookId};
 use crate::query::{Direction, Filter, PageStart, Sort, SortField, SortKey};
-use crate::search::SearchIndex;
+use crate::search::{Closest, SearchIndex};
 
 const OPERATION: &str = "read the books";
 
@@ -257,6 +257,36 @@ impl BookRepository {
         Ok(index
             .as_ref()
             .map(|index| index.matching(filter, sort))
+            .unwrap_or_default())
+    }
+
+    /// The books with this ISBN (the 13 digits of an ISBN-13), by the ISBN index.
+    pub async fn with_isbn(&self, isbn: &str) -> Result<Vec<Book>> {
+        let _slot = self.slot().await;
+        let transaction = self.transaction(&[BOOKS], TransactionMode::ReadOnly, OPERATION)?;
+        let outcome = async {
+            let only = KeyRange::only(&JsValue::from_str(isbn))
+                .map_err(|error| browser_error(OPERATION, error.into()))?;
+            let values = books_store(&transaction, OPERATION)?
+                .index(BY_ISBN)
+                .map_err(|error| browser_error(OPERATION, error))?
+                .get_all(Some(only), None)
+                .await
+                .map_err(|error| browser_error(OPERATION, error))?;
+            values_to_books(values, OPERATION)
+        }
+        .await;
+        end_read(transaction, outcome).await
+    }
+
+    /// The books whose titles and authors hold every word of `text`, forgiving typos: the ids
+    /// of the `limit` best, best first, and how many answer in all (see [`SearchIndex::closest`]).
+    pub async fn closest(&self, text: &str, limit: usize) -> Result<Closest> {
+        self.load_search_index().await?;
+        let mut index = self.inner.search.borrow_mut();
+        Ok(index
+            .as_mut()
+            .map(|index| index.closest(text, limit))
             .unwrap_or_default())
     }
 

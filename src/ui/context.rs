@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::commands::Command;
 use super::notices::Notices;
-use crate::book::{Book, BookId};
+use crate::book::{Book, BookId, NewBook};
 use crate::columns::Column;
 use crate::query::{Filter, Sort};
 use crate::store::{BookRepository, StoreError};
@@ -108,6 +108,8 @@ pub struct CatalogueQuery {
     pub added: RwSignal<Option<Book>>,
     /// The columns the table shows (remembered in this browser).
     pub columns: RwSignal<Vec<Column>>,
+    /// What "Add it" asks the add form to hold (title, author, ISBN), taken by the form.
+    pub prefill: RwSignal<Option<NewBook>>,
 }
 
 /// Where the column choice is remembered.
@@ -145,6 +147,7 @@ impl Default for CatalogueQuery {
             search_text: RwSignal::new(String::new()),
             added: RwSignal::new(None),
             columns: RwSignal::new(remembered_columns()),
+            prefill: RwSignal::new(None),
         }
     }
 }

@@ -86,6 +86,14 @@ impl FieldValues {
         }
     }
 
+    /// Puts a book's title, author and ISBN in their fields (what "Add it" knows).
+    pub fn prefill(&self, book: &NewBook) {
+        self.title.set(book.title.clone());
+        self.author.set(book.author.clone());
+        self.isbn.set(book.isbn.clone().unwrap_or_default());
+        self.errors.set(Vec::new());
+    }
+
     /// The title, author and genre as typed (not yet trimmed or checked).
     pub fn book(&self) -> NewBook {
         NewBook::new(

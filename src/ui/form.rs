@@ -17,6 +17,18 @@ pub fn AddBookForm() -> impl IntoView {
     let query = expect_context::<CatalogueQuery>();
     let values = FieldValues::new(&NewBook::default());
     let title_ref = NodeRef::<html::Input>::new();
+    // "Add it" (from "Do I own this?"): fill the fields and bring them to the person.
+    Effect::new(move |_| {
+        let Some(book) = query.prefill.get() else {
+            return;
+        };
+        query.prefill.set(None);
+        values.prefill(&book);
+        if let Some(input) = title_ref.get() {
+            let _ = input.focus();
+            input.scroll_into_view();
+        }
+    });
     let create = catalogue.create(Errors::Notice);
     let saving = create.pending();
     on_outcome(create, move |created| match created {

@@ -10,6 +10,7 @@ mod state;
 
 use leptos::prelude::*;
 
+use super::check::NoMatches;
 use super::commands::Samples;
 use super::context::{Catalogue, CatalogueQuery};
 use super::edit::EditDialog;
@@ -143,7 +144,7 @@ pub fn BookTable() -> impl IntoView {
             </div>
         }
         .into_any(),
-        Shown::NoMatches => view! { <p class="empty">"No books match your search."</p> }.into_any(),
+        Shown::NoMatches => view! { <NoMatches /> }.into_any(),
         Shown::Table => view! {
             <div
                 class="scroller"
