@@ -177,6 +177,8 @@ pub struct SearchIndex {
     /// The words of the titles and authors, made when first asked for and then kept current
     /// (dropped by a large write, to be made again when next asked for).
     words: Option<WordIndex>,
+    /// While the word index is being made, a few chunks at a time: the next chunk to add.
+    words_next: Option<u64>,
 }
 
 /// Two indexes are equal when they hold the same lines.
@@ -212,6 +214,7 @@ impl SearchIndex {
         Self {
             chunks: chunks.into_iter().collect(),
             words: None,
+            words_next: None,
         }
     }
 
@@ -231,6 +234,7 @@ impl SearchIndex {
     pub fn upsert_all(&mut self, books: &[Book]) {
         if books.len() > WORDS_KEPT_UP_TO {
             self.words = None;
+            self.words_next = None;
         }
         for book in books {
             self.forget_words(book.id);
@@ -259,6 +263,35 @@ impl SearchIndex {
         lines(chunk).find(|line| id_of_line(line) == Some(id))
     }
 
+    /// Makes the word index (used by [`SearchIndex::closest`]) up to `chunks` more chunks at a
+    /// time, so that a caller can let the page breathe in between; true once it is whole.
+    /// Writes meanwhile keep it right: a book changed in a chunk not yet added is added once.
+    pub fn prepare_words(&mut self, chunks: usize) -> bool {
+        let Some(mut words) = self.words.take() else {
+            self.words = Some(WordIndex::default());
+            self.words_next = self.chunks.keys().next().copied();
+            return self.words_next.is_none();
+        };
+        let mut next = self.words_next;
+        for (&number, chunk) in next
+            .map(|from| self.chunks.range(from..))
+            .into_iter()
+            .flatten()
+            .take(chunks)
+        {
+            for line in lines(chunk) {
+                if let Some(id) = id_of_line(line) {
+                    let text = |n| std::str::from_utf8(field(line, n)).unwrap_or_default();
+                    words.add(id, text(at::TITLE), text(at::AUTHOR));
+                }
+            }
+            next = Some(number + 1);
+        }
+        self.words = Some(words);
+        self.words_next = next.filter(|&from| self.chunks.range(from..).next().is_some());
+        self.words_next.is_none()
+    }
+
     /// Takes a book's words out of the word index, if it is made, before its line changes.
     fn forget_words(&mut self, id: BookId) {
         let Some(mut words) = self.words.take() else {
@@ -276,13 +309,9 @@ impl SearchIndex {
     /// title that is the text, then a title that starts with it.
     pub fn closest(&mut self, text: &str, limit: usize) -> Closest {
         let query = fold(text);
-        let words = match self.words.take() {
-            Some(words) => words,
-            None => {
-                let mut words = WordIndex::default();
-                self.for_each_entry(|id, title, author| words.add(id, title, author));
-                words
-            }
+        while !self.prepare_words(usize::MAX) {}
+        let Some(mut words) = self.words.take() else {
+            return Closest::default();
         };
         let mut found = words.find(&query);
         self.words = Some(words);
@@ -569,6 +598,29 @@ mod tests {
         );
         assert_eq!(index.closest("émile rousseau", 10).ids, vec![2000]);
         assert!(index.closest("hobbit orwell", 10).ids.is_empty());
+    }
+
+    #[test]
+    fn words_made_a_chunk_at_a_time_stay_right_through_writes() {
+        let mut index = index();
+        assert!(!index.prepare_words(1), "started");
+        assert!(
+            !index.prepare_words(1),
+            "chunk 0 added, chunk 1 (id 2000) not yet"
+        );
+        // Writes in a chunk already added and in one not yet added.
+        index.upsert(&NewBook::new("Dune", "Frank Herbert", "SF").with_id(1));
+        index.upsert(&NewBook::new("Emile Zola", "Rousseau", "x").with_id(2000));
+        index.upsert(&NewBook::new("Nana", "Zola", "x").with_id(2001));
+        assert!(index.prepare_words(1), "whole");
+        assert_eq!(index.closest("dune", 10).ids, vec![1]);
+        assert!(index.closest("hobbit", 10).ids.is_empty());
+        assert_eq!(
+            index.closest("zola", 10).ids,
+            vec![2001, 2000],
+            "the shorter title first"
+        );
+        assert_eq!(index.closest("rousseau", 10).total, 1);
     }
 
     #[test]

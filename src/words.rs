@@ -8,8 +8,43 @@
 //! exact matches rank first, then the prefixes, then the typos.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::book::BookId;
+
+/// A small fast hash for short words (FxHash's): the index hashes every word of every title.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl WordHasher {
+    fn add(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        for &byte in chunks.remainder() {
+            self.add(u64::from(byte));
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        // A final mix (splitmix64's), so that the low bits the table uses depend on every byte.
+        let mut h = self.0;
+        h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        h ^ (h >> 31)
+    }
+}
+
+type Words = HashMap<Box<str>, u32, BuildHasherDefault<WordHasher>>;
 
 /// The cost of a query word that is the start of a book's word ("hob" for "hobbit").
 const PREFIX_COST: u32 = 1;
@@ -22,6 +57,12 @@ pub fn words_of(folded: &str) -> impl Iterator<Item = &str> {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|word| !word.is_empty())
 }
+
+/// Words of this many characters and more share the last list of [`WordIndex::by_length`].
+const LONG: usize = 32;
+/// At most this many of the catalogue's words are taken for one query word (the cheapest, then
+/// the commonest), so that a short start of a word does not stand for thousands.
+const CANDIDATES: usize = 200;
 
 /// How many edits a query word of this many characters may be from a book's word: none for the
 /// shortest words, where one edit makes another word, more for longer ones.
@@ -43,66 +84,153 @@ pub struct WordMatch {
 }
 
 /// Every word of the catalogue's titles and authors, with the ids of the books that hold it.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct WordIndex {
     /// A word's number in `words`.
-    numbers: HashMap<Box<str>, u32>,
+    numbers: Words,
     /// The words, by number.
     words: Vec<Box<str>>,
     /// The books holding each word, by number, ascending (empty once its last book is gone).
-    books: Vec<Vec<BookId>>,
+    /// Ids are kept in 32 bits, half the memory; the rare larger id goes in `wide`.
+    books: Vec<Vec<u32>>,
+    /// The books with ids beyond 32 bits, by word number, ascending.
+    wide: HashMap<u32, Vec<BookId>>,
+    /// Every word's number in the words' order (for the starts of words), made at the first
+    /// search and kept in order since.
+    sorted: Option<Vec<u32>>,
+    /// The numbers of the words that start with a letter, by their length in characters (the
+    /// last holds every longer word): the only words a typo can be of.
+    by_length: Vec<Vec<u32>>,
 }
 
-/// The distinct words of a book's folded title and author.
-fn book_words<'a>(title: &'a str, author: &'a str) -> Vec<&'a str> {
-    let mut words: Vec<&str> = words_of(title).chain(words_of(author)).collect();
-    words.sort_unstable();
-    words.dedup();
-    words
+impl std::fmt::Debug for WordIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "WordIndex({} words)", self.words.len())
+    }
+}
+
+/// Puts `id` in an ascending list, once.
+fn insert_sorted<T: Ord + Copy>(ids: &mut Vec<T>, id: T) {
+    // Books mostly come in id order: then this is a push.
+    match ids.last() {
+        Some(&last) if last >= id => {
+            if let Err(at) = ids.binary_search(&id) {
+                ids.insert(at, id);
+            }
+        }
+        _ => ids.push(id),
+    }
+}
+
+/// Takes `id` out of an ascending list.
+fn remove_sorted<T: Ord>(ids: &mut Vec<T>, id: &T) {
+    if let Ok(at) = ids.binary_search(id) {
+        ids.remove(at);
+    }
+}
+
+/// Calls `visit` once with each distinct word of a book's folded title and author.
+fn for_book_words<'a>(title: &'a str, author: &'a str, mut visit: impl FnMut(&'a str)) {
+    // A book has a handful of words: a small list on the stack finds repeats faster than a set.
+    let mut seen: [&str; 16] = [""; 16];
+    let mut count = 0;
+    for word in words_of(title).chain(words_of(author)) {
+        if seen[..count.min(16)].contains(&word) {
+            continue;
+        }
+        if count < 16 {
+            seen[count] = word;
+        }
+        count += 1;
+        visit(word);
+    }
 }
 
 impl WordIndex {
     /// Records a book's folded title and author.
     pub fn add(&mut self, id: BookId, title: &str, author: &str) {
-        for word in book_words(title, author) {
+        for_book_words(title, author, |word| {
             let number = match self.numbers.get(word) {
                 Some(&number) => number,
-                None => {
-                    let number = self.words.len() as u32;
-                    self.numbers.insert(word.into(), number);
-                    self.words.push(word.into());
-                    self.books.push(Vec::new());
-                    number
-                }
+                None => self.new_word(word),
             };
-            let ids = &mut self.books[number as usize];
-            // Books mostly come in id order: then this is a push.
-            match ids.last() {
-                Some(&last) if last >= id => {
-                    if let Err(at) = ids.binary_search(&id) {
-                        ids.insert(at, id);
-                    }
-                }
-                _ => ids.push(id),
+            match u32::try_from(id) {
+                Ok(narrow) => insert_sorted(&mut self.books[number as usize], narrow),
+                Err(_) => insert_sorted(self.wide.entry(number).or_default(), id),
             }
+        });
+    }
+
+    /// Gives a word first seen its number, and files it.
+    fn new_word(&mut self, word: &str) -> u32 {
+        let number = self.words.len() as u32;
+        self.numbers.insert(word.into(), number);
+        self.words.push(word.into());
+        self.books.push(Vec::new());
+        if word.chars().next().is_some_and(char::is_alphabetic) {
+            let length = word.chars().count().min(LONG);
+            if self.by_length.len() <= length {
+                self.by_length.resize(length + 1, Vec::new());
+            }
+            self.by_length[length].push(number);
         }
+        if let Some(sorted) = self.sorted.as_mut() {
+            let words = &self.words;
+            let at = sorted.partition_point(|&other| *words[other as usize] < *word);
+            sorted.insert(at, number);
+        }
+        number
+    }
+
+    /// How many books hold the word.
+    fn count(&self, number: u32) -> usize {
+        let wide = match self.wide.is_empty() {
+            true => 0,
+            false => self.wide.get(&number).map_or(0, Vec::len),
+        };
+        self.books[number as usize].len() + wide
+    }
+
+    /// The books holding the word, ascending.
+    fn holders(&self, number: u32) -> impl Iterator<Item = BookId> + '_ {
+        let wide = match self.wide.is_empty() {
+            true => &[][..],
+            false => self
+                .wide
+                .get(&number)
+                .map(Vec::as_slice)
+                .unwrap_or_default(),
+        };
+        self.books[number as usize]
+            .iter()
+            .map(|&id| BookId::from(id))
+            .chain(wide.iter().copied())
     }
 
     /// Forgets a book, given the folded title and author it was recorded with.
     pub fn remove(&mut self, id: BookId, title: &str, author: &str) {
-        for word in book_words(title, author) {
+        for_book_words(title, author, |word| {
             if let Some(&number) = self.numbers.get(word) {
-                let ids = &mut self.books[number as usize];
-                if let Ok(at) = ids.binary_search(&id) {
-                    ids.remove(at);
+                match u32::try_from(id) {
+                    Ok(narrow) => remove_sorted(&mut self.books[number as usize], &narrow),
+                    Err(_) => {
+                        if let Some(ids) = self.wide.get_mut(&number) {
+                            remove_sorted(ids, &id);
+                        }
+                    }
                 }
             }
-        }
+        });
     }
 
     /// The books whose words match every word of the folded query, each with its cost, in no
     /// particular order. Nothing when the query has no words.
-    pub fn find(&self, query: &str) -> Vec<WordMatch> {
+    pub fn find(&mut self, query: &str) -> Vec<WordMatch> {
+        if self.sorted.is_none() {
+            let mut sorted: Vec<u32> = (0..self.words.len() as u32).collect();
+            sorted.sort_unstable_by(|&a, &b| self.words[a as usize].cmp(&self.words[b as usize]));
+            self.sorted = Some(sorted);
+        }
         let mut terms: Vec<&str> = words_of(query).collect();
         terms.sort_unstable();
         terms.dedup();
@@ -113,40 +241,20 @@ impl WordIndex {
         }
         // The rarest term first: the answer can only shrink from there.
         let size = |words: &Vec<(u32, u32)>| -> usize {
-            words
-                .iter()
-                .map(|&(number, _)| self.books[number as usize].len())
-                .sum()
+            words.iter().map(|&(number, _)| self.count(number)).sum()
         };
         candidates.sort_by_cached_key(size);
         let mut found: Vec<WordMatch> = Vec::new();
         for &(number, cost) in &candidates[0] {
-            found.extend(
-                self.books[number as usize]
-                    .iter()
-                    .map(|&id| WordMatch { id, cost }),
-            );
+            found.extend(self.holders(number).map(|id| WordMatch { id, cost }));
         }
-        // One entry per book, at its cheapest word.
-        found.sort_unstable_by_key(|m| (m.id, m.cost));
-        found.dedup_by_key(|m| m.id);
+        if candidates[0].len() > 1 {
+            // One entry per book, at its cheapest word.
+            found.sort_unstable_by_key(|m| (m.id, m.cost));
+            found.dedup_by_key(|m| m.id);
+        }
         for words in &candidates[1..] {
-            found.retain_mut(|m| {
-                let cheapest = words
-                    .iter()
-                    .filter(|&&(number, _)| {
-                        self.books[number as usize].binary_search(&m.id).is_ok()
-                    })
-                    .map(|&(_, cost)| cost)
-                    .min();
-                match cheapest {
-                    Some(cost) => {
-                        m.cost += cost;
-                        true
-                    }
-                    None => false,
-                }
-            });
+            self.narrow(&mut found, words);
             if found.is_empty() {
                 break;
             }
@@ -154,67 +262,153 @@ impl WordIndex {
         found
     }
 
-    /// The catalogue's words a query word may mean, as (word number, cost).
-    fn candidates(&self, term: &str) -> Vec<(u32, u32)> {
-        let term_chars: Vec<char> = term.chars().collect();
-        let allowed = edits_allowed(term_chars.len());
-        let mut found = Vec::new();
-        for (number, word) in self.words.iter().enumerate() {
-            if self.books[number].is_empty() {
+    /// Keeps the books (ascending by id) that hold one of `words`, adding the cheapest one's
+    /// cost. Each word's list is merged with the books, or, when it is much shorter, its books
+    /// are looked up among them.
+    fn narrow(&self, found: &mut Vec<WordMatch>, words: &[(u32, u32)]) {
+        let mut best = vec![u32::MAX; found.len()];
+        for &(number, cost) in words {
+            let mut keep = |at: usize| best[at] = best[at].min(cost);
+            if self.count(number).saturating_mul(16) < found.len() {
+                for id in self.holders(number) {
+                    if let Ok(at) = found.binary_search_by_key(&id, |m| m.id) {
+                        keep(at);
+                    }
+                }
                 continue;
             }
-            let cost = if **word == *term {
-                0
-            } else if word.starts_with(term) {
-                PREFIX_COST
-            } else if allowed == 0 || word.len().abs_diff(term.len()) > allowed * 4 {
-                continue;
-            } else {
-                match edit_distance(&term_chars, word, allowed) {
-                    Some(edits) => EDIT_COST * edits as u32,
-                    None => continue,
+            let mut holders = self.holders(number).peekable();
+            for (at, m) in found.iter().enumerate() {
+                while holders.next_if(|&id| id < m.id).is_some() {}
+                match holders.peek() {
+                    Some(&id) if id == m.id => keep(at),
+                    Some(_) => {}
+                    None => break,
                 }
-            };
-            found.push((number as u32, cost));
+            }
+        }
+        let mut costs = best.into_iter();
+        found.retain_mut(|m| match costs.next() {
+            Some(cost) if cost != u32::MAX => {
+                m.cost += cost;
+                true
+            }
+            _ => false,
+        });
+    }
+
+    /// The catalogue's words a query word may mean, as (word number, cost): itself, the words it
+    /// starts (from two characters), and words within a few edits (from four letters). Numbers
+    /// are never typos: "1985" is not "1984".
+    fn candidates(&self, term: &str) -> Vec<(u32, u32)> {
+        let mut found: Vec<(u32, u32)> = Vec::new();
+        if let Some(&number) = self.numbers.get(term) {
+            found.push((number, 0));
+        }
+        let term_chars: Vec<char> = term.chars().collect();
+        if term_chars.len() >= 2 {
+            if let Some(sorted) = &self.sorted {
+                let words = &self.words;
+                let from = sorted.partition_point(|&number| *words[number as usize] <= *term);
+                found.extend(
+                    sorted[from..]
+                        .iter()
+                        .take_while(|&&number| words[number as usize].starts_with(term))
+                        .map(|&number| (number, PREFIX_COST)),
+                );
+            }
+        }
+        let allowed = edits_allowed(term_chars.len());
+        if allowed > 0 && term_chars.iter().all(|c| c.is_alphabetic()) {
+            let mut table = Table::default();
+            let lengths =
+                term_chars.len().saturating_sub(allowed)..=(term_chars.len() + allowed).min(LONG);
+            for length in lengths {
+                let Some(numbers) = self.by_length.get(length) else {
+                    continue;
+                };
+                for &number in numbers {
+                    let word = &self.words[number as usize];
+                    if word.starts_with(term) {
+                        continue; // already there, exact or as a start
+                    }
+                    if let Some(edits) = table.distance(&term_chars, word, allowed) {
+                        found.push((number, EDIT_COST * edits as u32));
+                    }
+                }
+            }
+        }
+        found.retain(|&(number, _)| self.count(number) > 0);
+        if found.len() > CANDIDATES {
+            found.sort_unstable_by_key(|&(number, cost)| {
+                (cost, std::cmp::Reverse(self.count(number)))
+            });
+            found.truncate(CANDIDATES);
         }
         found
     }
 }
 
-/// The edits (insertions, deletions, substitutions, and swaps of two neighbours) between a query
-/// word and a word, when there are at most `limit`.
-fn edit_distance(term: &[char], word: &str, limit: usize) -> Option<usize> {
-    let word: Vec<char> = word.chars().collect();
-    if word.len().abs_diff(term.len()) > limit {
-        return None;
-    }
-    let width = word.len() + 1;
-    // Three rows of the optimal string alignment table: two back, one back, this one.
-    let mut before: Vec<usize> = vec![0; width];
-    let mut previous: Vec<usize> = (0..width).collect();
-    let mut current: Vec<usize> = vec![0; width];
-    for i in 1..=term.len() {
-        current[0] = i;
-        let mut row_min = i;
-        for j in 1..width {
-            let same = term[i - 1] == word[j - 1];
-            let mut cell = (previous[j] + 1)
-                .min(current[j - 1] + 1)
-                .min(previous[j - 1] + usize::from(!same));
-            if i > 1 && j > 1 && term[i - 1] == word[j - 2] && term[i - 2] == word[j - 1] {
-                cell = cell.min(before[j - 2] + 1);
-            }
-            current[j] = cell;
-            row_min = row_min.min(cell);
-        }
-        if row_min > limit {
+/// The working rows of [`Table::distance`], kept from one word to the next.
+#[derive(Default)]
+struct Table {
+    word: Vec<char>,
+    rows: [Vec<usize>; 3],
+}
+
+impl Table {
+    /// The edits (insertions, deletions, substitutions, and swaps of two neighbours) between a
+    /// query word and a word, when there are at most `limit`.
+    fn distance(&mut self, term: &[char], word: &str, limit: usize) -> Option<usize> {
+        // Cheap refusals first: most words of a catalogue are far too long or short.
+        let bytes = word.len();
+        if bytes + limit < term.len() || (word.is_ascii() && bytes > term.len() + limit) {
             return None;
         }
-        std::mem::swap(&mut before, &mut previous);
-        std::mem::swap(&mut previous, &mut current);
+        self.word.clear();
+        self.word.extend(word.chars());
+        let word = &self.word;
+        if word.len().abs_diff(term.len()) > limit {
+            return None;
+        }
+        let width = word.len() + 1;
+        let [before, previous, current] = &mut self.rows;
+        for row in [&mut *before, &mut *previous, &mut *current] {
+            row.clear();
+            row.resize(width, 0);
+        }
+        for (j, cell) in previous.iter_mut().enumerate() {
+            *cell = j;
+        }
+        for i in 1..=term.len() {
+            current[0] = i;
+            let mut row_min = i;
+            for j in 1..width {
+                let same = term[i - 1] == word[j - 1];
+                let mut cell = (previous[j] + 1)
+                    .min(current[j - 1] + 1)
+                    .min(previous[j - 1] + usize::from(!same));
+                if i > 1 && j > 1 && term[i - 1] == word[j - 2] && term[i - 2] == word[j - 1] {
+                    cell = cell.min(before[j - 2] + 1);
+                }
+                current[j] = cell;
+                row_min = row_min.min(cell);
+            }
+            if row_min > limit {
+                return None;
+            }
+            std::mem::swap(before, previous);
+            std::mem::swap(previous, current);
+        }
+        let edits = previous[width - 1];
+        (edits <= limit).then_some(edits)
     }
-    let edits = previous[width - 1];
-    (edits <= limit).then_some(edits)
+}
+
+/// The edits between a query word and a word, when there are at most `limit` (for tests).
+#[cfg(test)]
+fn edit_distance(term: &[char], word: &str, limit: usize) -> Option<usize> {
+    Table::default().distance(term, word, limit)
 }
 
 #[cfg(test)]
@@ -248,7 +442,7 @@ mod tests {
 
     #[test]
     fn typos_find_the_book() {
-        let index = index(&[
+        let mut index = index(&[
             (1, "the hobbit", "j. r. r. tolkien"),
             (2, "the lord of the rings", "j. r. r. tolkien"),
             (3, "dune", "frank herbert"),
@@ -266,8 +460,29 @@ mod tests {
     }
 
     #[test]
+    fn numbers_match_exactly_or_as_a_start() {
+        let mut index = index(&[
+            (1, "1984", "orwell"),
+            (2, "1985", "burgess"),
+            (3, "19845", "x"),
+        ]);
+        assert_eq!(ids(index.find("1984")), vec![(1, 0), (3, 1)]);
+        assert_eq!(ids(index.find("198")), vec![(1, 1), (2, 1), (3, 1)]);
+    }
+
+    #[test]
+    fn ids_beyond_32_bits_are_found_too() {
+        let big = u64::from(u32::MAX) + 7;
+        let mut index = index(&[(1, "dune", "herbert"), (big, "dune messiah", "herbert")]);
+        assert_eq!(ids(index.find("dune herbert")), vec![(1, 0), (big, 0)]);
+        assert_eq!(ids(index.find("messiah")), vec![(big, 0)]);
+        index.remove(big, "dune messiah", "herbert");
+        assert_eq!(ids(index.find("dune")), vec![(1, 0)]);
+    }
+
+    #[test]
     fn exact_words_cost_less_than_prefixes_and_typos() {
-        let index = index(&[
+        let mut index = index(&[
             (1, "dune", "frank herbert"),
             (2, "dunes of sand", "a. writer"),
             (3, "rune magic", "someone"),

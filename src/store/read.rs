@@ -19,6 +19,8 @@ use crate::query::{Direction, Filter, PageStart, Sort, SortField, SortKey};
 use crate::search::{Closest, SearchIndex};
 
 const OPERATION: &str = "read the books";
+/// How long one slice of making the word index may keep the page busy.
+const WORDS_SLICE_MILLIS: f64 = 15.0;
 
 /// What a listing reads books from: the store itself (id order) or one of its indexes.
 enum Listing {
@@ -281,13 +283,31 @@ impl BookRepository {
 
     /// The books whose titles and authors hold every word of `text`, forgiving typos: the ids
     /// of the `limit` best, best first, and how many answer in all (see [`SearchIndex::closest`]).
+    ///
+    /// The first call makes the word index, a slice at a time with the page free in between.
     pub async fn closest(&self, text: &str, limit: usize) -> Result<Closest> {
-        self.load_search_index().await?;
-        let mut index = self.inner.search.borrow_mut();
-        Ok(index
-            .as_mut()
-            .map(|index| index.closest(text, limit))
-            .unwrap_or_default())
+        loop {
+            self.load_search_index().await?;
+            let started = js_sys::Date::now();
+            // None: the slice's time is up, or the index was dropped meanwhile (another tab
+            // wrote) and is read again.
+            let answered = loop {
+                let mut index = self.inner.search.borrow_mut();
+                let Some(index) = index.as_mut() else {
+                    break None;
+                };
+                if index.prepare_words(1) {
+                    break Some(index.closest(text, limit));
+                }
+                if js_sys::Date::now() - started > WORDS_SLICE_MILLIS {
+                    break None;
+                }
+            };
+            match answered {
+                Some(closest) => return Ok(closest),
+                None => gloo_timers::future::TimeoutFuture::new(0).await,
+            }
+        }
     }
 
     /// Every genre in the catalogue: (folded key, as first written), sorted.
