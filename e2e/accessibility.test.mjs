@@ -1,7 +1,7 @@
 // axe-core on every view of the app, in the light and the dark colour scheme: no violations. The
 // views: the catalogue (empty, with books, with a field refused), a book's page, not-found, the
 // Edit dialog, the notices (a confirmation, a delete with its Undo, an error), the import preview
-// and an import refused with a message.
+// and an import refused with a message; "Do I own this?" with its answers, and "Did you mean".
 
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -136,4 +136,31 @@ appTest('axe-core finds no violations in the import preview and an import messag
   const message = page.locator('.transfer [role="alert"]');
   await message.waitFor();
   await checkView(page, 'an import refused with a message', message);
+});
+
+// "Do I own this?" on its own page, with each of its answers, and "Did you mean" in the table.
+appTest('axe-core finds no violations in "Do I own this?" and its answers, light and dark', async ({ page, go }) => {
+  await page.getByRole('button', { name: 'Add sample books' }).click();
+  await expectCount(page, '3 books');
+  await go('#/check');
+  const box = page.getByLabel('Do I own this?', { exact: true });
+  await checkView(page, '#/check, empty');
+  await box.fill('hobit tolkein');
+  const yes = page.locator('#check-answer').getByText('Yes', { exact: true });
+  await yes.waitFor();
+  await checkView(page, '#/check answering Yes', yes);
+  await box.fill('9780140449136');
+  const no = page.getByRole('button', { name: 'Add it', exact: true });
+  await no.waitFor();
+  await checkView(page, '#/check answering Not in your catalogue', no);
+  await box.fill('97801404');
+  const typing = page.getByText('An ISBN has 10 or 13 digits: 8 so far.');
+  await typing.waitFor();
+  await checkView(page, '#/check with digits on the way', typing);
+
+  await go('#/');
+  await page.getByLabel('Search', { exact: true }).fill('mockingbrd');
+  const suggestion = page.getByRole('button', { name: 'To Kill a Mockingbird', exact: true });
+  await suggestion.waitFor();
+  await checkView(page, 'a search with "Did you mean"', suggestion);
 });

@@ -2,9 +2,12 @@
 // as you type: an ISBN-13 or ISBN-10 with or without hyphens (each finds the other), a few words
 // of title and author with typos, digits and Enter from a barcode scanner; "Add it" opens the add
 // form filled in; and the search's "Did you mean" when a search finds nothing.
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import {
-  useApp, waitFor, addForm, field, expectCount, isFocused,
+  useApp, waitFor, addForm, field, expectCount, isFocused, DIST,
 } from './helpers.mjs';
 
 const appTest = useApp();
@@ -103,7 +106,7 @@ appTest('words with typos find the book, exact and prefix matches first', async 
 
 appTest('Not in your catalogue: Add it opens the add form filled with the ISBN or the words', async ({ page }) => {
   await importCatalogue(page);
-  await box(page).fill('0-14-044913-X');
+  await box(page).fill('0-14-044913-2');
   await answerMatches(page, /^Not in your catalogue/);
   await page.getByRole('button', { name: 'Add it', exact: true }).click();
   const form = addForm(page);
@@ -137,4 +140,15 @@ appTest('a search that finds nothing offers the closest title', async ({ page })
   await suggestion.click();
   assert.equal(await search.inputValue(), 'The Hobbit');
   await expectCount(page, `2 of ${CATALOGUE.length} books`);
+});
+
+test('the installed app offers "Do I own this?" as a shortcut to #/check (dist/manifest.webmanifest)', () => {
+  const manifest = JSON.parse(readFileSync(path.join(DIST, 'manifest.webmanifest'), 'utf8'));
+  const shortcut = manifest.shortcuts?.find((s) => s.name === 'Do I own this?');
+  assert.ok(shortcut, 'a shortcut named "Do I own this?"');
+  // Relative, so that it works from any sub-path the bundle is served under.
+  assert.equal(shortcut.url, './#/check');
+  for (const icon of shortcut.icons ?? []) {
+    assert.ok(readFileSync(path.join(DIST, icon.src)).length > 0, `${icon.src} is in dist/`);
+  }
 });

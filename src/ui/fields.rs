@@ -94,15 +94,6 @@ impl FieldValues {
         self.errors.set(Vec::new());
     }
 
-    /// The title, author and genre as typed (not yet trimmed or checked).
-    pub fn book(&self) -> NewBook {
-        NewBook::new(
-            self.title.get_untracked(),
-            self.author.get_untracked(),
-            self.genre.get_untracked(),
-        )
-    }
-
     /// The reading in Started and Finished, if either is filled.
     fn current_reading(&self) -> Result<Option<Reading>, ValidationError> {
         let reading = Reading::parse(
@@ -246,8 +237,12 @@ pub fn BookFields(
     /// Shows every other field too.
     #[prop(optional)]
     details: bool,
+    /// Shows the ISBN after the genre (the add form: "Add it" fills it in).
+    #[prop(optional)]
+    isbn: bool,
 ) -> impl IntoView {
     let title_ref = title_ref.unwrap_or_default();
+    let isbn_beside = isbn && !details;
     let input =
         move |field: Field, value: RwSignal<String>, kind: Kind, node: NodeRef<html::Input>| {
             let id = control_id(prefix, field);
@@ -384,6 +379,7 @@ pub fn BookFields(
         {input(Field::Title, values.title, Kind::Text, title_ref)}
         {text(Field::Author, values.author)}
         {text(Field::Genre, values.genre)}
+        {isbn_beside.then(|| text(Field::Isbn, values.isbn))}
         {details}
     }
 }

@@ -49,7 +49,13 @@ pub fn AddBookForm() -> impl IntoView {
         if saving.get_untracked() {
             return;
         }
-        let book = values.book();
+        let book = match values.typed(&NewBook::default()) {
+            Ok(book) => book,
+            Err(problems) => {
+                values.errors.set(problems);
+                return;
+            }
+        };
         let problems = book.problems();
         if !problems.is_empty() {
             values.errors.set(problems);
@@ -63,7 +69,7 @@ pub fn AddBookForm() -> impl IntoView {
         <form class="add-book" aria-label="Add a book" novalidate on:submit=submit>
             <h2>"Add a book"</h2>
             <div class="fields">
-                <BookFields values prefix="new" title_ref />
+                <BookFields values prefix="new" title_ref isbn=true />
                 <button type="submit" class="primary" aria-disabled=move || saving.get().then_some("true")>
                     "Add book"
                 </button>
