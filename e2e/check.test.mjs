@@ -51,6 +51,9 @@ appTest('an ISBN in any form, typed or scanned, answers Yes with copies, place a
     '9780261103344', '978-0-261-10334-4', '978 0 261 10334 4', '0261103342', '0-261-10334-2',
   ];
   for (const isbn of forms) {
+    // Emptied first, so that each form's own answer is read.
+    await box(page).fill('');
+    await answerMatches(page, /^$/);
     await box(page).fill(isbn);
     const text = await answerMatches(page, /^Yes/);
     assert.match(text, /The Hobbit by J\. R\. R\. Tolkien/);
@@ -78,7 +81,7 @@ appTest('a barcode scanner types digits and Enter on #/check: the answer, and th
   await page.keyboard.type('9780674430006', { delay: 5 });
   await page.keyboard.press('Enter');
   assert.equal(await box(page).inputValue(), '9780674430006');
-  assert.match(await answerMatches(page, /^Yes/), /Capital by Thomas Piketty/);
+  await answerMatches(page, /^Yes.*Capital by Thomas Piketty/);
   // On the way, digits that are not yet an ISBN say so instead of answering.
   await box(page).fill('978044');
   await answerMatches(page, /An ISBN has 10 or 13 digits: 6 so far/);
@@ -96,12 +99,12 @@ appTest('words with typos find the book, exact and prefix matches first', async 
   assert.doesNotMatch(text, /Companion/);
 
   await box(page).fill('the hobbit');
-  await answerMatches(page, /^Yes/);
+  await answerMatches(page, /^Yes.*Companion/);
   const titles = await answer(page).getByRole('link').allTextContents();
   assert.deepEqual(titles, ['The Hobbit', 'The Hobbit Companion'], 'the exact title first');
 
   await box(page).fill('dun herb');
-  assert.match(await answerMatches(page, /^Yes/), /Dune by Frank Herbert/);
+  await answerMatches(page, /^Yes.*Dune by Frank Herbert/);
 });
 
 appTest('Not in your catalogue: Add it opens the add form filled with the ISBN or the words', async ({ page }) => {
@@ -118,7 +121,7 @@ appTest('Not in your catalogue: Add it opens the add form filled with the ISBN o
   await expectCount(page, '5 books');
   // Now it is owned: the same ISBN answers Yes (the box kept it; the answer follows the catalogue).
   await box(page).fill('9780140449136');
-  assert.match(await answerMatches(page, /^Yes/), /Crime and Punishment/);
+  await answerMatches(page, /^Yes.*Crime and Punishment/);
 
   // From #/check, Add it goes to the catalogue page with the words as the title.
   await page.getByRole('link', { name: 'Check a book', exact: true }).click();

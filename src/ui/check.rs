@@ -149,7 +149,8 @@ pub fn CheckBox(#[prop(optional)] focus: bool) -> impl IntoView {
     let add_it = move |book: NewBook| {
         query.prefill.set(Some(book));
         if let Some(window) = web_sys::window() {
-            if window.location().hash().ok().as_deref() != Some("#/") {
+            let hash = window.location().hash().unwrap_or_default();
+            if Route::parse(&hash) != Route::Catalogue {
                 let _ = window.location().set_hash(&Route::Catalogue.href());
             }
         }

@@ -17,7 +17,11 @@ pub fn use_route() -> ReadSignal<Route> {
     let (route, set_route) = signal(current());
     if let Some(window) = web_sys::window() {
         let listener = EventListener::new(&window, "hashchange", move |_| {
-            set_route.try_set(current());
+            // "#" and "#/" are one page: the same route is not shown afresh.
+            let now = current();
+            if route.try_get_untracked() != Some(now) {
+                set_route.try_set(now);
+            }
         });
         // The router lives as long as the page.
         listener.forget();
