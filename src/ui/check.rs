@@ -10,6 +10,7 @@ pub fn CheckBox() -> impl IntoView {
         <section class="check">
             <label for="check-text">"Do I own this?"</label>
             <input id="check-text" type="search" autocomplete="off" />
+            <super::scan::ScanBarcode on_isbn=Callback::new(|isbn: String| { if let Some(box_) = document().get_element_by_id("check-text").and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok()) { box_.set_value(&isbn) } }) on_problem=Callback::new(|problem: String| leptos::logging::log!("{problem}")) />
         </section>
     }
 }
