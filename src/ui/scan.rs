@@ -32,6 +32,8 @@ enum Scan {
 #[derive(Clone, Copy)]
 struct Scanner {
     scan: RwSignal<Scan>,
+    /// The last problem, shown under the button until the next scan.
+    problem: RwSignal<Option<String>>,
     /// The photo input is shown once the camera could not be used.
     photo_shown: RwSignal<bool>,
     video: NodeRef<html::Video>,
@@ -50,6 +52,7 @@ struct Scanner {
 pub fn ScanBarcode(on_isbn: Callback<String>, on_problem: Callback<String>) -> impl IntoView {
     let scanner = Scanner {
         scan: RwSignal::new(Scan::Idle),
+        problem: RwSignal::new(None),
         photo_shown: RwSignal::new(false),
         video: NodeRef::new(),
         input: NodeRef::new(),
@@ -62,16 +65,17 @@ pub fn ScanBarcode(on_isbn: Callback<String>, on_problem: Callback<String>) -> i
     on_cleanup(move || scanner.stop_camera());
     let Scanner {
         scan,
+        problem,
         photo_shown,
         video,
         input,
         ..
     } = scanner;
     let status = move || match scan.get() {
-        Scan::Idle => "",
-        Scan::Starting => "Starting the camera…",
-        Scan::Camera => "Point the camera at the barcode of the book.",
-        Scan::Reading => "Reading the barcode…",
+        Scan::Idle => problem.get().unwrap_or_default(),
+        Scan::Starting => "Starting the camera…".into(),
+        Scan::Camera => "Point the camera at the barcode of the book.".into(),
+        Scan::Reading => "Reading the barcode…".into(),
     };
     view! {
         <div class="scan">
@@ -102,6 +106,7 @@ impl Scanner {
         if self.scan.get_untracked() != Scan::Idle {
             return;
         }
+        self.problem.set(None);
         let Some(detector_class) = barcode_detector_class() else {
             self.choose_photo();
             return;
@@ -141,6 +146,7 @@ impl Scanner {
         if self.scan.get_untracked() != Scan::Idle {
             return;
         }
+        self.problem.set(None);
         self.scan.set(Scan::Reading);
         spawn_local(async move {
             let answer = photo::isbn_in_photo(&file).await;
@@ -149,7 +155,7 @@ impl Scanner {
             }
             match answer {
                 Ok(isbn) => self.on_isbn.run(isbn),
-                Err(problem) => self.on_problem.run(problem),
+                Err(problem) => self.report(problem),
             }
         });
     }
@@ -165,7 +171,7 @@ impl Scanner {
             Err(problem) => {
                 self.scan.try_set(Scan::Idle);
                 self.photo_shown.try_set(true);
-                self.on_problem.run(problem);
+                self.report(problem);
                 return;
             }
         };
@@ -215,6 +221,12 @@ impl Scanner {
     fn fail(self, problem: String) {
         self.stop_camera();
         self.photo_shown.try_set(true);
+        self.report(problem);
+    }
+
+    /// Says why no ISBN was read: under the button, and to the owner.
+    fn report(self, problem: String) {
+        self.problem.try_set(Some(problem.clone()));
         self.on_problem.run(problem);
     }
 
