@@ -5,8 +5,10 @@
 // BarcodeDetector): EAN-13 pictures drawn here, sharp, blurred, turned a little and noisy, given
 // to "Photo of the barcode", read by the barcode worker, which is fetched on the first photo only.
 
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, waitFor } from './helpers.mjs';
+import { startServer } from '../scripts/serve.mjs';
+import { useApp, waitFor, launchBrowser, DIST, TIMEOUT } from './helpers.mjs';
 
 const appTest = useApp();
 
@@ -233,3 +235,29 @@ appTest('a photo with no ISBN barcode is said so, and the box is left alone', as
   await waitFor(async () => assert.match(await scanStatus(page).textContent(), /could not be read as a picture/));
   assert.equal(await checkBox(page).inputValue(), 'Hobbit');
 }, { hash: '#/check' });
+
+test('offline and under a sub-path, a photo is still read: the worker is in the offline copy', { timeout: 120_000 }, async () => {
+  const server = await startServer({ dir: DIST, basePath: '/tools/bookshelf/' });
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext();
+    context.setDefaultTimeout(TIMEOUT);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+    await page.goto(`${server.url}#/check`);
+    await waitFor(async () => assert.ok(await page.evaluate(() => navigator.serviceWorker.controller !== null)),
+      { timeout: 20_000, message: 'the service worker controls the page' });
+    await server.close();
+    await context.setOffline(true);
+    await page.reload();
+    await scanButton(page).waitFor();
+    await choosePhoto(page, 'offline.png', await picture(page, eanModules('9780261103344'), { blur: 1.2 }));
+    await expectBoxValue(page, '9780261103344');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    await server.close().catch(() => {});
+  }
+});

@@ -249,15 +249,14 @@ fn barcode_detector_class() -> Option<Function> {
     class.dyn_into::<Function>().ok()
 }
 
-/// Does `BarcodeDetector.getSupportedFormats()` include `ean_13`?
+/// Does `BarcodeDetector.getSupportedFormats()` include `ean_13`? A detector without the method
+/// is tried all the same: asked for EAN-13, it says so itself if it cannot.
 async fn reads_ean13(class: &Function) -> bool {
-    let Ok(method) = Reflect::get(class, &"getSupportedFormats".into()) else {
-        return false;
+    let method = Reflect::get(class, &"getSupportedFormats".into()).unwrap_or_default();
+    let Some(method) = method.dyn_ref::<Function>() else {
+        return true;
     };
-    let Some(promise) = method
-        .dyn_ref::<Function>()
-        .and_then(|f| f.call0(class).ok())
-    else {
+    let Ok(promise) = method.call0(class) else {
         return false;
     };
     match JsFuture::from(js_sys::Promise::resolve(&promise)).await {
