@@ -110,7 +110,12 @@ if (!existsSync(htmlPath)) fail(`${htmlPath} is missing: nothing to put the Cont
   const inline = all.filter((script) => !script.external);
   // The page's loader must be among them: each wasm module is started by an inline script that
   // names it. Without it there is nothing to hash and the app could not start under the policy.
-  for (const wasm of files(staging).filter((name) => name.endsWith('_bg.wasm'))) {
+  // A worker's wasm (Trunk's data-type="worker") is the exception: the app starts it at run time
+  // from its loader shim (`<name>_loader.js`, same origin, so `worker-src 'self'` allows it).
+  const workerWasm = new Set(files(staging)
+    .filter((name) => name.endsWith('_loader.js'))
+    .map((name) => name.replace(/_loader\.js$/, '_bg.wasm')));
+  for (const wasm of files(staging).filter((name) => name.endsWith('_bg.wasm') && !workerWasm.has(name))) {
     const base = path.posix.basename(wasm);
     if (!inline.some((script) => script.body.includes(base))) {
       fail(`index.html has no inline loader script for ${base}: cannot compute the hash the CSP must allow`);

@@ -2,7 +2,7 @@
 //! neither of the others):
 //!
 //! - The core, plain Rust that builds and is tested natively: [`book`] (the book model and its
-//!   validation), [`query`] (sorting and matching keys), [`search`] (the search index's chunks),
+//!   validation), [`barcode`] (EAN-13 barcodes read from a picture, for the barcode worker), [`query`] (sorting and matching keys), [`search`] (the search index's chunks),
 //!   [`lookup`] (which of an import's books the store already holds), [`size`] (byte sizes
 //!   written for people), [`sample`] (sample books), [`viewport`] (the virtual table's
 //!   arithmetic), [`blocks`] (what the virtual table reads, and how), [`memory`] (running out of
@@ -15,6 +15,7 @@
 //!
 //! With the cargo feature `bench`, `bench` holds the benchmark hooks `make bench` times.
 
+pub mod barcode;
 #[cfg(all(target_arch = "wasm32", feature = "bench"))]
 pub mod bench;
 pub mod blocks;

@@ -7,6 +7,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::context::{Catalogue, CatalogueQuery};
+use super::scan::ScanBarcode;
 use crate::book::{Book, NewBook};
 use crate::browser::today;
 use crate::check::{isbn10_of, Question};
@@ -206,6 +207,8 @@ pub fn CheckBox(#[prop(optional)] focus: bool) -> impl IntoView {
                     on:input=move |ev| text.set(event_target_value(&ev))
                 />
             </div>
+            // A read barcode is answered as if typed; why none was read, the scanner says itself.
+            <ScanBarcode on_isbn=Callback::new(move |isbn: String| text.set(isbn)) on_problem=Callback::new(|_: String| {}) />
             <p id="check-hint" class="hint">"An ISBN (10 or 13 digits), or words of the title and author."</p>
             <div id="check-answer" class="check-answer" aria-live="polite">{shown}</div>
         </form>

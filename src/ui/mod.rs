@@ -17,6 +17,7 @@ mod footer;
 mod form;
 pub mod notices;
 mod router;
+mod scan;
 mod stats;
 mod table;
 mod toolbar;
