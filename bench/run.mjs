@@ -18,7 +18,9 @@
 // BENCH_RUNS (default 5 up to 10,000 books, 3 above) runs per size; BENCH_SINGLE_OPS (default
 // 200) is how many of each single-book call per run; BENCH_TRANSFER_BOOKS (default 100,000) the
 // size of the import and export; BOOKSHELF_DIST and BENCH_DIST override the
-// two builds; CHROMIUM_PATH (default /usr/bin/chromium).
+// two builds; CHROMIUM_PATH (default /usr/bin/chromium). For a quicker look at the app alone:
+// BENCH_APP_ONLY=1 skips the library runs and the import and export, BENCH_APP_SIZES=100000
+// picks the app's sizes, BENCH_APP_GENERATIONS and BENCH_APP_LOADS its repetitions (3 and 5).
 
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -39,15 +41,19 @@ const CHROMIUM = CHROMIUM_PATH;
 const SIZES = process.env.BENCH_SIZES
   ? process.env.BENCH_SIZES.split(',').map(Number)
   : [1_000, 10_000, 100_000, ...(process.env.BENCH_MILLION === '1' ? [1_000_000] : [])];
-const APP_SIZES = SIZES.filter((n) => n === 1_000 || n >= 100_000);
+const APP_SIZES = process.env.BENCH_APP_SIZES
+  ? process.env.BENCH_APP_SIZES.split(',').map(Number)
+  : SIZES.filter((n) => n === 1_000 || n >= 100_000);
+// BENCH_APP_ONLY=1: only the app's part (no library runs, no import and export).
+const APP_ONLY = process.env.BENCH_APP_ONLY === '1';
 const SINGLE_OPS = Number(process.env.BENCH_SINGLE_OPS) || 200;
 /** Runs per size: each in fresh databases, the systems' order rotated. */
 const runsFor = (n) => Number(process.env.BENCH_RUNS) || (n <= 10_000 ? 5 : 3);
 /** Samples of each cheap read within a run (a bulk insert is one sample a run). */
 const REPEAT = 3;
 /** Generations of N books in the app, and reloads of the app, per size. */
-const APP_GENERATIONS = 3;
-const APP_LOADS = 5;
+const APP_GENERATIONS = Number(process.env.BENCH_APP_GENERATIONS) || 3;
+const APP_LOADS = Number(process.env.BENCH_APP_LOADS) || 5;
 const TRANSFER_RUNS = 3;
 const PAGE = 50;
 const SEARCH = 'kingdom 9';
@@ -957,7 +963,7 @@ async function main() {
     log('warm-up round (not reported)');
     for (const [system] of SYSTEMS) await measureSystem(pages[system], system, 2_000, 'warm-up', 20);
 
-    for (const n of SIZES) {
+    for (const n of APP_ONLY ? [] : SIZES) {
       const results = Object.fromEntries(SYSTEMS.map(([system]) => [system, []]));
       for (let run = 0; run < runsFor(n); run += 1) {
         for (const [system, label] of rotated(run)) {
@@ -984,7 +990,7 @@ async function main() {
     }
     if (apps.length) section(appTable(apps));
     section(bundleTable());
-    section(await transferTable(pages.ours));
+    if (!APP_ONLY) section(await transferTable(pages.ours));
   } finally {
     await context.close();
     for (const server of servers) await server.close();
