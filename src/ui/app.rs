@@ -174,7 +174,7 @@ fn PageLinks(route: ReadSignal<Route>) -> impl IntoView {
         view! { <li><a href=to.href() aria-current=current>{text}</a></li> }
     };
     view! {
-        <nav class="page-links" aria-label="Pages">
+        <nav class="page-links" aria-label="Site">
             <ul>
                 {link(Route::Catalogue, "Books")}
                 {link(Route::Check, "Check a book")}
