@@ -7,7 +7,7 @@
 //!   written for people), [`sample`] (sample books), [`viewport`] (the virtual table's
 //!   arithmetic), [`blocks`] (what the virtual table reads, and how), [`memory`] (running out of
 //!   memory, noticed instead of fatal), [`route`] (the hash routes), [`tabs`] (messages between
-//!   open tabs) and [`transfer`] (import and export).
+//!   open tabs), [`stats`] (reading statistics) and [`transfer`] (import and export).
 //! - [`store`]: the repository, the only code that talks to IndexedDB (its records and errors
 //!   build natively, the rest only for `wasm32`).
 //! - Only for `wasm32`: `ui` (the Leptos interface), `offline` (the service worker) and `browser`
@@ -27,6 +27,7 @@ pub mod route;
 pub mod sample;
 pub mod search;
 pub mod size;
+pub mod stats;
 pub mod tabs;
 pub mod transfer;
 pub mod viewport;
