@@ -129,7 +129,10 @@ fn reads_count_every_finished_reading_by_month_with_its_pages() {
     assert_eq!(report.months.pages[2], 600);
     assert_eq!(report.months.books[4], 1);
     assert_eq!(report.months.pages[4], 200);
-    assert_eq!(report.months.books[5], 0, "a reading with no end counts nowhere");
+    assert_eq!(
+        report.months.books[5], 0,
+        "a reading with no end counts nowhere"
+    );
     assert_eq!(report.read_in_year(), 3);
     assert_eq!(report.years, vec![(2025, 1, 0), (2026, 3, 800)]);
     assert_eq!(stats().report(2025).read_in_year(), 1);
@@ -163,7 +166,11 @@ fn statuses_formats_and_ratings_are_counted() {
             ("No status", 2)
         ]
     );
-    assert_eq!(report.ratings, [1, 0, 0, 1, 1], "0.25 → 1, 4.25 → 4, 4.5 → 5");
+    assert_eq!(
+        report.ratings,
+        [1, 0, 0, 1, 1],
+        "0.25 → 1, 4.25 → 4, 4.5 → 5"
+    );
     assert_eq!(report.unrated, 4);
     assert_eq!(report.formats[0], ("Hardcover", 1));
     assert_eq!(report.formats[1], ("Paperback", 1));
@@ -184,10 +191,7 @@ fn top_lists_fold_case_and_break_ties_by_name() {
     );
     assert_eq!(
         report.genres,
-        vec![
-            ("Fantasy".to_owned(), 2),
-            ("Science fiction".to_owned(), 1)
-        ]
+        vec![("Fantasy".to_owned(), 2), ("Science fiction".to_owned(), 1)]
     );
     assert_eq!(
         report.tags,
@@ -277,7 +281,10 @@ fn the_charts_say_their_finding_in_words() {
         label("ratings"),
         "Ratings, to the nearest whole star. Most books rated 1 star, 4 stars and 5 stars: 1"
     );
-    assert_eq!(label("formats"), "Books by format. Most books have no format: 5");
+    assert_eq!(
+        label("formats"),
+        "Books by format. Most books have no format: 5"
+    );
     let empty = charts(&Stats::new(Date::EPOCH).report(2026));
     assert_eq!(
         empty[0].label,

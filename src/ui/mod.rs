@@ -17,7 +17,7 @@ mod footer;
 mod form;
 pub mod notices;
 mod router;
-mod stats;
+pub mod stats;
 mod table;
 mod toolbar;
 mod transfer;
