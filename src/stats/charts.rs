@@ -13,6 +13,8 @@ pub struct Chart {
     pub title: String,
     /// The title and the finding in words, for the picture's accessible name.
     pub label: String,
+    /// The finding alone ("Most books read in March: 6", "No books read in 2026").
+    pub finding: String,
     /// The header of the rows' names ("Month").
     pub category: &'static str,
     /// The header of the numbers ("Books").
@@ -59,6 +61,7 @@ fn chart(
     Chart {
         id,
         label: format!("{title}. {said}"),
+        finding: said,
         title,
         category,
         measure,

@@ -7,19 +7,19 @@ use leptos::prelude::*;
 use crate::stats::charts::Chart;
 
 /// The drawing's width in SVG units (it scales to the page).
-const WIDTH: f64 = 640.0;
+const WIDTH: f64 = 420.0;
 /// A standing chart's height, in SVG units.
-const HEIGHT: f64 = 240.0;
+const HEIGHT: f64 = 200.0;
 /// Room under standing bars for their names, and above them for their numbers.
 const FOOT: f64 = 28.0;
 const HEAD: f64 = 20.0;
 /// A lying bar's row height, and the room its name takes on the left.
-const ROW: f64 = 30.0;
-const NAME_WIDTH: f64 = 200.0;
+const ROW: f64 = 26.0;
+const NAME_WIDTH: f64 = 140.0;
 /// Room on the right of lying bars for their numbers.
-const NUMBER_WIDTH: f64 = 70.0;
+const NUMBER_WIDTH: f64 = 56.0;
 /// The longest name drawn in full (longer ones end in "…"; the table has them whole).
-const NAME_CHARS: usize = 26;
+const NAME_CHARS: usize = 19;
 
 /// `name` cut to [`NAME_CHARS`].
 fn short(name: &str) -> String {
@@ -63,12 +63,21 @@ fn standing(chart: &Chart) -> AnyView {
             }
         })
         .collect_view();
+    // Nothing to draw: the finding in words where the bars would be.
+    let empty = chart.rows.iter().all(|(_, n)| *n == 0).then(|| {
+        view! {
+            <text class="bar-name" x=WIDTH / 2.0 y=HEIGHT / 2.0 text-anchor="middle">
+                {chart.finding.clone()}
+            </text>
+        }
+    });
     let view_box = format!("0 0 {WIDTH} {HEIGHT}");
     view! {
         <svg role="img" aria-label=chart.label.clone() viewBox=view_box class="chart">
             <g aria-hidden="true">
                 <line class="axis" x1="0" x2=WIDTH y1=HEIGHT - FOOT y2=HEIGHT - FOOT />
                 {bars}
+                {empty}
             </g>
         </svg>
     }
@@ -96,7 +105,7 @@ fn lying(chart: &Chart) -> AnyView {
         })
         .collect_view();
     let empty = chart.rows.is_empty().then(|| {
-        view! { <text class="bar-name" x="0" y=ROW / 2.0 + 5.0>"Nothing yet"</text> }
+        view! { <text class="bar-name" x="0" y=ROW / 2.0 + 5.0>{chart.finding.clone()}</text> }
     });
     let view_box = format!("0 0 {WIDTH} {height}");
     view! {
