@@ -432,7 +432,7 @@ function statsTable(n, runs) {
     if (sample.rows !== n) disagreements.push(`statistics, ${int(n)} books: counted ${sample.rows}`);
   }
   return [
-    `Statistics over ${int(n)} books (ours: the Statistics page's count, a page of 1,000 books at a time, and its report; ${samples.length} samples)`,
+    `Statistics over ${int(n)} books (ours: the Statistics page's count, a page of 250 books at a time, and its report; ${samples.length} samples)`,
     table(['measure', 'ms, median (min-max)'], [
       ['total: count every book and report', spread(samples.map((s) => s.ms))],
       ['longest page: read from IndexedDB and counted', spread(samples.map((s) => s.longest_page_ms))],
