@@ -7,6 +7,9 @@ mod chart;
 pub mod counting;
 mod goal;
 
+use std::sync::Arc;
+
+use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -151,19 +154,43 @@ pub fn StatsPage() -> impl IntoView {
     }
 }
 
-/// The charts of `ids`, in that order.
-fn figures(all: &[Chart], ids: &[&str]) -> impl IntoView {
-    ids.iter()
-        .filter_map(|id| all.iter().find(|chart| chart.id == *id))
-        .map(|chart| view! { <BarChart chart=chart.clone() /> })
-        .collect_view()
+/// The charts of `ids`, in that order, once `stage` has reached `from`: drawing every chart at
+/// once is a long task of its own on a slow machine, so they are drawn a few at a time.
+fn figures(
+    all: &Arc<Vec<Chart>>,
+    ids: &'static [&'static str],
+    stage: RwSignal<u8>,
+    from: u8,
+) -> impl IntoView {
+    let shown = Memo::new(move |_| stage.get() >= from);
+    let all = Arc::clone(all);
+    move || {
+        shown.get().then(|| {
+            ids.iter()
+                .filter_map(|id| all.iter().find(|chart| chart.id == *id))
+                .map(|chart| view! { <BarChart chart=chart.clone() /> })
+                .collect_view()
+        })
+    }
 }
+
+/// How many turns the charts are drawn in (after the first few, drawn at once).
+const STAGES: u8 = 3;
 
 /// Everything counted, for the chosen year.
 #[component]
 fn StatsBody(report: Report) -> impl IntoView {
-    let all = charts(&report);
+    let all = Arc::new(charts(&report));
     let year = report.year;
+    let stage = RwSignal::new(0_u8);
+    spawn_local(async move {
+        for next in 1..=STAGES {
+            TimeoutFuture::new(0).await;
+            if stage.try_set(next).is_some() {
+                return;
+            }
+        }
+    });
     let series = report
         .series
         .iter()
@@ -181,11 +208,11 @@ fn StatsBody(report: Report) -> impl IntoView {
     view! {
         <section class="stats-part" aria-labelledby="stats-year-heading">
             <h3 id="stats-year-heading">{format!("Reading in {year}")}</h3>
-            <div class="stats-charts">{figures(&all, &["books-per-month", "pages-per-month"])}</div>
+            <div class="stats-charts">{figures(&all, &["books-per-month", "pages-per-month"], stage, 0)}</div>
         </section>
         <section class="stats-part" aria-labelledby="stats-years-heading">
             <h3 id="stats-years-heading">"Over the years"</h3>
-            <div class="stats-charts">{figures(&all, &["books-per-year", "pages-per-year"])}</div>
+            <div class="stats-charts">{figures(&all, &["books-per-year", "pages-per-year"], stage, 1)}</div>
         </section>
         <section class="stats-part" aria-labelledby="stats-catalogue-heading">
             <h3 id="stats-catalogue-heading">"The catalogue"</h3>
@@ -196,7 +223,8 @@ fn StatsBody(report: Report) -> impl IntoView {
                 <li>{unrated}</li>
             </ul>
             <div class="stats-charts">
-                {figures(&all, &["statuses", "ratings", "formats", "authors", "genres", "tags"])}
+                {figures(&all, &["statuses", "ratings", "formats"], stage, 2)}
+                {figures(&all, &["authors", "genres", "tags"], stage, 3)}
             </div>
         </section>
         <section class="stats-part" aria-labelledby="stats-series-heading">
