@@ -12,7 +12,7 @@
 // median with its spread (min-max). Every answer (counts, a page's ids and titles, a search's
 // count and first matches) is compared between the systems. Then it measures the real app:
 // generating books in it, reloads to the first rows and to the count, a typed search, long tasks
-// while scrolling, and the bundle's size.
+// while scrolling, the Statistics page's count, and the bundle's size.
 //
 // Environment: BENCH_MILLION=1 adds 1,000,000 books; BENCH_SIZES=1000,5000 replaces the sizes;
 // BENCH_RUNS (default 5 up to 10,000 books, 3 above) runs per size; BENCH_SINGLE_OPS (default
@@ -55,6 +55,8 @@ const REPEAT = 3;
 const APP_GENERATIONS = Number(process.env.BENCH_APP_GENERATIONS) || 3;
 const APP_LOADS = Number(process.env.BENCH_APP_LOADS) || 5;
 const TRANSFER_RUNS = 3;
+/** Times the Statistics page is opened, each in a fresh tab. */
+const STATS_LOADS = 3;
 const PAGE = 50;
 const SEARCH = 'kingdom 9';
 const SYSTEMS = [
@@ -266,6 +268,8 @@ function operation(page, system, name, args = []) {
           return peer.searchIndexed(args[0], args[1], false);
         case 'peer:searchIndexedCold':
           return peer.searchIndexed(args[0], args[1], true);
+        case 'ours:statsTotal':
+          return ours.ours_stats_total();
         case 'ours:singleOps':
           return ours.ours_single_ops(args[0], 11, Float64Array.from(args[1]));
         case 'peer:singleOps':
@@ -323,6 +327,8 @@ async function measureSystem(page, system, n, run, singleOps = SINGLE_OPS) {
     result.searchCold = await repeated(page, system, 'searchIndexedCold', [SEARCH, PAGE]);
     result.searchWarm = await repeated(page, system, 'searchIndexedWarm', [SEARCH, PAGE]);
   }
+  // The Statistics page's count over the whole store (ours only: the page's own code path).
+  if (system === 'ours') result.stats = await repeated(page, system, 'statsTotal');
   result.single = await operation(page, system, 'singleOps', [singleOps, spreadIds(n, singleOps)]);
   await operation(page, system, 'close');
   return result;
@@ -414,6 +420,29 @@ function libraryTable(n, results, agreed) {
   return [
     heading,
     table(['operation', 'ours', 'raw IDB', 'Dexie 4', 'ours/raw', 'Dexie/raw'], rows, ['l', 'r', 'r', 'r', 'r', 'r']),
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The statistics (ours only).
+
+/**
+ * The Statistics page's count over N books through `ours_stats_total` (src/bench.rs: the page's
+ * own `count_books`, 1,000 books a page, then the report for this year): total milliseconds, and
+ * the longest stretch between two pages (a page read from IndexedDB and counted).
+ */
+function statsTable(n, runs) {
+  const samples = runs.flatMap((run) => run.stats ?? []);
+  if (!samples.length) return '';
+  for (const sample of samples) {
+    if (sample.rows !== n) disagreements.push(`statistics, ${int(n)} books: counted ${sample.rows}`);
+  }
+  return [
+    `Statistics over ${int(n)} books (ours: the Statistics page's count, a page of 250 books at a time, and its report; ${samples.length} samples)`,
+    table(['measure', 'ms, median (min-max)'], [
+      ['total: count every book and report', spread(samples.map((s) => s.ms))],
+      ['longest page: read from IndexedDB and counted', spread(samples.map((s) => s.longest_page_ms))],
+    ], ['l', 'r']),
   ].join('\n');
 }
 
@@ -733,6 +762,42 @@ async function generateInApp(context, filler, url, n) {
   return took.shown;
 }
 
+/** Long tasks from the page's start on, kept in `window.benchLongTasks` (an init script). */
+function watchLongTasks() {
+  window.benchLongTasks = [];
+  new PerformanceObserver((list) => window.benchLongTasks.push(...list.getEntries().map((e) => ({ start: e.startTime, duration: e.duration }))))
+    .observe({ type: 'longtask', buffered: true });
+}
+
+/**
+ * Opens the Statistics page (`#/stats`) in a fresh tab and times its count from the app's marks
+ * `bookshelf:stats-start` to `bookshelf:stats-done` (every book counted), and the long tasks that
+ * started from the first mark until half a second after the second (the charts drawn).
+ */
+async function timeStatsPage(context, url, n) {
+  const page = await appPage(context);
+  await page.addInitScript(watchLongTasks);
+  await page.goto(`${url}#/stats`);
+  await page.waitForFunction(() => performance.getEntriesByName('bookshelf:stats-done').length > 0, null, { timeout: 3_600_000, polling: 100 });
+  // The charts are drawn after the count, a few at a time: their tasks count too.
+  await page.waitForTimeout(500);
+  const result = await page.evaluate(() => {
+    const start = performance.getEntriesByName('bookshelf:stats-start').at(-1).startTime;
+    const done = performance.getEntriesByName('bookshelf:stats-done').at(-1).startTime;
+    const tasks = window.benchLongTasks.filter((t) => t.start >= start).map((t) => t.duration);
+    return {
+      ms: done - start,
+      longest: tasks.length ? Math.max(...tasks) : 0,
+      over50: tasks.filter((d) => d > 50).length,
+      text: document.getElementById('stats-progress')?.textContent.trim(),
+    };
+  });
+  if (result.text !== `Counted ${n} books.`) disagreements.push(`app, ${int(n)} books: the Statistics page said "${result.text}"`);
+  await page.close();
+  log(`  statistics page: ${int(n)} books counted in ${(result.ms / 1000).toFixed(1)} s, longest task ${ms(result.longest)} ms`);
+  return result;
+}
+
 async function measureApp(context, filler, url, n) {
   const generated = [];
   for (let i = 0; i < APP_GENERATIONS; i += 1) {
@@ -779,6 +844,11 @@ async function measureApp(context, filler, url, n) {
     await page.close();
     await browserIdle();
   }
+  const stats = [];
+  for (let i = 0; i < STATS_LOADS; i += 1) {
+    stats.push(await timeStatsPage(context, url, n));
+    await browserIdle();
+  }
   if (answers.size !== 1) disagreements.push(`app, ${int(n)} books: the search "${SEARCH}" showed different results: ${[...answers].join(' vs ')}`);
   // One more load, not timed (its wrappers cost a little): which requests come before the rows.
   let requests = null;
@@ -787,7 +857,7 @@ async function measureApp(context, filler, url, n) {
     requests = times.requests.filter((r) => r.start < times.rows).map((r) => ({ ...r, rows: times.rows }));
     await page.close();
   }
-  return { n, generated, loads, searches, reader, checks, scroll, requests };
+  return { n, generated, loads, searches, reader, checks, scroll, requests, stats };
 }
 
 function appTable(apps) {
@@ -817,6 +887,9 @@ function appTable(apps) {
   rows.push(['sort by Rating (a new column): rows painted', ...each(({ reader }) => spread(reader.sort.map((s) => s.painted)))]);
   rows.push(['filter "On loan": rows painted', ...each(({ reader }) => spread(reader.loan.map((s) => s.painted)))]);
   rows.push(['  the count then reads', ...each(({ reader }) => `"${reader.loan[0].text}"`)]);
+  rows.push([`Statistics page (#/stats, ${STATS_LOADS} fresh tabs): every book counted`, ...each(({ stats }) => spread(stats.map((s) => s.ms)))]);
+  rows.push(['  longest task while counting', ...each(({ stats }) => spread(stats.map((s) => s.longest)))]);
+  rows.push(['  long tasks > 50 ms while counting', ...each(({ stats }) => String(Math.max(...stats.map((s) => s.over50))))]);
   const headers = [
     `ms, median (min-max): ${APP_GENERATIONS} generations, ${APP_LOADS} reloads`,
     ...apps.map(({ n }) => `${int(n)} books`),
@@ -978,6 +1051,7 @@ async function main() {
       const before = disagreements.length;
       checkAgreement(n, results);
       section(libraryTable(n, results, disagreements.length === before));
+      section(statsTable(n, results.ours));
     }
 
     const apps = [];

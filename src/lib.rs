@@ -2,12 +2,14 @@
 //! neither of the others):
 //!
 //! - The core, plain Rust that builds and is tested natively: [`book`] (the book model and its
-//!   validation), [`barcode`] (EAN-13 barcodes read from a picture, for the barcode worker), [`query`] (sorting and matching keys), [`search`] (the search index's chunks),
+//!   validation), [`query`] (sorting and matching keys), [`search`] (the search index's chunks),
 //!   [`lookup`] (which of an import's books the store already holds), [`size`] (byte sizes
 //!   written for people), [`sample`] (sample books), [`viewport`] (the virtual table's
 //!   arithmetic), [`blocks`] (what the virtual table reads, and how), [`memory`] (running out of
-//!   memory, noticed instead of fatal), [`route`] (the hash routes), [`words`] (the forgiving search of titles and authors), [`check`] (what a "Do I own this?" text asks), [`tabs`] (messages between
-//!   open tabs) and [`transfer`] (import and export).
+//!   memory, noticed instead of fatal), [`route`] (the hash routes), [`words`] (the forgiving
+//!   search of titles and authors), [`check`] (what a "Do I own this?" text asks), [`barcode`]
+//!   (EAN-13 barcodes read from pictures), [`tabs`] (messages between open tabs), [`stats`]
+//!   (reading statistics) and [`transfer`] (import and export).
 //! - [`store`]: the repository, the only code that talks to IndexedDB (its records and errors
 //!   build natively, the rest only for `wasm32`).
 //! - Only for `wasm32`: `ui` (the Leptos interface), `offline` (the service worker) and `browser`
@@ -29,6 +31,7 @@ pub mod route;
 pub mod sample;
 pub mod search;
 pub mod size;
+pub mod stats;
 pub mod tabs;
 pub mod transfer;
 pub mod viewport;

@@ -76,6 +76,16 @@ impl Date {
         })
     }
 
+    /// The year (1 to 9999).
+    pub fn year(self) -> u16 {
+        self.year
+    }
+
+    /// The month, 1 (January) to 12.
+    pub fn month(self) -> u8 {
+        self.month
+    }
+
     /// Days since 1970-01-01 (negative before).
     pub fn days_since_epoch(self) -> i64 {
         // Howard Hinnant's days_from_civil.

@@ -18,7 +18,7 @@ mod form;
 pub mod notices;
 mod router;
 mod scan;
-mod stats;
+pub mod stats;
 mod table;
 mod toolbar;
 mod transfer;
