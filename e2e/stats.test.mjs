@@ -67,7 +67,7 @@ async function importCatalogue(page, year) {
 
 /** Opens the Statistics page by its link and waits until it has counted `n` books. */
 async function openStats(page, n) {
-  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Statistics' }).click();
+  await page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Statistics' }).click();
   await page.getByRole('heading', { name: 'Statistics', level: 2 }).waitFor();
   await counted(page, n);
 }
@@ -204,7 +204,7 @@ appTest('axe-core finds no violations on the Statistics page, empty and counted,
     assert.deepEqual(await violations(page), [], `empty statistics, ${colorScheme}`);
   }
   await page.emulateMedia({ colorScheme: null });
-  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Books' }).click();
+  await page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Books' }).click();
   await waitForList(page);
   await importCatalogue(page, year);
   await openStats(page, 7);
