@@ -17,6 +17,7 @@ pub use copy::{Format, Loan, LOAN_DAYS};
 pub use date::Date;
 use details::checked_details;
 pub use details::{check_year, parse_isbn, parse_year, Shelf, MAX_YEAR, MIN_YEAR};
+pub(crate) use isbn::check10 as isbn10_check_digit;
 pub use isbn::{normalize as normalize_isbn, IsbnError};
 pub use reader::{parse_tags, Reading, Stars, Status};
 pub use series::{missing_numbers, split_goodreads_title, Series, SeriesNumber};

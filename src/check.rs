@@ -2,7 +2,7 @@
 //! spaces, each form found by the other), an ISBN still being typed, or words of a title and
 //! author. Plain Rust.
 
-use crate::book::{normalize_isbn, IsbnError};
+use crate::book::{isbn10_check_digit, normalize_isbn, IsbnError};
 
 /// Texts of digits shorter than this are words (a year, "1984"), not an ISBN being typed.
 const ISBN_TYPING_FROM: usize = 5;
@@ -56,18 +56,13 @@ impl Question {
 /// The ISBN-10 of an ISBN-13 that has one (those starting 978), with its check digit.
 pub fn isbn10_of(isbn13: &str) -> Option<String> {
     let body = isbn13.strip_prefix("978")?.get(..9)?;
-    let digits: Vec<u32> = body
-        .chars()
-        .map(|c| c.to_digit(10))
+    let digits: Vec<u8> = body
+        .bytes()
+        .map(|b| b.is_ascii_digit().then(|| b - b'0'))
         .collect::<Option<_>>()?;
-    let sum: u32 = digits
-        .iter()
-        .enumerate()
-        .map(|(i, d)| d * (10 - i as u32))
-        .sum();
-    let check = match (11 - sum % 11) % 11 {
+    let check = match isbn10_check_digit(&digits) {
         10 => 'X',
-        n => char::from_digit(n, 10)?,
+        n => char::from(b'0' + n),
     };
     Some(format!("{body}{check}"))
 }

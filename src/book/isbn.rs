@@ -68,8 +68,9 @@ fn check13(digits: &[u8]) -> u8 {
     ((10 - sum % 10) % 10) as u8
 }
 
-/// The ISBN-10 check digit of its first nine digits (10 is written X).
-fn check10(digits: &[u8]) -> u8 {
+/// The ISBN-10 check digit of its first nine digits (10 is written X); also what turns an
+/// ISBN-13 back into its ISBN-10 (`check::isbn10_of`).
+pub(crate) fn check10(digits: &[u8]) -> u8 {
     let sum: u32 = digits
         .iter()
         .take(9)
