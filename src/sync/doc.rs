@@ -146,6 +146,92 @@ pub fn outgoing(uid: &str, rev: &Rev, revisions: &Revisions, body: Option<&str>)
     Value::Object(document)
 }
 
+/// A book's fields in words, each with its label, for setting two versions side by side.
+pub fn in_words(book: &NewBook) -> Vec<(&'static str, String)> {
+    let dates = |day: Option<crate::book::Date>| day.map(|day| day.to_string()).unwrap_or_default();
+    let readings = book
+        .readings
+        .iter()
+        .map(|reading| format!("{}–{}", dates(reading.started), dates(reading.finished)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let loans = book
+        .loans
+        .iter()
+        .map(|loan| {
+            let back = loan
+                .returned
+                .map(|day| format!(", returned {day}"))
+                .unwrap_or_default();
+            format!(
+                "{} from {} until {}{back}",
+                loan.borrower, loan.lent_on, loan.due
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let series = book.series.as_ref().map(|series| match series.number {
+        Some(number) => format!("{}, #{number}", series.name),
+        None => series.name.clone(),
+    });
+    let shown = |value: Option<String>| value.unwrap_or_default();
+    vec![
+        ("Title", book.title.clone()),
+        ("Author", book.author.clone()),
+        ("Genre", book.genre.clone()),
+        ("ISBN", shown(book.isbn.clone())),
+        ("Year", shown(book.year.map(|year| year.to_string()))),
+        (
+            "Status",
+            shown(book.status.map(|status| status.label().to_owned())),
+        ),
+        (
+            "Rating",
+            shown(book.rating.map(|stars| format!("{stars} of 5"))),
+        ),
+        ("Readings", readings),
+        ("Series", shown(series)),
+        ("Tags", book.tags.join(", ")),
+        ("Pages", shown(book.pages.map(|pages| pages.to_string()))),
+        (
+            "Format",
+            shown(book.format.map(|format| format.label().to_owned())),
+        ),
+        ("Publisher", book.publisher.clone()),
+        ("Added", dates(book.added)),
+        (
+            "Copies",
+            shown(book.copies.map(|copies| copies.to_string())),
+        ),
+        ("Location", book.location.clone()),
+        ("Loans", loans),
+        ("Note", book.note.clone()),
+    ]
+}
+
+/// The fields in which versions differ: each label with every version's value, in order.
+pub fn differences(versions: &[NewBook]) -> Vec<(&'static str, Vec<String>)> {
+    let described: Vec<_> = versions.iter().map(in_words).collect();
+    let Some(first) = described.first() else {
+        return Vec::new();
+    };
+    (0..first.len())
+        .filter_map(|field| {
+            let values: Vec<String> = described
+                .iter()
+                .map(|fields| {
+                    fields
+                        .get(field)
+                        .map(|(_, value)| value.clone())
+                        .unwrap_or_default()
+                })
+                .collect();
+            let differ = values.iter().any(|value| value != &values[0]);
+            differ.then(|| (first[field].0, values))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,6 +277,23 @@ mod tests {
         let book = book_of("b-1", &body).expect("the body reads back");
         assert_eq!(book.title, "Dune");
         assert_eq!(book.uid, "b-1");
+    }
+
+    #[test]
+    fn versions_are_compared_field_by_field() {
+        let one = book().to_new();
+        let mut two = one.clone();
+        two.title = "Dune Messiah".into();
+        two.note = "signed".into();
+        let differences = differences(&[one.clone(), two]);
+        assert_eq!(
+            differences,
+            vec![
+                ("Title", vec!["Dune".to_owned(), "Dune Messiah".to_owned()]),
+                ("Note", vec![String::new(), "signed".to_owned()]),
+            ]
+        );
+        assert!(super::differences(&[one.clone(), one]).is_empty());
     }
 
     #[test]
