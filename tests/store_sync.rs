@@ -149,6 +149,35 @@ async fn documents_from_elsewhere_become_books_with_their_revisions() {
 }
 
 #[wasm_bindgen_test]
+async fn a_book_from_a_server_edited_here_goes_back_up() {
+    let repository = fresh("sync_edit_received").await;
+    let document = json!({"_id": "from-pouch", "_rev": "1-aaa", "title": "Emma",
+                          "author": "Jane Austen", "_revisions": {"start": 1, "ids": ["aaa"]}});
+    repository
+        .sync_apply(SERVER, vec![incoming(&document).unwrap()])
+        .await
+        .unwrap();
+    assert_eq!(repository.sync_waiting(0, SERVER, 100).await.unwrap(), 0);
+    let id = all(&repository).await[0].id;
+    let patch = BookPatch {
+        genre: Some("Novel".into()),
+        ..BookPatch::default()
+    };
+    repository.update(id, patch).await.unwrap();
+    assert_eq!(
+        repository.sync_waiting(0, SERVER, 100).await.unwrap(),
+        1,
+        "the edit waits"
+    );
+    repository.delete(id).await.unwrap();
+    assert_eq!(
+        repository.sync_waiting(0, SERVER, 100).await.unwrap(),
+        1,
+        "so does the deletion"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn a_conflict_keeps_both_versions_until_one_is_chosen() {
     let repository = fresh("sync_conflict").await;
     let base = json!({"_id": "shared", "_rev": "1-aaa", "title": "Base", "author": "A",
