@@ -21,6 +21,10 @@
 // two builds; CHROMIUM_PATH (default /usr/bin/chromium). For a quicker look at the app alone:
 // BENCH_APP_ONLY=1 skips the library runs and the import and export, BENCH_APP_SIZES=100000
 // picks the app's sizes, BENCH_APP_GENERATIONS and BENCH_APP_LOADS its repetitions (3 and 5).
+// Sync (on by default; BENCH_SYNC=0 skips it, BENCH_SYNC_ONLY=1 runs it alone): against a
+// pouchdb-server the benchmark starts on 127.0.0.1 and stops, for each of BENCH_SYNC_SIZES
+// (default 10000,100000) books: the first sync up from device A, the first sync down into an empty
+// device B, and an edit's round trip from A to B with "Keep in sync" on both.
 
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -31,6 +35,7 @@ import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { startServer } from '../scripts/serve.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
+import { startCouch, couchRequest, dbInfo } from '../e2e/couch.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const APP_DIST = path.resolve(ROOT, process.env.BOOKSHELF_DIST || 'dist');
@@ -46,6 +51,14 @@ const APP_SIZES = process.env.BENCH_APP_SIZES
   : SIZES.filter((n) => n === 1_000 || n >= 100_000);
 // BENCH_APP_ONLY=1: only the app's part (no library runs, no import and export).
 const APP_ONLY = process.env.BENCH_APP_ONLY === '1';
+// BENCH_SYNC_ONLY=1: only the sync part; BENCH_SYNC=0: no sync part.
+const SYNC_ONLY = process.env.BENCH_SYNC_ONLY === '1';
+const SYNC = SYNC_ONLY || process.env.BENCH_SYNC !== '0';
+const SYNC_SIZES = process.env.BENCH_SYNC_SIZES
+  ? process.env.BENCH_SYNC_SIZES.split(',').map(Number)
+  : [10_000, 100_000];
+/** Round trips of one edit from device A to device B, with "Keep in sync" on both. */
+const SYNC_ROUND_TRIPS = 5;
 const SINGLE_OPS = Number(process.env.BENCH_SINGLE_OPS) || 200;
 /** Runs per size: each in fresh databases, the systems' order rotated. */
 const runsFor = (n) => Number(process.env.BENCH_RUNS) || (n <= 10_000 ? 5 : 3);
@@ -127,10 +140,9 @@ function complete(dir) {
 }
 
 async function buildSite() {
-  for (const [dir, what] of [
-    [APP_DIST, 'the app (trunk build --release)'],
-    [BENCH_DIST, 'the benchmark page (see bench/README.md)'],
-  ]) {
+  const needed = [[APP_DIST, 'the app (trunk build --release)']];
+  if (!SYNC_ONLY) needed.push([BENCH_DIST, 'the benchmark page (see bench/README.md)']);
+  for (const [dir, what] of needed) {
     // Another build may be replacing the directory right now: give it a few minutes.
     for (let waited = 0; !complete(dir); waited += 5) {
       if (waited >= 180) throw new Error(`${dir} is not a complete build: build ${what} first, or run \`make bench\``);
@@ -140,8 +152,8 @@ async function buildSite() {
   }
   rmSync(SITE, { recursive: true, force: true });
   cpSync(APP_DIST, SITE, { recursive: true });
-  cpSync(BENCH_DIST, path.join(SITE, 'bench'), { recursive: true });
-  if (!complete(SITE) || !complete(path.join(SITE, 'bench'))) throw new Error('the copied site is incomplete');
+  if (!SYNC_ONLY) cpSync(BENCH_DIST, path.join(SITE, 'bench'), { recursive: true });
+  if (!complete(SITE) || (!SYNC_ONLY && !complete(path.join(SITE, 'bench')))) throw new Error('the copied site is incomplete');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -961,6 +973,240 @@ function bundleTable() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Sync: the release app and a pouchdb-server (a CouchDB-protocol server) on 127.0.0.1.
+
+/**
+ * In the page (the Sync page showing): clicks the button `button` ("Sync now") and times it until
+ * the sync has run and ended: milliseconds from the click to the status no longer saying
+ * "Syncing…", and when its progress first said "Sending changes" and "Receiving changes". The
+ * status and the alert are returned as they then read.
+ */
+function timeSyncInPage({ button, deadlineMs }) {
+  const status = document.getElementById('sync-status');
+  if (!status) throw new Error('no #sync-status (is the Sync page showing?)');
+  const text = (el) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+  const target = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === button);
+  if (!target) throw new Error(`no button "${button}"`);
+  return new Promise((resolve, reject) => {
+    const marks = {};
+    let seen = false;
+    let start;
+    const finish = () => {
+      observer.disconnect();
+      clearTimeout(timer);
+      resolve({ ms: performance.now() - start, marks, status: text(status), error: text(document.getElementById('sync-error')) });
+    };
+    const observer = new MutationObserver(() => {
+      const now = performance.now() - start;
+      const said = text(status);
+      if (/Sending changes/.test(said)) marks.sending ??= now;
+      if (/Receiving changes/.test(said)) marks.receiving ??= now;
+      if (/Syncing…/.test(said)) seen = true;
+      else if (seen) finish();
+    });
+    observer.observe(status, { subtree: true, childList: true, characterData: true });
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      reject(new Error(`"${button}" did not end within ${deadlineMs} ms (status: ${text(status)}; alert: ${text(document.getElementById('sync-error'))})`));
+    }, deadlineMs);
+    start = performance.now();
+    target.click();
+  });
+}
+
+/** In the page: the first book stored (by id), from IndexedDB; or the book of `uid`. */
+function storedBook(uid) {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open('bookshelf');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const books = db.transaction('books').objectStore('books');
+      const request = uid ? books.index('by_uid').get(uid) : books.openCursor();
+      request.onsuccess = () => {
+        db.close();
+        const book = uid ? request.result : request.result?.value;
+        resolve(book && { id: book.id, uid: book.uid, title: book.title });
+      };
+      request.onerror = () => reject(request.error);
+    };
+  });
+}
+
+/** A fresh app tab at `url`, its catalogue empty, showing the Sync page filled for `server`/`db`. */
+async function syncDevice(context, url, n, server, db) {
+  const page = await appPage(context);
+  page.on('console', (message) => {
+    // The replicator's first questions are answered 404 (no checkpoint yet): the protocol at work.
+    if (message.type() === 'error' && !(message.location()?.url ?? '').startsWith(server)) log(`app console error: ${message.text()}`);
+  });
+  await page.goto(url);
+  await page.locator('#book-count', { hasText: /^0 books$/ }).waitFor({ timeout: 60_000 });
+  if (n) {
+    // The books, made as a person makes sample books (Developer tools), into the empty catalogue.
+    await page.getByText('Developer tools').click();
+    await page.getByLabel('Number of sample books').fill(String(n));
+    const made = await page.evaluate(({ n }) => {
+      const button = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Generate sample books');
+      const start = performance.now();
+      button.click();
+      return window.benchWaitForRows({ start, want: `^(${n}) books$`, deadlineMs: 3_600_000 });
+    }, { n });
+    log(`  device A: ${int(n)} sample books generated in ${(made.shown / 1000).toFixed(1)} s`);
+  }
+  await page.evaluate(() => { location.hash = '#/sync'; });
+  await page.getByLabel('Server').fill(server);
+  await page.getByLabel('Database').fill(db);
+  return page;
+}
+
+/** Times "Sync now" on `page` (a bound: a minute and 20 ms a book); checks that it ended well. */
+async function timeSyncNow(page, n, what) {
+  const result = await page.evaluate(timeSyncInPage, { button: 'Sync now', deadlineMs: 60_000 + 20 * n });
+  if (result.error || !/Last synced at/.test(result.status)) {
+    disagreements.push(`sync, ${int(n)} books, ${what}: it ended with "${result.status}" ${result.error ? `and the alert "${result.error}"` : ''}`);
+  }
+  log(`  ${what}: ${(result.ms / 1000).toFixed(1)} s (${result.status})`);
+  return result;
+}
+
+/** Clicks "Keep in sync" and waits (bounded) until it has caught up: keeping, synced, nothing moving. */
+async function keepInSync(page, n) {
+  await page.evaluate(() => { location.hash = '#/sync'; });
+  await page.getByRole('button', { name: 'Keep in sync', exact: true }).click();
+  await page.waitForFunction(() => {
+    const said = (document.getElementById('sync-status')?.textContent ?? '').replace(/\s+/g, ' ');
+    return /Keeping in sync\./.test(said) && /Last synced at/.test(said) && !/(Sending|Receiving) changes/.test(said);
+  }, null, { timeout: 60_000 + 20 * n, polling: 50 });
+}
+
+/**
+ * One edit's round trip, "Keep in sync" on in both tabs: A's book page Save (a new title) until
+ * B's page of the same book shows it as its heading. Epoch milliseconds in both tabs
+ * (`performance.timeOrigin + performance.now()`), so the two clocks are one.
+ */
+async function roundTrip(a, b, title) {
+  const shown = b.evaluate(({ title }) => new Promise((resolve, reject) => {
+    const heading = () => document.querySelector('article.book-page h2')?.textContent.trim();
+    const done = () => {
+      observer.disconnect();
+      clearTimeout(timer);
+      resolve(performance.timeOrigin + performance.now());
+    };
+    const observer = new MutationObserver(() => { if (heading() === title) done(); });
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      reject(new Error(`device B never showed "${title}" (it shows "${heading()}")`));
+    }, 60_000);
+  }), { title });
+  const saved = await a.evaluate(({ title }) => {
+    const form = document.querySelector('form[aria-label="The book\'s fields"]');
+    const label = [...form.querySelectorAll('label')].find((l) => l.textContent.trim() === 'Title');
+    const input = document.getElementById(label.htmlFor);
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, title);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    const save = [...form.querySelectorAll('button')].find((x) => x.textContent.trim() === 'Save');
+    const at = performance.timeOrigin + performance.now();
+    save.click();
+    return at;
+  }, { title });
+  return (await shown) - saved;
+}
+
+/** One size: first sync up from A, first sync down into an empty B, round trips with Keep in sync. */
+async function measureSync(context, origin, couch, n) {
+  const db = `bench-${n}`;
+  const [originA, originB] = [await origin(), await origin()];
+  const a = await syncDevice(context, originA.url, n, couch.url, db);
+  await browserIdle();
+  log(`  sync up: ${int(n)} books from device A`);
+  const up = await timeSyncNow(a, n, 'first sync up from A');
+  const info = await dbInfo(couch.url, db);
+  if (info.doc_count !== n) disagreements.push(`sync, ${int(n)} books: the server holds ${info.doc_count} documents after the first sync up`);
+  await browserIdle();
+  const b = await syncDevice(context, originB.url, 0, couch.url, db);
+  await browserIdle();
+  log(`  sync down: ${int(n)} books into the empty device B`);
+  const down = await timeSyncNow(b, n, 'first sync down into B');
+  await b.evaluate(() => { location.hash = '#/'; });
+  const counted = await b.evaluate(({ n }) => window.benchWaitForRows({ start: performance.now(), want: `^(\\d+) books$`, deadlineMs: 600_000 }), { n })
+    .catch((error) => ({ text: error.message }));
+  if (counted.text !== `${n} books`) disagreements.push(`sync, ${int(n)} books: device B's count reads "${counted.text}" after the first sync down`);
+  await browserIdle();
+
+  // The round trips: the first book of A, its page open in both tabs.
+  log(`  round trips: "Keep in sync" on both devices`);
+  await keepInSync(a, n);
+  await keepInSync(b, n);
+  const bookA = await a.evaluate(storedBook, null);
+  const bookB = await b.evaluate(storedBook, bookA.uid);
+  if (!bookB) throw new Error(`device B lacks book ${bookA.uid} after the sync down`);
+  await a.evaluate((id) => { location.hash = `#/books/${id}`; }, bookA.id);
+  await b.evaluate((id) => { location.hash = `#/books/${id}`; }, bookB.id);
+  await a.getByRole('heading', { level: 2, name: bookA.title, exact: true }).waitFor({ timeout: 60_000 });
+  await b.getByRole('heading', { level: 2, name: bookB.title, exact: true }).waitFor({ timeout: 60_000 });
+  const visibility = await Promise.all([a, b].map((p) => p.evaluate(() => document.visibilityState)));
+  if (visibility.some((v) => v !== 'visible')) log(`  note: tabs are ${visibility.join(' and ')} (timers of hidden tabs may be throttled)`);
+  await browserIdle(10_000);
+  const trips = [];
+  for (let i = 0; i < SYNC_ROUND_TRIPS; i += 1) {
+    const title = `${bookA.title} (round trip ${i + 1})`;
+    trips.push(await roundTrip(a, b, title));
+    log(`  round trip ${i + 1}: ${ms(trips.at(-1))} ms`);
+    // Both quiet again (A's own change comes back to it through its long poll, and is known).
+    await a.getByRole('heading', { level: 2, name: title, exact: true }).waitFor({ timeout: 60_000 });
+    await browserIdle(10_000);
+  }
+  for (const page of [a, b]) {
+    await page.evaluate(() => { location.hash = '#/sync'; });
+    await page.getByRole('button', { name: 'Stop syncing', exact: true }).click();
+    await page.close();
+  }
+  await couchRequest(couch.url, 'DELETE', `/${db}`);
+  await browserIdle();
+  return { n, up, down, trips };
+}
+
+/** The sync part: a pouchdb-server started for it (and stopped), each size in turn. */
+async function syncTable(context, origin) {
+  const version = JSON.parse(readFileSync(path.join(ROOT, 'node_modules/pouchdb-server/package.json'), 'utf8')).version;
+  log(`sync: starting pouchdb-server ${version} on 127.0.0.1`);
+  const couch = await startCouch();
+  const results = [];
+  try {
+    for (const n of SYNC_SIZES) {
+      log(`sync with ${int(n)} books`);
+      results.push(await measureSync(context, origin, couch, n));
+    }
+  } finally {
+    await couch.stop();
+  }
+  const each = (f) => results.map((r) => f(r));
+  const perSecond = (n, msValue) => int(n / (msValue / 1000));
+  const rows = [
+    ['first sync up: device A\'s "Sync now" to "Last synced at"', ...each(({ up }) => ms(up.ms))],
+    ['  books a second', ...each(({ n, up }) => perSecond(n, up.ms))],
+    ['  click to "Sending changes" (revisions given to the books)', ...each(({ up }) => ms(up.marks.sending))],
+    ['  "Sending changes" to "Receiving changes" (the books sent)', ...each(({ up }) => ms(up.marks.receiving - up.marks.sending))],
+    ['  "Receiving changes" to the end (the server\'s changes read back)', ...each(({ up }) => ms(up.ms - up.marks.receiving))],
+    ['first sync down: an empty device B\'s "Sync now" to "Last synced at"', ...each(({ down }) => ms(down.ms))],
+    ['  books a second', ...each(({ n, down }) => perSecond(n, down.ms))],
+    ['  click to "Receiving changes"', ...each(({ down }) => ms(down.marks.receiving))],
+    ['  "Receiving changes" to the end (the books received and stored)', ...each(({ down }) => ms(down.ms - down.marks.receiving))],
+    [`edit round trip, "Keep in sync" on both: A's Save to B's page showing it, median (min-max) of ${SYNC_ROUND_TRIPS}`, ...each(({ trips }) => spread(trips))],
+    ['  each round trip', ...each(({ trips }) => trips.map(ms).join(', '))],
+  ];
+  return [
+    `Sync (the app, dist/, with pouchdb-server ${version} on 127.0.0.1, LevelDB; one run per size; the books generated in device A,`,
+    'then synced up to an empty database; device B an empty catalogue at another origin; ms)',
+    table(['ms', ...results.map(({ n }) => `${int(n)} books`)], rows, ['l', ...results.map(() => 'r')]),
+    '',
+    `raw: ${JSON.stringify(results.map(({ n, up, down, trips }) => ({ n, up_ms: Math.round(up.ms), up_marks: up.marks, down_ms: Math.round(down.ms), down_marks: down.marks, round_trips_ms: trips.map(Math.round) })))}`,
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /** Import and export of a 100,000-row CSV (BENCH_TRANSFER_BOOKS) through our code (no peer has an importer). */
 async function transferTable(page) {
@@ -1034,17 +1280,17 @@ async function main() {
   const section = (text) => console.log(`${text}\n`);
   try {
     const pages = {};
-    for (const [system] of SYSTEMS) pages[system] = await openBenchPage(context, await origin());
+    if (!SYNC_ONLY) for (const [system] of SYSTEMS) pages[system] = await openBenchPage(context, await origin());
     for (const blank of context.pages().filter((p) => !Object.values(pages).includes(p))) await blank.close();
 
     // A warm-up round, not reported: the first system measured would otherwise pay for
     // compiling the page's code paths and the browser's IndexedDB machinery.
-    if (!APP_ONLY) {
+    if (!APP_ONLY && !SYNC_ONLY) {
       log('warm-up round (not reported)');
       for (const [system] of SYSTEMS) await measureSystem(pages[system], system, 2_000, 'warm-up', 20);
     }
 
-    for (const n of APP_ONLY ? [] : SIZES) {
+    for (const n of APP_ONLY || SYNC_ONLY ? [] : SIZES) {
       const results = Object.fromEntries(SYSTEMS.map(([system]) => [system, []]));
       for (let run = 0; run < runsFor(n); run += 1) {
         for (const [system, label] of rotated(run)) {
@@ -1063,7 +1309,7 @@ async function main() {
     }
 
     const apps = [];
-    if (APP_SIZES.length) {
+    if (APP_SIZES.length && !SYNC_ONLY) {
       const filler = await openBenchPage(context, appServer);
       for (const n of APP_SIZES) {
         log(`app with ${int(n)} books`);
@@ -1071,8 +1317,9 @@ async function main() {
       }
     }
     if (apps.length) section(appTable(apps));
-    section(bundleTable());
-    if (!APP_ONLY) section(await transferTable(pages.ours));
+    if (!SYNC_ONLY) section(bundleTable());
+    if (SYNC) section(await syncTable(context, origin));
+    if (!APP_ONLY && !SYNC_ONLY) section(await transferTable(pages.ours));
   } finally {
     await context.close();
     for (const server of servers) await server.close();

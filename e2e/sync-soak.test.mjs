@@ -24,9 +24,10 @@
 // with "Keep version 2" and, after syncing, are the same everywhere and in conflict nowhere.
 //
 // Deterministic choices for a seed: SYNC_SOAK_SEED=<number> (SYNC_SOAK_SEED=random picks one) and
-// SYNC_SOAK_OPS (default 2000 operations; an import of 20 books counts 20). Timing (how fast a
-// sync ends, what it finds on the server) is not deterministic, so a seed replays the operations,
-// not necessarily the conflicts. The seed and a summary are printed; every step is written to
+// SYNC_SOAK_OPS (default 2000 operations; an import of 20 books counts 20), stopped early if the
+// random part has run SYNC_SOAK_BUDGET_S seconds (default 150; the summary says so). Timing (how
+// fast a sync ends, what it finds on the server) is not deterministic, so a seed replays the
+// operations, not necessarily the conflicts. The seed and a summary are printed; every step is written to
 // artifacts/sync-soak-ops.log.
 
 import { test, before, after } from 'node:test';
@@ -42,6 +43,11 @@ const SEED = process.env.SYNC_SOAK_SEED === 'random'
   ? Math.floor(Math.random() * 2 ** 32)
   : Number(process.env.SYNC_SOAK_SEED || DEFAULT_SEED) >>> 0;
 const OPS = Number(process.env.SYNC_SOAK_OPS) || 2000;
+/**
+ * The random part stops early when it has run this long (SYNC_SOAK_BUDGET_S, default 150 s), so
+ * that the file stays near three minutes on a loaded machine; the summary says so.
+ */
+const BUDGET_MS = (Number(process.env.SYNC_SOAK_BUDGET_S) || 150) * 1000;
 const DB = 'soak';
 /** How long one sync may take (a few hundred books at most go each way). */
 const SYNC_MS = 60_000;
@@ -480,7 +486,13 @@ test(`sync soak: two devices, ${OPS} operations, seed ${SEED}`, { timeout: 600_0
   const downAt = Math.floor(OPS * (0.45 + 0.2 * random()));
   let serverWentDown = false;
   let step = 0;
+  let cut = false;
   while (stats.ops < OPS) {
+    if (Date.now() - started > BUDGET_MS) {
+      cut = true;
+      log(`time budget of ${BUDGET_MS / 1000} s reached after ${stats.ops} operations`);
+      break;
+    }
     step += 1;
     stats.steps = step;
     // Devices back online, the server back up.
@@ -503,7 +515,8 @@ test(`sync soak: two devices, ${OPS} operations, seed ${SEED}`, { timeout: 600_0
         log(`${d.name} offline until step ${d.offlineUntil}`);
       }
     }
-    if (!serverWentDown && stats.ops >= downAt) {
+    // (Halfway through the time budget at the latest, so that a run cut short has it too.)
+    if (!serverWentDown && (stats.ops >= downAt || Date.now() - started > BUDGET_MS / 2)) {
       serverWentDown = true;
       serverDownUntil = step + int(10, 25);
       stats.serverRestarts += 1;
@@ -686,7 +699,7 @@ test(`sync soak: two devices, ${OPS} operations, seed ${SEED}`, { timeout: 600_0
       problems.push(`book ${doc._id}: the server lists ${doc._conflicts?.length ?? 0} conflicting versions, the model ${want}`);
     }
   }
-  const summary = `${stats.ops} operations in ${stats.steps} steps (${stats.imported} books in ${stats.imports} imports, ${stats.formAdds} added with the form, ${stats.edits} edits, ${stats.deletes} deletes; ${stats.bothEdited} books edited on both devices and ${stats.editVsDelete} edited on one and deleted on the other at once), ${stats.syncs} syncs (${stats.syncsOk} ok, ${stats.syncsOffline} offline, ${stats.syncsDown} with the server down, ${stats.concurrentSyncs} on both at once, ${stats.addsDuringSync} with a book added meanwhile), ${stats.offlinePeriods} offline periods, ${stats.serverRestarts} server restart, ${rounds} final rounds; ${maps.server.size} books at the end, ${deleted} deleted, ${inConflict.length} in conflict, ${survivedDelete} survived a delete; lost ${counts.lost}, duplicated ${counts.duplicated}, resurrected ${counts.resurrected}, wrong ${counts.wrong}, unknown ${counts.unknown}; ${stats.couchConsoleErrors} console errors about the server's address (404s, refused)`;
+  const summary = `${stats.ops} operations${cut ? ` (of ${OPS}: the time budget of ${BUDGET_MS / 1000} s ran out)` : ''} in ${stats.steps} steps (${stats.imported} books in ${stats.imports} imports, ${stats.formAdds} added with the form, ${stats.edits} edits, ${stats.deletes} deletes; ${stats.bothEdited} books edited on both devices and ${stats.editVsDelete} edited on one and deleted on the other at once), ${stats.syncs} syncs (${stats.syncsOk} ok, ${stats.syncsOffline} offline, ${stats.syncsDown} with the server down, ${stats.concurrentSyncs} on both at once, ${stats.addsDuringSync} with a book added meanwhile), ${stats.offlinePeriods} offline periods, ${stats.serverRestarts} server restart, ${rounds} final rounds; ${maps.server.size} books at the end, ${deleted} deleted, ${inConflict.length} in conflict, ${survivedDelete} survived a delete; lost ${counts.lost}, duplicated ${counts.duplicated}, resurrected ${counts.resurrected}, wrong ${counts.wrong}, unknown ${counts.unknown}; ${stats.couchConsoleErrors} console errors about the server's address (404s, refused)`;
   log(summary);
   for (const p of problems) log(`PROBLEM ${p}`);
   if (problems.length) {
