@@ -1328,7 +1328,8 @@ async function main() {
   }
 
   const elapsed = ((Date.now() - started) / 1000).toFixed(0);
-  console.log(
+  if (SYNC_ONLY) console.log(`Ran ${elapsed} s.`);
+  else console.log(
     [
       `Ran ${elapsed} s.`,
       'Notes: "ours" is BookRepository end to end (validation, folding, serde to JS, and the search',
