@@ -1014,6 +1014,41 @@ function timeSyncInPage({ button, deadlineMs }) {
   });
 }
 
+/**
+ * CPU seconds used so far by this script's descendants: pouchdb-server's, and the others' (the
+ * browser's), so that a sync's time can be told apart: the app's or the server's.
+ */
+function cpuBySide() {
+  const parents = new Map();
+  const ticks = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parents.set(Number(entry), Number(fields[1]));
+      ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const used = { browser: 0, server: 0 };
+  for (const [pid, t] of ticks) {
+    for (let at = parents.get(pid), hops = 0; at !== undefined && hops < 10; at = parents.get(at), hops += 1) {
+      if (at !== process.pid) continue;
+      let command = '';
+      try {
+        command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        // gone meanwhile
+      }
+      used[command.includes('pouchdb-server') ? 'server' : 'browser'] += t / 100; // USER_HZ
+      break;
+    }
+  }
+  return used;
+}
+
 /** In the page: the first book stored (by id), from IndexedDB; or the book of `uid`. */
 function storedBook(uid) {
   return new Promise((resolve, reject) => {
@@ -1062,7 +1097,10 @@ async function syncDevice(context, url, n, server, db) {
 
 /** Times "Sync now" on `page` (a bound: a minute and 20 ms a book); checks that it ended well. */
 async function timeSyncNow(page, n, what) {
+  const before = cpuBySide();
   const result = await page.evaluate(timeSyncInPage, { button: 'Sync now', deadlineMs: 60_000 + 20 * n });
+  const after = cpuBySide();
+  result.cpu = { browser: after.browser - before.browser, server: after.server - before.server };
   if (result.error || !/Last synced at/.test(result.status)) {
     disagreements.push(`sync, ${int(n)} books, ${what}: it ended with "${result.status}" ${result.error ? `and the alert "${result.error}"` : ''}`);
   }
@@ -1190,10 +1228,12 @@ async function syncTable(context, origin) {
     ['  click to "Sending changes" (revisions given to the books)', ...each(({ up }) => ms(up.marks.sending))],
     ['  "Sending changes" to "Receiving changes" (the books sent)', ...each(({ up }) => ms(up.marks.receiving - up.marks.sending))],
     ['  "Receiving changes" to the end (the server\'s changes read back)', ...each(({ up }) => ms(up.ms - up.marks.receiving))],
+    ['  CPU seconds meanwhile: browser, pouchdb-server', ...each(({ up }) => `${up.cpu.browser.toFixed(1)}, ${up.cpu.server.toFixed(1)}`)],
     ['first sync down: an empty device B\'s "Sync now" to "Last synced at"', ...each(({ down }) => ms(down.ms))],
     ['  books a second', ...each(({ n, down }) => perSecond(n, down.ms))],
     ['  click to "Receiving changes"', ...each(({ down }) => ms(down.marks.receiving))],
     ['  "Receiving changes" to the end (the books received and stored)', ...each(({ down }) => ms(down.ms - down.marks.receiving))],
+    ['  CPU seconds meanwhile: browser, pouchdb-server', ...each(({ down }) => `${down.cpu.browser.toFixed(1)}, ${down.cpu.server.toFixed(1)}`)],
     [`edit round trip, "Keep in sync" on both: A's Save to B's page showing it, median (min-max) of ${SYNC_ROUND_TRIPS}`, ...each(({ trips }) => spread(trips))],
     ['  each round trip', ...each(({ trips }) => trips.map(ms).join(', '))],
   ];
@@ -1202,7 +1242,16 @@ async function syncTable(context, origin) {
     'then synced up to an empty database; device B an empty catalogue at another origin; ms)',
     table(['ms', ...results.map(({ n }) => `${int(n)} books`)], rows, ['l', ...results.map(() => 'r')]),
     '',
-    `raw: ${JSON.stringify(results.map(({ n, up, down, trips }) => ({ n, up_ms: Math.round(up.ms), up_marks: up.marks, down_ms: Math.round(down.ms), down_marks: down.marks, round_trips_ms: trips.map(Math.round) })))}`,
+    `raw: ${JSON.stringify(results.map(({ n, up, down, trips }) => ({
+      n,
+      up_ms: Math.round(up.ms),
+      up_marks: up.marks,
+      up_cpu_s: up.cpu,
+      down_ms: Math.round(down.ms),
+      down_marks: down.marks,
+      down_cpu_s: down.cpu,
+      round_trips_ms: trips.map(Math.round),
+    })))}`,
   ].join('\n');
 }
 
@@ -1328,23 +1377,26 @@ async function main() {
   }
 
   const elapsed = ((Date.now() - started) / 1000).toFixed(0);
-  if (SYNC_ONLY) console.log(`Ran ${elapsed} s.`);
-  else console.log(
-    [
-      `Ran ${elapsed} s.`,
-      'Notes: "ours" is BookRepository end to end (validation, folding, serde to JS, and the search',
-      'index chunks written in the same transaction); the peers get records already built (keys',
-      'folded) and store only the books. Pages: a jump walks a cursor from the nearer end (all three);',
-      'by key reads the page after the row before it. Search (all count every match and read the',
-      'first 50 books): ours = matching() over its in-memory index + get_many; "peers scan the store" =',
-      'raw getAll in batches of 10,000 filtered in JS, Dexie toArray() + Array.filter; "all with an',
-      'in-memory index" = the peers given an index like ours (folded title, author and genre a string',
-      'a book), scanned, then the first 50 read by id; "cold" = the index loaded first (ours reads its',
-      'chunks from IndexedDB; the peers build theirs from getAll / toArray). Single ops: one call each,',
-      'awaited one after another (update = read-modify-write; ours also rewrites a search chunk on',
-      'create/update/delete, and reads the book before deleting it).',
-    ].join('\n'),
-  );
+  if (SYNC_ONLY) {
+    console.log(`Ran ${elapsed} s.`);
+  } else {
+    console.log(
+      [
+        `Ran ${elapsed} s.`,
+        'Notes: "ours" is BookRepository end to end (validation, folding, serde to JS, and the search',
+        'index chunks written in the same transaction); the peers get records already built (keys',
+        'folded) and store only the books. Pages: a jump walks a cursor from the nearer end (all three);',
+        'by key reads the page after the row before it. Search (all count every match and read the',
+        'first 50 books): ours = matching() over its in-memory index + get_many; "peers scan the store" =',
+        'raw getAll in batches of 10,000 filtered in JS, Dexie toArray() + Array.filter; "all with an',
+        'in-memory index" = the peers given an index like ours (folded title, author and genre a string',
+        'a book), scanned, then the first 50 read by id; "cold" = the index loaded first (ours reads its',
+        'chunks from IndexedDB; the peers build theirs from getAll / toArray). Single ops: one call each,',
+        'awaited one after another (update = read-modify-write; ours also rewrites a search chunk on',
+        'create/update/delete, and reads the book before deleting it).',
+      ].join('\n'),
+    );
+  }
   if (disagreements.length) {
     console.error(['', 'FAILED: the systems disagree:', ...disagreements.map((d) => `  - ${d}`)].join('\n'));
     process.exit(1);

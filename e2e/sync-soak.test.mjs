@@ -2,9 +2,10 @@
 // thousand random operations — adds (the add form, or JSON imports of 5–80 books through the
 // Import control), edits (the book page's Save), deletes (the row's Delete button, found with the
 // search box) — on either device, with "Sync now" on a random device every few operations (now
-// and then on both at once, or with books added while the sync runs), devices going offline for
-// a while (context.setOffline: their syncs must say "Offline…", their edits wait), and the server
-// stopped once mid-run and started again on the same data (syncs meanwhile must say that nothing
+// and then on both at once, or with books added while the sync runs), now and then a device's app
+// reloaded (what waits to go up must outlive it), devices going offline for a while
+// (context.setOffline: their syncs must say "Offline…", their edits wait), and the server stopped
+// once mid-run and started again on the same data (syncs meanwhile must say that nothing
 // answered). Every write goes through the app, so its change queue sees each one.
 //
 // The model: every write is a version of a book (its uid) whose parent is the version the device
@@ -338,7 +339,7 @@ test(`sync soak: two devices, ${OPS} operations, seed ${SEED}`, { timeout: 600_0
   const stats = {
     ops: 0, steps: 0, imports: 0, imported: 0, formAdds: 0, edits: 0, deletes: 0, bothEdited: 0, editVsDelete: 0,
     syncs: 0, syncsOk: 0, syncsOffline: 0, syncsDown: 0, concurrentSyncs: 0, addsDuringSync: 0,
-    offlinePeriods: 0, serverRestarts: 0, couchConsoleErrors: 0,
+    offlinePeriods: 0, serverRestarts: 0, reloads: 0, couchConsoleErrors: 0,
   };
 
   // Two devices. Console errors about the CouchDB server's address are the protocol at work (a
@@ -533,11 +534,18 @@ test(`sync soak: two devices, ${OPS} operations, seed ${SEED}`, { timeout: 600_0
       delete: mine.length > 20 ? 0.15 : 0,
       bothEdit: mine.length ? 0.06 : 0,
       editVsDelete: mine.length ? 0.04 : 0,
+      reload: isOffline(d, step) ? 0 : 0.01,
     });
     const anyOfMine = () => recordOf(d, pick(mine));
     const t0 = Date.now();
     try {
-      if (kind === 'import') await importBooks(d, step, int(5, 80));
+      if (kind === 'reload') {
+        // The app opened again: what is queued, the checkpoints and the settings must outlive it.
+        await d.app.reload();
+        await d.page.evaluate(installDriver);
+        stats.reloads += 1;
+        log(`${d.name} reload`);
+      } else if (kind === 'import') await importBooks(d, step, int(5, 80));
       else if (kind === 'add') await formAdd(d, step);
       else if (kind === 'edit') await edit(d, step, await anyOfMine());
       else if (kind === 'delete') await remove(d, step, await anyOfMine());
@@ -699,7 +707,7 @@ test(`sync soak: two devices, ${OPS} operations, seed ${SEED}`, { timeout: 600_0
       problems.push(`book ${doc._id}: the server lists ${doc._conflicts?.length ?? 0} conflicting versions, the model ${want}`);
     }
   }
-  const summary = `${stats.ops} operations${cut ? ` (of ${OPS}: the time budget of ${BUDGET_MS / 1000} s ran out)` : ''} in ${stats.steps} steps (${stats.imported} books in ${stats.imports} imports, ${stats.formAdds} added with the form, ${stats.edits} edits, ${stats.deletes} deletes; ${stats.bothEdited} books edited on both devices and ${stats.editVsDelete} edited on one and deleted on the other at once), ${stats.syncs} syncs (${stats.syncsOk} ok, ${stats.syncsOffline} offline, ${stats.syncsDown} with the server down, ${stats.concurrentSyncs} on both at once, ${stats.addsDuringSync} with a book added meanwhile), ${stats.offlinePeriods} offline periods, ${stats.serverRestarts} server restart, ${rounds} final rounds; ${maps.server.size} books at the end, ${deleted} deleted, ${inConflict.length} in conflict, ${survivedDelete} survived a delete; lost ${counts.lost}, duplicated ${counts.duplicated}, resurrected ${counts.resurrected}, wrong ${counts.wrong}, unknown ${counts.unknown}; ${stats.couchConsoleErrors} console errors about the server's address (404s, refused)`;
+  const summary = `${stats.ops} operations${cut ? ` (of ${OPS}: the time budget of ${BUDGET_MS / 1000} s ran out)` : ''} in ${stats.steps} steps (${stats.imported} books in ${stats.imports} imports, ${stats.formAdds} added with the form, ${stats.edits} edits, ${stats.deletes} deletes; ${stats.bothEdited} books edited on both devices and ${stats.editVsDelete} edited on one and deleted on the other at once), ${stats.syncs} syncs (${stats.syncsOk} ok, ${stats.syncsOffline} offline, ${stats.syncsDown} with the server down, ${stats.concurrentSyncs} on both at once, ${stats.addsDuringSync} with a book added meanwhile), ${stats.offlinePeriods} offline periods, ${stats.serverRestarts} server restart, ${stats.reloads} reloads, ${rounds} final rounds; ${maps.server.size} books at the end, ${deleted} deleted, ${inConflict.length} in conflict, ${survivedDelete} survived a delete; lost ${counts.lost}, duplicated ${counts.duplicated}, resurrected ${counts.resurrected}, wrong ${counts.wrong}, unknown ${counts.unknown}; ${stats.couchConsoleErrors} console errors about the server's address (404s, refused)`;
   log(summary);
   for (const p of problems) log(`PROBLEM ${p}`);
   if (problems.length) {
