@@ -541,6 +541,7 @@ test(`sync soak: two devices, ${OPS} operations, seed ${SEED}`, { timeout: 600_0
     try {
       if (kind === 'reload') {
         // The app opened again: what is queued, the checkpoints and the settings must outlive it.
+        await run(d, () => { location.hash = '#/'; });
         await d.app.reload();
         await d.page.evaluate(installDriver);
         stats.reloads += 1;
