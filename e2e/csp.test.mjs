@@ -64,6 +64,8 @@ appTest('the page carries a strict Content-Security-Policy, before anything it g
   assert.deepEqual(policy.get('object-src'), ["'none'"]);
   assert.deepEqual(policy.get('base-uri'), ["'none'"]);
   assert.deepEqual(policy.get('form-action'), ["'none'"]);
+  // Sync: any https:// server the person names, plain http:// only on this computer.
+  assert.deepEqual(policy.get('connect-src'), ["'self'", 'https:', 'http://localhost:*', 'http://127.0.0.1:*']);
 
   // A <meta> policy governs only what follows it: no script, style or link may come first.
   const metaAt = html.search(CSP_META);

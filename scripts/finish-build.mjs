@@ -127,7 +127,9 @@ if (!existsSync(htmlPath)) fail(`${htmlPath} is missing: nothing to put the Cont
     ["script-src 'self' 'wasm-unsafe-eval'", ...hashes].join(' '),
     "style-src 'self'",
     "img-src 'self' data: blob:",
-    "connect-src 'self'",
+    // Sync talks to the person's own CouchDB, whose address only they know: any https:// server,
+    // and plain http:// only on this computer (the app refuses other http:// addresses too).
+    "connect-src 'self' https: http://localhost:* http://127.0.0.1:*",
     "worker-src 'self'",
     "manifest-src 'self'",
     "object-src 'none'",

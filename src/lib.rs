@@ -9,7 +9,8 @@
 //!   memory, noticed instead of fatal), [`route`] (the hash routes), [`words`] (the forgiving
 //!   search of titles and authors), [`check`] (what a "Do I own this?" text asks), [`barcode`]
 //!   (EAN-13 barcodes read from pictures), [`tabs`] (messages between open tabs), [`stats`]
-//!   (reading statistics) and [`transfer`] (import and export).
+//!   (reading statistics), [`transfer`] (import and export) and [`sync`] (two-way sync with
+//!   CouchDB: revision trees and documents; its HTTP client and replicator are `wasm32` only).
 //! - [`store`]: the repository, the only code that talks to IndexedDB (its records and errors
 //!   build natively, the rest only for `wasm32`).
 //! - Only for `wasm32`: `ui` (the Leptos interface), `offline` (the service worker) and `browser`
@@ -32,6 +33,7 @@ pub mod sample;
 pub mod search;
 pub mod size;
 pub mod stats;
+pub mod sync;
 pub mod tabs;
 pub mod transfer;
 pub mod viewport;

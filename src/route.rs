@@ -1,4 +1,4 @@
-//! The hash routes of the app (`#/`, `#/books/<id>`, `#/check`, `#/stats`): parsing and writing them. Plain Rust.
+//! The hash routes of the app (`#/`, `#/books/<id>`, `#/check`, `#/stats`, `#/sync`): parsing and writing them. Plain Rust.
 //!
 //! Hash routes keep one build working from any sub-path of any static host: the path the host
 //! serves never changes, so relative asset URLs always resolve.
@@ -16,6 +16,8 @@ pub enum Route {
     Check,
     /// The statistics page.
     Stats,
+    /// Sync with the person's CouchDB.
+    Sync,
     /// A hash that names nothing; shown as "not found".
     Unknown,
 }
@@ -29,6 +31,7 @@ impl Route {
             None if path.is_empty() => Route::Catalogue,
             None if path == "/check" => Route::Check,
             None if path == "/stats" => Route::Stats,
+            None if path == "/sync" => Route::Sync,
             None => Route::Unknown,
             Some(id) if id.bytes().all(|b| b.is_ascii_digit()) => {
                 id.parse().map_or(Route::Unknown, Route::Book)
@@ -44,6 +47,7 @@ impl Route {
             Route::Book(id) => format!("#/books/{id}"),
             Route::Check => "#/check".to_owned(),
             Route::Stats => "#/stats".to_owned(),
+            Route::Sync => "#/sync".to_owned(),
         }
     }
 }
@@ -71,11 +75,18 @@ mod tests {
         assert_eq!(Route::parse("#/check"), Route::Check);
         assert_eq!(Route::parse("#/stats/"), Route::Stats);
         assert_eq!(Route::parse("#/checks"), Route::Unknown);
+        assert_eq!(Route::parse("#/sync"), Route::Sync);
     }
 
     #[test]
     fn hrefs_round_trip() {
-        for route in [Route::Catalogue, Route::Book(7), Route::Check, Route::Stats] {
+        for route in [
+            Route::Catalogue,
+            Route::Book(7),
+            Route::Check,
+            Route::Stats,
+            Route::Sync,
+        ] {
             assert_eq!(Route::parse(&route.href()), route);
         }
     }

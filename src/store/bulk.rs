@@ -15,8 +15,9 @@ use super::error::{Result, StoreError};
 use super::identity::new_uids;
 use super::record::Record;
 use super::repository::{books_store, search_store};
-use super::schema::{BOOKS, SEARCH};
+use super::schema::{BOOKS, CHANGES, SEARCH};
 use super::strict::{RawStore, StrictTransaction};
+use super::sync;
 use super::transaction::{browser_error, settle};
 use crate::book::{Book, BookId, NewBook};
 
@@ -119,11 +120,16 @@ impl BookRepository {
         // (a big write is where the quota runs out). Without a watch, rexie's transaction.
         let stored = match self.plain_connection() {
             Some(connection) => {
-                let transaction =
-                    StrictTransaction::begin(&connection, &[BOOKS, SEARCH], durable, OPERATION)?;
+                let transaction = StrictTransaction::begin(
+                    &connection,
+                    &[BOOKS, SEARCH, CHANGES],
+                    durable,
+                    OPERATION,
+                )?;
                 let outcome = async {
                     let (books, search) = (transaction.store(BOOKS)?, transaction.store(SEARCH)?);
-                    batch.write(&books, &search, progress).await
+                    let changes = transaction.store(CHANGES)?;
+                    batch.write(&books, &search, &changes, progress).await
                 }
                 .await;
                 transaction.settle(outcome).await?
@@ -133,7 +139,10 @@ impl BookRepository {
                 let outcome = async {
                     let books = books_store(&transaction, OPERATION)?;
                     let search = search_store(&transaction, OPERATION)?;
-                    batch.write(&books, &search, progress).await
+                    let changes = transaction
+                        .store(CHANGES)
+                        .map_err(|error| browser_error(OPERATION, error))?;
+                    batch.write(&books, &search, &changes, progress).await
                 }
                 .await;
                 settle(transaction, outcome, OPERATION).await?
@@ -163,11 +172,13 @@ struct Batch {
 }
 
 impl Batch {
-    /// Issues the whole batch in an open transaction: books, then their search chunks.
-    async fn write(
+    /// Issues the whole batch in an open transaction: books, their search chunks, and the
+    /// queue entries that tell sync which books changed.
+    async fn write<S: AddStore>(
         self,
-        books: &impl AddStore,
+        books: &S,
         search: &impl ChunkStore,
+        changes: &S,
         progress: &dyn Fn(usize, usize),
     ) -> Result<Vec<Book>> {
         const OPERATION: &str = "add the books";
@@ -199,6 +210,14 @@ impl Batch {
             );
         }
         chunks::upsert_all(search, &stored, OPERATION).await?;
+        let queued = stored
+            .chunks(sync::UIDS_PER_CHANGE)
+            .map(|books| {
+                let uids: Vec<&str> = books.iter().map(|book| book.uid.as_str()).collect();
+                sync::change_of(&uids)
+            })
+            .collect();
+        changes.add_slice(queued).await?;
         Ok(stored)
     }
 }

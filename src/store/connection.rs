@@ -12,7 +12,7 @@ use rexie::{Rexie, Transaction, TransactionMode};
 use wasm_bindgen_futures::spawn_local;
 
 use super::error::{Result, StoreError};
-use super::schema::{self, BOOKS, META, SEARCH};
+use super::schema::{self, BOOKS, CHANGES, META, SEARCH};
 use super::transaction::{begin_error, reported};
 use super::watch::{wait_until_unblocked, Watch};
 use crate::search::SearchIndex;
@@ -225,7 +225,7 @@ impl BookRepository {
 
     pub(super) fn write_transaction(&self, operation: &'static str) -> Result<Transaction> {
         self.transaction(
-            &[BOOKS, SEARCH, META],
+            &[BOOKS, SEARCH, META, CHANGES],
             TransactionMode::ReadWrite,
             operation,
         )

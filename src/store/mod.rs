@@ -18,6 +18,7 @@ mod repository;
 pub mod schema;
 mod storage;
 mod strict;
+pub mod sync;
 mod transaction;
 mod watch;
 
@@ -26,5 +27,6 @@ pub use self::{
     connection::{BookRepository, Lost, OpenOptions, DEFAULT_MAX_IN_FLIGHT},
     repository::{BookPages, PageRequest},
     storage::{request_persistence, storage_estimate, storage_status, StorageStatus},
+    sync::Conflict,
 };
 pub use error::{Result, StoreError};

@@ -14,7 +14,8 @@ use super::connection::BookRepository;
 use super::error::{Result, StoreError};
 use super::identity::new_uids;
 use super::record::Record;
-use super::schema::{BOOKS, BY_UID, HIGH_WATER_KEY, META, SEARCH};
+use super::schema::{BOOKS, BY_UID, CHANGES, HIGH_WATER_KEY, META, SEARCH};
+use super::sync;
 use super::transaction::{browser_error, end_read, settle};
 use crate::book::{Book, BookId, BookPatch, NewBook};
 use crate::search::{self, chunk_of, SearchIndex};
@@ -97,6 +98,7 @@ impl BookRepository {
                 .add(&value, None)
                 .await
                 .map_err(|error| browser_error(OPERATION, error))?;
+            log_change(&transaction, &[&checked.uid], OPERATION).await?;
             let search = search_store(&transaction, OPERATION)?;
             chunks::upsert_all(&search, std::slice::from_ref(&checked), OPERATION).await
         }
@@ -182,6 +184,7 @@ impl BookRepository {
                     .put(&value, None)
                     .await
                     .map_err(|error| browser_error(OPERATION, error))?;
+                log_change(&transaction, &[&updated.uid], OPERATION).await?;
                 let search = search_store(&transaction, OPERATION)?;
                 chunks::upsert_all(&search, std::slice::from_ref(&updated), OPERATION).await?;
             }
@@ -237,6 +240,7 @@ impl BookRepository {
             deleted?;
             marked?;
             rewritten?;
+            log_change(&transaction, &[&current.uid], OPERATION).await?;
             Ok(current)
         }
         .await;
@@ -258,6 +262,13 @@ impl BookRepository {
             if let Some((last, _)) = last.first() {
                 raise_high_water(&transaction, id_of(last, OPERATION)?, OPERATION).await?;
             }
+            // Every synced book's tombstone must travel: sync walks its revision trees.
+            transaction
+                .store(CHANGES)
+                .map_err(|error| browser_error(OPERATION, error))?
+                .add(&sync::cleared_change(), None)
+                .await
+                .map_err(|error| browser_error(OPERATION, error))?;
             for store in [BOOKS, SEARCH] {
                 transaction
                     .store(store)
@@ -298,7 +309,7 @@ pub(super) async fn high_water(
 }
 
 /// Remembers that `id` was used, so that no other book is ever given it (called as a book goes).
-async fn raise_high_water(
+pub(super) async fn raise_high_water(
     transaction: &Transaction,
     id: BookId,
     operation: &'static str,
@@ -319,6 +330,21 @@ async fn set_high_water(
         .store(META)
         .map_err(|error| browser_error(operation, error))?
         .put(&key(id), Some(&JsValue::from_str(HIGH_WATER_KEY)))
+        .await
+        .map_err(|error| browser_error(operation, error))?;
+    Ok(())
+}
+
+/// Queues the books (by uid) a write changed for sync, in the write's own transaction.
+async fn log_change(
+    transaction: &Transaction,
+    uids: &[&str],
+    operation: &'static str,
+) -> Result<()> {
+    transaction
+        .store(CHANGES)
+        .map_err(|error| browser_error(operation, error))?
+        .add(&sync::change_of(uids), None)
         .await
         .map_err(|error| browser_error(operation, error))?;
     Ok(())

@@ -26,13 +26,22 @@ use crate::search;
 /// The database name the app uses.
 pub const DATABASE_NAME: &str = "bookshelf";
 /// The schema version this build writes.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 /// The object store of books, keyed by an auto-incremented `id`.
 pub const BOOKS: &str = "books";
 /// The object store of the search index's chunks, keyed by chunk number.
 pub const SEARCH: &str = "search";
 /// The object store of bookkeeping values (`data_version`).
 pub const META: &str = "meta";
+/// The object store of every synced book's revision tree, keyed by uid (the document's `_id`),
+/// kept even after the book is deleted (its tombstone must travel). See [`crate::store::sync`].
+pub const REVS: &str = "revs";
+/// The index of revision trees by the local sequence number of their last change: this
+/// database's own `_changes` feed.
+pub const BY_SEQ: &str = "by_seq";
+/// The object store of local changes not yet given revisions: each entry (auto-incremented key)
+/// names the uids one write touched, written in that write's own transaction.
+pub const CHANGES: &str = "changes";
 /// The index of books by folded title, then id.
 pub const BY_TITLE: &str = "by_title";
 /// The index of books by folded author, then id.
@@ -72,6 +81,9 @@ const MIGRATION_BATCH: u32 = 5_000;
 ///    none) and an index on `isbn`, which IndexedDB fills from the stored records as it creates it;
 /// 4. a `uid` in every record (the upgrade gives one to each older record) under an index,
 ///    and the ids' high-water mark in `meta`, so that no id or uid is ever another book's;
+/// 6. the revision tree of every synced book (`revs`, by uid, with its local sequence under
+///    `by_seq`) and the queue of local changes (`changes`) for sync; the upgrade queues every
+///    book already stored;
 /// 5. the reader's fields (status in place of the shelf, the rating in quarter stars, readings,
 ///    tags, series, pages, publisher, format, date added, copies, location, loans, note), an
 ///    index per new sortable column, and search lines that hold tags, series, location and
@@ -97,10 +109,16 @@ pub fn builder(name: &str, version: u32) -> RexieBuilder {
             books = books.add_index(Index::new_array(name, [path, "id"]));
         }
     }
-    builder
+    let builder = builder
         .add_object_store(books)
         .add_object_store(ObjectStore::new(SEARCH))
-        .add_object_store(ObjectStore::new(META))
+        .add_object_store(ObjectStore::new(META));
+    if version < 6 {
+        return builder;
+    }
+    builder
+        .add_object_store(ObjectStore::new(REVS).add_index(Index::new(BY_SEQ, "seq").unique(true)))
+        .add_object_store(ObjectStore::new(CHANGES).auto_increment(true))
 }
 
 /// Brings the data of the database `name` up to [`VERSION`]: one transaction, all or nothing,
@@ -114,14 +132,18 @@ pub(crate) async fn migrate(name: &str, database: &Rexie) -> Result<()> {
     let Some(connection) = open_without_upgrade(name, VERSION, || {}).await? else {
         return Err(StoreError::ClosedElsewhere);
     };
-    let result =
-        match StrictTransaction::begin(&connection, &[BOOKS, SEARCH, META], true, operation) {
-            Ok(transaction) => {
-                let outcome = migrate_in(&transaction, operation).await;
-                transaction.settle(outcome).await
-            }
-            Err(error) => Err(error),
-        };
+    let result = match StrictTransaction::begin(
+        &connection,
+        &[BOOKS, SEARCH, META, CHANGES],
+        true,
+        operation,
+    ) {
+        Ok(transaction) => {
+            let outcome = migrate_in(&transaction, operation).await;
+            transaction.settle(outcome).await
+        }
+        Err(error) => Err(error),
+    };
     connection.close();
     result
 }
@@ -153,9 +175,17 @@ async fn migrate_in(transaction: &StrictTransaction, operation: &'static str) ->
     if reached >= f64::from(VERSION) {
         return Ok(());
     }
-    // Every version but 3 (whose fields were optional, its index filling itself) rewrites
-    // every record; version 5's search lines are new, so any older data gets them all.
-    rewrite_records(transaction, operation).await?;
+    // Every version but 3 (whose fields were optional, its index filling itself) and 6 (new
+    // stores only) rewrites every record; version 5's search lines are new, so any older data
+    // gets them all.
+    if reached < 5.0 {
+        rewrite_records(transaction, operation).await?;
+    }
+    // Version 6: every book already here is a local change that sync has yet to give a revision.
+    transaction
+        .store(CHANGES)?
+        .put(&super::sync::every_book_change(operation)?, None)
+        .await?;
     meta.put(&JsValue::from(VERSION), Some(&key)).await
 }
 

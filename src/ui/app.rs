@@ -15,6 +15,7 @@ use super::form::AddBookForm;
 use super::notices::{NoticeList, Notices};
 use super::router::use_route;
 use super::stats::StatsPage;
+use super::sync::{SyncEngine, SyncPage};
 use super::table::BookTable;
 use super::toolbar::Toolbar;
 use super::transfer::Transfer;
@@ -138,6 +139,8 @@ fn Ready(repository: BookRepository, cleared: RwSignal<u32>) -> impl IntoView {
         move |_, _, _| catalogue.changed_elsewhere(),
         false,
     );
+    // Above the route: "Keep in sync" goes on while the person moves between pages.
+    provide_context(SyncEngine::new(catalogue));
     // Kept above the route so that a visit to a book's page keeps the search and sort.
     provide_context(CatalogueQuery::default());
     let route = use_route();
@@ -158,6 +161,7 @@ fn Ready(repository: BookRepository, cleared: RwSignal<u32>) -> impl IntoView {
         Route::Book(id) => view! { <BookPage id /> }.into_any(),
         Route::Check => view! { <CheckPage /> }.into_any(),
         Route::Stats => view! { <StatsPage /> }.into_any(),
+        Route::Sync => view! { <SyncPage /> }.into_any(),
         Route::Unknown => view! { <UnknownPage /> }.into_any(),
     };
     view! {
@@ -179,6 +183,7 @@ fn PageLinks(route: ReadSignal<Route>) -> impl IntoView {
                 {link(Route::Catalogue, "Books")}
                 {link(Route::Check, "Check a book")}
                 {link(Route::Stats, "Statistics")}
+                {link(Route::Sync, "Sync")}
             </ul>
         </nav>
     }

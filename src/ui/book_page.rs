@@ -6,6 +6,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 use super::commands::{on_outcome, Errors};
+use super::conflict::Conflict;
 use super::context::Catalogue;
 use super::edit::checked_patch;
 use super::fields::{BookFields, FieldValues};
@@ -61,6 +62,7 @@ fn BookView(book: Book, lending: RwSignal<bool>) -> impl IntoView {
     });
     view! {
         <h2>{title}</h2>
+        <Conflict book=book.clone() />
         <BookFacts book=book.clone() />
         <SeriesList book=book.clone() />
         <Loans book=book.clone() lending />

@@ -153,6 +153,17 @@ impl Catalogue {
         })
     }
 
+    /// Resolves a book edited on two devices: keeps the version of revision `keep` (`None`: the
+    /// one shown) and deletes the others, here now and on every device once synced.
+    pub fn resolve_conflict(&self) -> Command<(BookId, Option<String>), Book> {
+        self.command(
+            Errors::Notice,
+            |repository, (id, keep): (BookId, Option<String>)| async move {
+                repository.resolve_conflict(id, keep.as_deref()).await
+            },
+        )
+    }
+
     /// Deletes a book and says so, with Undo (which puts it back with its own id).
     pub fn delete(&self) -> Command<BookId, Book> {
         let catalogue = *self;
