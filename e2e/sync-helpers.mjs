@@ -11,8 +11,9 @@
 // whose _id is its uid and whose other members are the export's fields minus id and uid.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { openApp, waitFor, field, openEditDialog, rowFor, storedRecords, TIMEOUT } from './helpers.mjs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { openApp, waitFor, field, openEditDialog, rowFor, storedRecords, TIMEOUT, ARTIFACTS } from './helpers.mjs';
 import { bookDocs } from './couch.mjs';
 
 /** How long one "Sync now" may take, for a handful of books, before it is a failure. */
@@ -103,6 +104,10 @@ export async function openDevice(browser, baseUrl, name, couchUrls = []) {
 /** Runs `fn(devices...)` with `n` devices open, checks each is clean, and closes them all. */
 export async function withDevices(t, browser, baseUrl, couchUrls, names, fn) {
   const devices = [];
+  // Only the failures of the latest run are left.
+  for (const file of readdirSync(ARTIFACTS)) {
+    if (file.startsWith(`failure-sync-${slug(t.name)}-`)) rmSync(path.join(ARTIFACTS, file), { force: true });
+  }
   try {
     for (const name of names) devices.push(await openDevice(browser, baseUrl, name, couchUrls));
     await fn(...devices);
@@ -116,7 +121,7 @@ export async function withDevices(t, browser, baseUrl, couchUrls, names, fn) {
     }
   } catch (err) {
     for (const device of devices) {
-      const shot = `artifacts/failure-sync-${slug(t.name)}-${device.name}.png`;
+      const shot = path.join(ARTIFACTS, `failure-sync-${slug(t.name)}-${device.name}.png`);
       await device.page.screenshot({ path: shot, fullPage: true }).catch(() => {});
       t.diagnostic(`${device.name}: screenshot ${shot}; status ${JSON.stringify(await statusText(device.page).catch(() => '?'))}; alert ${JSON.stringify(await errorText(device.page).catch(() => '?'))}`);
       for (const line of device.errors) t.diagnostic(`${device.name}: page/console error: ${line}`);
@@ -338,8 +343,9 @@ export async function readConflict(page) {
   await tableEl.waitFor({ state: 'visible', timeout: TIMEOUT });
   return tableEl.evaluate((t) => {
     const text = (el) => el.textContent.replace(/\s+/g, ' ').trim();
-    const headers = [...t.querySelectorAll('thead th, tr:first-child th')].map(text);
-    const rows = [...t.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map(text))
+    const headRow = t.querySelector('thead tr') ?? t.querySelector('tr');
+    const headers = [...headRow.children].map(text);
+    const rows = [...t.querySelectorAll('tr')].filter((tr) => tr !== headRow).map((tr) => [...tr.children].map(text))
       .filter((cells) => cells.length === headers.length);
     return { headers, rows: rows.map((cells) => Object.fromEntries(headers.map((h, i) => [h, cells[i]]))) };
   });

@@ -176,7 +176,7 @@ test('i3: a conflict PouchDB makes shows as edited on two devices, with PouchDB\
       await waitFor(async () => assert.equal(await conflictHeading(A.page).count(), 0), { message: `"${CONFLICT_HEADING}" gone after keeping version 2 and syncing` });
       await replica.pull();
       const resolved = await replica.db.get(root._id, { conflicts: true });
-      assert.equal(resolved.author, loser, 'PouchDB has version 2');
+      assert.equal(resolved.author, loser, 'PouchDB has version 2 (the choice made in the app went up to the server)');
       assert.equal(resolved._conflicts, undefined, `PouchDB no longer sees a conflict: ${JSON.stringify(resolved)}`);
       assert.deepEqual(await deviceBooks(A.page), (await replica.docs()).map(bookOfDoc));
     });
