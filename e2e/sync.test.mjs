@@ -308,6 +308,7 @@ test('d: the server stopped in the middle of a large push; Sync now again comple
     const onServer = await serverBooks(couch.url, db);
     assert.equal(new Set(onServer.map((b) => b.title)).size, N, 'no book twice on the server (under two ids)');
     assert.deepEqual(onServer, imported, 'the server holds exactly the books imported');
+    t.diagnostic(`A's status after the sync that completed: ${JSON.stringify(await statusText(A.page))}`);
     const afterA = await deviceBooks(A.page);
     assert.equal(afterA.length, N, 'A received none of its own books back as new ones');
     assert.deepEqual(afterA, imported);
@@ -464,5 +465,39 @@ test('g: Keep in sync carries an edit to the other device by itself; Stop syncin
     await editBook(A.page, 'Arrives By Itself', { Author: 'Not Sent' });
     await staysTrue(async () => !(await serverBooks(couch.url, db)).some((b) => b.author === 'Not Sent'),
       { duration: 4000, message: 'A stopped: its edit stays local' });
+  });
+});
+
+test('g2: keeping in sync, a change made offline goes up by itself once back online', { timeout: 90_000 }, async (t) => {
+  const db = await freshDb('g2');
+  const settings = { server: couch.url, db };
+  await withDevices(t, shared.browser, shared.server.url, [couch.url], ['A'], async (A) => {
+    A.allow(/ERR_INTERNET_DISCONNECTED|Failed to fetch/);
+    await keepInSync(A.page, settings);
+    await A.context.setOffline(true);
+    await goBooks(A.page);
+    await addBook(A.page, { title: 'Written On The Train', author: 'Off Line', genre: '' });
+    await staysTrue(async () => (await serverBooks(couch.url, db)).length === 0, { duration: 1500, message: 'nothing goes while offline' });
+    await A.context.setOffline(false);
+    const started = Date.now();
+    await waitFor(async () => assert.deepEqual(titles(await serverBooks(couch.url, db)), ['Written On The Train']),
+      { timeout: 15_000, message: 'the change went up once back online, nobody pressing anything' });
+    t.diagnostic(`went up ${Date.now() - started} ms after coming back online`);
+    await goSync(A.page);
+    await waitFor(async () => {
+      const status = await statusText(A.page);
+      assert.match(status, /Keeping in sync/);
+      assert.equal(statusNumber(status, 'Changes waiting to go up'), 0, status);
+    }, { timeout: 15_000 });
+    await stopSyncing(A.page);
+  });
+});
+
+test('e4: http://localhost is allowed (the server on this computer), as is http://127.0.0.1', { timeout: 60_000 }, async (t) => {
+  const db = await freshDb('e4');
+  await withDevices(t, shared.browser, shared.server.url, [couch.url, `http://localhost:${couch.port}`], ['A'], async (A) => {
+    await addBook(A.page, { title: 'Close To Home', author: 'Local Host', genre: '' });
+    await syncOk(A, { server: `http://localhost:${couch.port}`, db });
+    assert.deepEqual(titles(await serverBooks(couch.url, db)), ['Close To Home']);
   });
 });
