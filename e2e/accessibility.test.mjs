@@ -1,7 +1,8 @@
 // axe-core on every view of the app, in the light and the dark colour scheme: no violations. The
 // views: the catalogue (empty, with books, with a field refused), a book's page, not-found, the
 // Edit dialog, the notices (a confirmation, a delete with its Undo, an error), the import preview
-// and an import refused with a message; "Do I own this?" with its answers, and "Did you mean".
+// and an import refused with a message; "Do I own this?" with its answers, "Did you mean", and
+// the Sync page (idle, and with an address refused).
 
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -163,4 +164,17 @@ appTest('axe-core finds no violations in "Do I own this?" and its answers, light
   const suggestion = page.getByRole('button', { name: 'To Kill a Mockingbird', exact: true });
   await suggestion.waitFor();
   await checkView(page, 'a search with "Did you mean"', suggestion);
+});
+
+appTest('axe-core finds no violations on the Sync page, idle and with a refusal, light and dark', async ({ page, go }) => {
+  await go('#/sync');
+  const form = page.getByRole('form', { name: 'Sync settings' });
+  await form.waitFor();
+  await checkView(page, '#/sync, idle', form);
+  // An address refused before anything is sent: the page says why, as an alert.
+  await page.getByLabel('Server', { exact: true }).fill('http://example.com');
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  const alert = page.getByRole('alert').filter({ hasText: 'https://' });
+  await alert.waitFor();
+  await checkView(page, '#/sync with a refusal', alert);
 });

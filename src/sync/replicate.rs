@@ -41,6 +41,9 @@ pub struct Settings {
     pub user: String,
     /// The password.
     pub password: String,
+    /// "Keep in sync" was on when the app was last open (it starts again with the app).
+    #[serde(default)]
+    pub keep: bool,
 }
 
 /// How far a direction has got: changes handled of those known.

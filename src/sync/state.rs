@@ -67,6 +67,15 @@ impl DocState {
     /// gone while its winner lives becomes a deletion (after which a conflicting version, if
     /// any, is the winner). Returns whether anything changed.
     pub fn local_edit(&mut self, body: Option<&str>) -> bool {
+        let changed = self.revise(body);
+        if changed {
+            // Made here: no server has it yet.
+            self.from.clear();
+        }
+        changed
+    }
+
+    fn revise(&mut self, body: Option<&str>) -> bool {
         let winner = self.tree.winner();
         match (body, winner) {
             (None, None) | (None, Some(Leaf { deleted: true, .. })) => false,
@@ -191,6 +200,7 @@ impl DocState {
                 .extend(Some(&rev), sig_of(Some(&rev), true, ""), true);
         }
         self.others.clear();
+        self.from.clear();
         let changed = current != Some(chosen);
         self.local_edit(Some(chosen));
         if changed {

@@ -27,6 +27,7 @@ pub fn SyncPage() -> impl IntoView {
         database: database.get_untracked(),
         user: user.get_untracked(),
         password: password.get_untracked(),
+        keep: false,
     };
     // The changes waiting to go up, counted again after every change here.
     Effect::new(move |_| {

@@ -165,3 +165,20 @@ fn a_one_revision_state_is_small() {
     let stored = serde_json::to_string(&state).unwrap_or_default();
     assert!(stored.len() < 160, "{} bytes: {stored}", stored.len());
 }
+
+#[test]
+fn an_edit_here_of_a_book_from_a_server_is_no_longer_the_servers() {
+    let mut state = DocState::new("b");
+    state.local_edit(Some("{\"title\":\"One\"}"));
+    state.from = "server".into();
+    assert!(!state.local_edit(Some("{\"title\":\"One\"}")));
+    assert_eq!(
+        state.from, "server",
+        "unchanged: still only what the server has"
+    );
+    assert!(state.local_edit(Some("{\"title\":\"Two\"}")));
+    assert_eq!(state.from, "", "an edit made here must go up");
+    state.from = "server".into();
+    assert_eq!(state.local_delete(), BookChange::Keep);
+    assert_eq!(state.from, "", "so must a deletion");
+}

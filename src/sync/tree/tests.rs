@@ -31,6 +31,7 @@ fn leaf(text: &str, deleted: bool) -> Leaf {
 }
 
 /// Every revision with its parent, which is the tree's shape without the deleted flags.
+#[cfg(not(target_arch = "wasm32"))]
 fn shape(tree: &RevTree) -> Vec<(Rev, Option<Rev>)> {
     let parent_of = |node: &Node| node.parent.and_then(|p| tree.nodes.get(p));
     (tree.nodes.iter())

@@ -99,6 +99,10 @@ impl SyncEngine {
             move |_, _, _| engine.local_change(),
             false,
         );
+        let settings = engine.settings();
+        if settings.keep {
+            engine.keep_in_sync(settings);
+        }
         engine
     }
 
@@ -251,7 +255,8 @@ impl SyncEngine {
 
     /// "Keep in sync": both ways now, then local changes go up as they are made and the server's
     /// come down as they happen, until stopped or the page closes.
-    pub fn keep_in_sync(&self, settings: Settings) {
+    pub fn keep_in_sync(&self, mut settings: Settings) {
+        settings.keep = true;
         let (generation, mine) = self.next_generation();
         let (send, mut nudges) = mpsc::unbounded();
         self.nudge.set_value(Some(send));
@@ -345,6 +350,11 @@ impl SyncEngine {
     /// "Stop syncing": ends whatever runs, its requests aborted.
     pub fn stop(&self) {
         self.next_generation();
+        let mut settings = self.settings();
+        if settings.keep {
+            settings.keep = false;
+            self.remember(&settings);
+        }
         self.update(|status| {
             status.running = false;
             status.keeping = false;
