@@ -501,3 +501,26 @@ test('e4: http://localhost is allowed (the server on this computer), as is http:
     assert.deepEqual(titles(await serverBooks(couch.url, db)), ['Close To Home']);
   });
 });
+
+test('g3: Keep in sync starts again when the app is opened again, until Stop syncing', { timeout: 90_000 }, async (t) => {
+  const db = await freshDb('g3');
+  const settings = { server: couch.url, db };
+  await withDevices(t, shared.browser, shared.server.url, [couch.url], ['A'], async (A) => {
+    await keepInSync(A.page, settings);
+    await goBooks(A.page);
+    await A.reload();
+    await addBook(A.page, { title: 'After A Reload', author: 'Again', genre: '' });
+    await waitFor(async () => assert.deepEqual(titles(await serverBooks(couch.url, db)), ['After A Reload']),
+      { timeout: 12_000, message: 'reopened, the app keeps in sync: the book went up by itself' });
+    await goSync(A.page);
+    await waitFor(async () => assert.match(await statusText(A.page), /Keeping in sync/), { timeout: 12_000 });
+
+    await stopSyncing(A.page);
+    await goBooks(A.page);
+    await A.reload();
+    await addBook(A.page, { title: 'After Stop And Reload', author: 'Stays', genre: '' });
+    await staysTrue(async () => (await serverBooks(couch.url, db)).length === 1, { duration: 3000, message: 'stopped, it stays stopped after a reload' });
+    await goSync(A.page);
+    assert.doesNotMatch(await statusText(A.page), /Keeping in sync/);
+  });
+});
