@@ -524,3 +524,19 @@ test('g3: Keep in sync starts again when the app is opened again, until Stop syn
     assert.doesNotMatch(await statusText(A.page), /Keeping in sync/);
   });
 });
+
+test('e5: http://[::1] is allowed like localhost: not refused, and the page\'s policy lets the request go', { timeout: 60_000 }, async (t) => {
+  // No server listens on [::1] here (the tests' servers are on 127.0.0.1 only): the request is
+  // refused by the network, which is what "allowed" leaves to happen. The app must not refuse
+  // it as insecure, and the Content-Security-Policy must not block it.
+  await withDevices(t, shared.browser, shared.server.url, [], ['A'], async (A) => {
+    A.allow(/ERR_CONNECTION_REFUSED|ERR_ADDRESS_UNREACHABLE|ERR_ADDRESS_INVALID|Failed to fetch|Refused to connect/);
+    await A.page.evaluate(() => {
+      window.__violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.effectiveDirective} ${e.blockedURI}`));
+    });
+    const result = await syncNow(A.page, { server: `http://[::1]:${couch.port}`, db: 'books' });
+    assert.doesNotMatch(result.error, /https:\/\//, `not refused as insecure: ${JSON.stringify(result)}`);
+    assert.deepEqual(await A.page.evaluate(() => window.__violations), [], 'the Content-Security-Policy lets a request to http://[::1] go');
+  });
+});
