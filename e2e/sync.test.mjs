@@ -4,8 +4,14 @@
 // book edited on both shows "Edited on two devices" until one version is kept; a delete against an
 // edit keeps the edit; a server stopped in the middle of a large push loses and duplicates
 // nothing; a wrong password, a server without CORS and a plain-http remote host are each refused
-// with their message; the password goes nowhere but the Authorization header; "Keep in sync"
-// carries an edit with nobody pressing anything, and "Stop syncing" stops it.
+// with their message, while http://localhost and http://[::1] are let through; the password goes
+// nowhere but the Authorization header; "Keep in sync" carries an edit with nobody pressing
+// anything (also after an offline spell, and after the app is reopened), and "Stop syncing" stops
+// it.
+//
+// Console errors the replication protocol causes are expected: the browser logs every 404 (a
+// checkpoint _local/<id> not there yet). A test that provokes others (401, CORS, offline, the
+// server down) says which with `allow`.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -63,7 +69,7 @@ const twoDevices = (t, fn) => withDevices(t, shared.browser, shared.server.url, 
 
 // ---------------------------------------------------------------------------------------------
 
-test('a: adds, edits and deletes on two devices meet after Sync now on both, and on the server', { timeout: 120_000 }, async (t) => {
+test('a: adds, edits and deletes on two devices meet after Sync now on both, and on the server', { timeout: 90_000 }, async (t) => {
   const db = await freshDb('a');
   const settings = { server: couch.url, db };
   await twoDevices(t, async (A, B) => {
@@ -135,7 +141,7 @@ test('a: adds, edits and deletes on two devices meet after Sync now on both, and
   });
 });
 
-test('b: offline edits on both devices meet; the same book edited on both is shown as edited on two devices until a version is kept', { timeout: 120_000 }, async (t) => {
+test('b: offline edits on both devices meet; the same book edited on both is shown as edited on two devices until a version is kept', { timeout: 90_000 }, async (t) => {
   const db = await freshDb('b');
   const settings = { server: couch.url, db };
   await twoDevices(t, async (A, B) => {
@@ -225,7 +231,7 @@ test('b: offline edits on both devices meet; the same book edited on both is sho
   });
 });
 
-test('c: a deletion travels; a book deleted on one device and edited on the other survives with the edit', { timeout: 120_000 }, async (t) => {
+test('c: a deletion travels; a book deleted on one device and edited on the other survives with the edit', { timeout: 90_000 }, async (t) => {
   const db = await freshDb('c');
   const settings = { server: couch.url, db };
   await twoDevices(t, async (A, B) => {
@@ -259,7 +265,7 @@ test('c: a deletion travels; a book deleted on one device and edited on the othe
   });
 });
 
-test('d: the server stopped in the middle of a large push; Sync now again completes, nothing lost or doubled', { timeout: 180_000 }, async (t) => {
+test('d: the server stopped in the middle of a large push; Sync now again completes, nothing lost or doubled', { timeout: 120_000 }, async (t) => {
   const N = 2500;
   const db = await freshDb('d');
   const settings = { server: couch.url, db };
@@ -333,8 +339,15 @@ test('e1: a wrong password is refused with its message', { timeout: 60_000 }, as
     const result = await syncNow(A.page, { server: locked.url, db: 'books', user: 'admin', password: 'a wrong one' });
     assert.match(result.error, /^The server refused the user name or password/, JSON.stringify(result));
     assert.equal((await serverBooks(locked.url, 'books', admin)).length, 0, 'nothing written');
-    await waitFor(async () => assert.equal(statusNumber(await statusText(A.page), 'Changes waiting to go up'), 1),
-      { message: 'the book still waits to go up' });
+    const waiting = await waitFor(async () => {
+      assert.equal(statusNumber(await statusText(A.page), 'Changes waiting to go up'), 1);
+      return 1;
+    }, { timeout: 3000 }).catch(async () => statusText(A.page));
+    // The right password then: the alert goes and the book goes up.
+    const fixed = await syncOk(A, { server: locked.url, db: 'books', user: 'admin', password: admin.password });
+    assert.equal(statusNumber(fixed.status, 'Changes waiting to go up'), 0, fixed.status);
+    assert.deepEqual(titles(await serverBooks(locked.url, 'books', admin)), ['Private']);
+    assert.equal(waiting, 1, 'after the refusal, the status says "Changes waiting to go up: 1"');
   });
   locked.assertAlive();
 });
@@ -419,7 +432,7 @@ test('f: the password goes only into the Authorization header: not in a URL, the
   locked.assertAlive();
 });
 
-test('g: Keep in sync carries an edit to the other device by itself; Stop syncing stops it', { timeout: 120_000 }, async (t) => {
+test('g: Keep in sync carries an edit to the other device by itself; Stop syncing stops it', { timeout: 90_000 }, async (t) => {
   const db = await freshDb('g');
   const settings = { server: couch.url, db };
   const ARRIVES_MS = 12_000;
