@@ -251,6 +251,16 @@ async fn write(
 }
 
 impl BookRepository {
+    /// A transaction that writes books as sync decides: the books, their search chunks, the
+    /// sequence number in `meta` and the revision trees.
+    fn sync_write(&self, operation: &'static str) -> Result<Transaction> {
+        self.transaction(
+            &[BOOKS, SEARCH, META, REVS],
+            TransactionMode::ReadWrite,
+            operation,
+        )
+    }
+
     /// This database's own name as a sync peer (random, made once, kept).
     pub async fn sync_peer(&self) -> Result<String> {
         const OPERATION: &str = "read this catalogue's sync identity";
@@ -475,11 +485,7 @@ impl BookRepository {
         }
         let uids: Vec<String> = by_id.keys().cloned().collect();
         let _slot = self.slot().await;
-        let transaction = self.transaction(
-            &[BOOKS, SEARCH, META, REVS],
-            TransactionMode::ReadWrite,
-            OPERATION,
-        )?;
+        let transaction = self.sync_write(OPERATION)?;
         let outcome = async {
             let loaded = load(&transaction, &uids, OPERATION).await?;
             let decided = loaded
@@ -551,11 +557,7 @@ impl BookRepository {
     pub async fn resolve_conflict(&self, id: BookId, keep: Option<&str>) -> Result<Book> {
         const OPERATION: &str = "keep the chosen version";
         let _slot = self.slot().await;
-        let transaction = self.transaction(
-            &[BOOKS, SEARCH, META, REVS],
-            TransactionMode::ReadWrite,
-            OPERATION,
-        )?;
+        let transaction = self.sync_write(OPERATION)?;
         let outcome = async {
             let books = store(&transaction, BOOKS, OPERATION)?;
             let book = read_book(&books, id, OPERATION)

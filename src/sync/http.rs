@@ -180,10 +180,7 @@ impl Remote {
                 body: serde_json::from_str(&text).unwrap_or(Value::Null),
             }),
             Err(_) if self.stopped.get() => Err(SyncError::Stopped),
-            Err(_) if timed_out.get() => Err(SyncError::Server {
-                status: 0,
-                reason: "no answer in time".into(),
-            }),
+            Err(_) if timed_out.get() => Err(SyncError::TimedOut),
             Err(_) => Err(self.why_unreachable().await),
         }
     }

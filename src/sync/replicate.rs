@@ -29,6 +29,8 @@ const BATCH: usize = 500;
 const REQUEST_MS: u32 = 120_000;
 /// How long the server holds a long poll open (and a little more for the request).
 const LONG_POLL_MS: u32 = 25_000;
+/// How much longer than that the request may take before it counts as "nothing changed".
+const LONG_POLL_GRACE_MS: u32 = 10_000;
 
 /// Where and as whom to sync, as the person typed it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -218,9 +220,14 @@ impl Replicator {
             let mut timeout = REQUEST_MS;
             if wait {
                 path.push_str(&format!("&feed=longpoll&timeout={LONG_POLL_MS}"));
-                timeout = LONG_POLL_MS + REQUEST_MS;
+                timeout = LONG_POLL_MS + LONG_POLL_GRACE_MS;
             }
-            let answer = self.remote.get(&path, timeout).await?.ok()?;
+            let answer = match self.remote.get(&path, timeout).await {
+                // Some servers (PouchDB Server) hold a long poll open past its `timeout` while
+                // nothing changes: after a little longer, that is what it means.
+                Err(SyncError::TimedOut) if wait => return Ok(received),
+                answer => answer?.ok()?,
+            };
             let changes: Changes = serde_json::from_value(answer)
                 .map_err(|_| SyncError::BadReply("_changes".into()))?;
             if changes.results.is_empty() {

@@ -244,7 +244,11 @@ impl SyncEngine {
             match outcome {
                 Ok(()) => engine.synced(),
                 Err(SyncError::Stopped) => {}
-                Err(error) => engine.fail(&error),
+                Err(error) => {
+                    engine.fail(&error);
+                    // What is still to go up, counted here (the server had no say in it).
+                    engine.count_waiting(settings);
+                }
             }
             engine.update(|status| {
                 status.running = false;
