@@ -1,5 +1,5 @@
 //! Sync's side of the repository: every book's revision tree (`revs`, by uid), the queue of local
-//! changes that every write adds to in its own transaction (`changes`), and the transactions that
+//! changes that every write adds to in its own transaction (`changes`, `queue.rs`), and the transactions that
 //! give those changes revisions, read what to send, and take in what came — each one IndexedDB
 //! transaction over the books, their search chunks and their revision trees together, so that a
 //! sync cut short never leaves a book without its revision or a revision without its book.
@@ -7,82 +7,37 @@
 
 #![cfg(target_arch = "wasm32")]
 
+mod books;
+mod queue;
+
+use books::{load, write, Written};
+use queue::next_queued;
+pub(crate) use queue::{change_of, cleared_change, every_book_change, UIDS_PER_CHANGE};
+
 use std::collections::BTreeMap;
 
 use futures::future::join_all;
 use rexie::{KeyRange, Store, Transaction, TransactionMode};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use wasm_bindgen::JsValue;
 
-use super::chunks;
-use super::codec::{from_js, id_of, key, to_js};
+use super::codec::from_js;
 use super::connection::BookRepository;
 use super::error::{Result, StoreError};
 use super::identity::new_uids;
-use super::record::Record;
-use super::repository::{raise_high_water, read_book};
-use super::schema::{BOOKS, BY_SEQ, BY_UID, CHANGES, META, REVS, SEARCH};
+use super::repository::read_book;
+use super::schema::{BOOKS, BY_SEQ, CHANGES, META, REVS, SEARCH};
 use super::transaction::{browser_error, end_read, settle};
 use crate::book::{Book, BookId, NewBook};
-use crate::search::{self, chunk_of};
 use crate::sync::doc::{self, Incoming};
-use crate::sync::state::{hash_of, BookChange, DocState, REVS_LIMIT};
+use crate::sync::state::{BookChange, DocState, REVS_LIMIT};
 use crate::sync::tree::Rev;
 
-/// The most uids one queue entry holds (a large import writes several).
-pub(crate) const UIDS_PER_CHANGE: usize = 10_000;
 /// How many books one sync transaction handles.
 const BATCH: usize = 500;
 const SEQ_KEY: &str = "sync_seq";
 const PEER_KEY: &str = "sync_peer";
 const CHECKPOINT_PREFIX: &str = "sync_checkpoint:";
-
-/// An entry of the queue of local changes.
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct Change {
-    /// The books (by uid) one write changed.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    uids: Vec<String>,
-    /// Every book stored (the upgrade to version 6 queued them all); walked by id.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    all: bool,
-    /// Every book was deleted: every revision tree is looked at; walked by uid.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    cleared: bool,
-    /// How far a walk has gone: the last book id (`all`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    after_id: Option<f64>,
-    /// How far a walk has gone: the last uid (`cleared`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    after_uid: Option<String>,
-}
-
-/// The queue entry of a write that changed these books.
-pub(crate) fn change_of(uids: &[&str]) -> JsValue {
-    let list: js_sys::Array = uids.iter().map(|uid| JsValue::from_str(uid)).collect();
-    let entry = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&entry, &JsValue::from_str("uids"), &list);
-    entry.into()
-}
-
-/// The queue entry that says every stored book is to be looked at.
-pub(crate) fn every_book_change(operation: &'static str) -> Result<JsValue> {
-    to_js(
-        &Change {
-            all: true,
-            ..Change::default()
-        },
-        operation,
-    )
-}
-
-/// The queue entry that says every book was deleted.
-pub(crate) fn cleared_change() -> JsValue {
-    let entry = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&entry, &JsValue::from_str("cleared"), &JsValue::TRUE);
-    entry.into()
-}
 
 /// A book in conflict: the version it shows and the others kept, to choose from.
 #[derive(Debug, Clone, PartialEq)]
@@ -91,21 +46,6 @@ pub struct Conflict {
     pub shown: Book,
     /// The other versions, each with its revision.
     pub others: Vec<(String, NewBook)>,
-}
-
-/// One book loaded in a sync transaction: the book here (if any) and its sync state.
-struct Loaded {
-    book: Option<Book>,
-    state: DocState,
-    stored: Option<DocState>,
-}
-
-/// What a sync transaction wrote: books stored and books removed (for the search index).
-#[derive(Default)]
-struct Written {
-    stored: Vec<Book>,
-    removed: Vec<BookId>,
-    changed_states: usize,
 }
 
 fn fail(operation: &'static str) -> impl Fn(rexie::Error) -> StoreError {
@@ -118,136 +58,6 @@ fn store(transaction: &Transaction, name: &str, operation: &'static str) -> Resu
 
 fn only(text: &str, operation: &'static str) -> Result<KeyRange> {
     KeyRange::only(&JsValue::from_str(text)).map_err(|error| browser_error(operation, error.into()))
-}
-
-/// Loads the books (by uid) and their sync states, every read issued at once.
-async fn load(
-    transaction: &Transaction,
-    uids: &[String],
-    operation: &'static str,
-) -> Result<Vec<Loaded>> {
-    let books = store(transaction, BOOKS, operation)?;
-    let by_uid = books.index(BY_UID).map_err(fail(operation))?;
-    let revs = store(transaction, REVS, operation)?;
-    let mut ranges = Vec::with_capacity(uids.len());
-    for uid in uids {
-        ranges.push(only(uid, operation)?);
-    }
-    let found_books = join_all(
-        ranges
-            .into_iter()
-            .map(|range| by_uid.get_all(Some(range), Some(1))),
-    );
-    let found_states = join_all(uids.iter().map(|uid| revs.get(JsValue::from_str(uid))));
-    let (found_books, found_states) = futures::join!(found_books, found_states);
-    let mut loaded = Vec::with_capacity(uids.len());
-    for ((uid, book), state) in uids.iter().zip(found_books).zip(found_states) {
-        let book = match book.map_err(fail(operation))?.into_iter().next() {
-            Some(value) => from_js::<Record>(value, operation)?.into_book(),
-            None => None,
-        };
-        let stored = match state.map_err(fail(operation))? {
-            Some(value) => Some(from_js::<DocState>(value, operation)?),
-            None => None,
-        };
-        let state = stored.clone().unwrap_or_else(|| DocState::new(uid));
-        loaded.push(Loaded {
-            book,
-            state,
-            stored,
-        });
-    }
-    Ok(loaded)
-}
-
-/// Writes what the sync states decided: each book as its change says, each changed state with a
-/// new sequence number, and the search chunks of the books touched.
-async fn write(
-    transaction: &Transaction,
-    mut loaded: Vec<(Loaded, BookChange)>,
-    operation: &'static str,
-) -> Result<Written> {
-    let books = store(transaction, BOOKS, operation)?;
-    let revs = store(transaction, REVS, operation)?;
-    let meta = store(transaction, META, operation)?;
-    let mut seq = meta
-        .get(JsValue::from_str(SEQ_KEY))
-        .await
-        .map_err(fail(operation))?
-        .and_then(|value| value.as_f64())
-        .unwrap_or(0.0) as u64;
-    let mut written = Written::default();
-    for (item, change) in &mut loaded {
-        match std::mem::replace(change, BookChange::Keep) {
-            BookChange::Keep => {}
-            BookChange::Put(body) => {
-                let Some(new) =
-                    doc::book_of(&item.state.id, &body).and_then(|book| book.validated().ok())
-                else {
-                    continue;
-                };
-                let book = match &item.book {
-                    Some(existing) => {
-                        let book = new.with_id(existing.id);
-                        books
-                            .put(&to_js(&Record::from_book(&book), operation)?, None)
-                            .await
-                            .map_err(fail(operation))?;
-                        book
-                    }
-                    None => {
-                        let key = books
-                            .add(&to_js(&Record::from_new(&new), operation)?, None)
-                            .await
-                            .map_err(fail(operation))?;
-                        new.with_id(id_of(&key, operation)?)
-                    }
-                };
-                // The hash of the book as stored, read back the way a later edit will be.
-                item.state.hash = hash_of(&doc::body_of(&book));
-                written.stored.push(book.clone());
-                item.book = Some(book);
-            }
-            BookChange::Remove => {
-                if let Some(book) = item.book.take() {
-                    books.delete(key(book.id)).await.map_err(fail(operation))?;
-                    raise_high_water(transaction, book.id, operation).await?;
-                    written.removed.push(book.id);
-                }
-            }
-        }
-        if item.stored.as_ref() != Some(&item.state) {
-            seq += 1;
-            item.state.seq = seq;
-            revs.put(
-                &to_js(&item.state, operation)?,
-                Some(&JsValue::from_str(&item.state.id)),
-            )
-            .await
-            .map_err(fail(operation))?;
-            written.changed_states += 1;
-        }
-    }
-    meta.put(
-        &JsValue::from_f64(seq as f64),
-        Some(&JsValue::from_str(SEQ_KEY)),
-    )
-    .await
-    .map_err(fail(operation))?;
-    let search = store(transaction, SEARCH, operation)?;
-    chunks::upsert_all(&search, &written.stored, operation).await?;
-    let mut by_chunk: BTreeMap<u64, Vec<BookId>> = BTreeMap::new();
-    for id in &written.removed {
-        by_chunk.entry(chunk_of(*id)).or_default().push(*id);
-    }
-    for (chunk, ids) in by_chunk {
-        let mut bytes = chunks::read(&search, chunk, operation).await?;
-        for id in ids {
-            search::remove(&mut bytes, id);
-        }
-        chunks::write(&search, chunk, &bytes, operation).await?;
-    }
-    Ok(written)
 }
 
 impl BookRepository {
@@ -586,84 +396,4 @@ impl BookRepository {
         self.remember_written(&written);
         Ok(book)
     }
-}
-
-/// Takes up to [`BATCH`] uids from the front of the queue of local changes, deleting or
-/// shortening the entries taken; `None` when the queue is empty.
-async fn next_queued(
-    transaction: &Transaction,
-    operation: &'static str,
-) -> Result<Option<Vec<String>>> {
-    let changes = store(transaction, CHANGES, operation)?;
-    let entries = changes
-        .scan(None, Some(20), None, None)
-        .await
-        .map_err(fail(operation))?;
-    if entries.is_empty() {
-        return Ok(None);
-    }
-    let mut uids: Vec<String> = Vec::new();
-    for (entry_key, value) in entries {
-        let room = BATCH.saturating_sub(uids.len());
-        if room == 0 {
-            break;
-        }
-        let mut change: Change = from_js(value, operation)?;
-        let done = if change.all {
-            let range = match change.after_id {
-                Some(after) => Some(
-                    KeyRange::lower_bound(&JsValue::from_f64(after), Some(true))
-                        .map_err(|error| browser_error(operation, error.into()))?,
-                ),
-                None => None,
-            };
-            let page = store(transaction, BOOKS, operation)?
-                .scan(range, Some(room as u32), None, None)
-                .await
-                .map_err(fail(operation))?;
-            let count = page.len();
-            for (book_key, value) in page {
-                change.after_id = book_key.as_f64().or(change.after_id);
-                if let Some(book) = from_js::<Record>(value, operation)?.into_book() {
-                    uids.push(book.uid);
-                }
-            }
-            count < room
-        } else if change.cleared {
-            let range = match &change.after_uid {
-                Some(after) => Some(
-                    KeyRange::lower_bound(&JsValue::from_str(after), Some(true))
-                        .map_err(|error| browser_error(operation, error.into()))?,
-                ),
-                None => None,
-            };
-            let keys = store(transaction, REVS, operation)?
-                .get_all_keys(range, Some(room as u32))
-                .await
-                .map_err(fail(operation))?;
-            let count = keys.len();
-            for uid in keys.into_iter().filter_map(|key| key.as_string()) {
-                change.after_uid = Some(uid.clone());
-                uids.push(uid);
-            }
-            count < room
-        } else {
-            let rest = change.uids.split_off(change.uids.len().min(room));
-            uids.append(&mut change.uids);
-            change.uids = rest;
-            change.uids.is_empty()
-        };
-        if done {
-            changes.delete(entry_key).await.map_err(fail(operation))?;
-        } else {
-            changes
-                .put(&to_js(&change, operation)?, Some(&entry_key))
-                .await
-                .map_err(fail(operation))?;
-        }
-    }
-    uids.retain(|uid| !uid.is_empty());
-    uids.sort_unstable();
-    uids.dedup();
-    Ok(Some(uids))
 }
