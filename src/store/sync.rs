@@ -1,9 +1,10 @@
 //! Sync's side of the repository: every book's revision tree (`revs`, by uid), the queue of local
-//! changes that every write adds to in its own transaction (`changes`, `queue.rs`), and the transactions that
-//! give those changes revisions, read what to send, and take in what came — each one IndexedDB
-//! transaction over the books, their search chunks and their revision trees together, so that a
-//! sync cut short never leaves a book without its revision or a revision without its book.
-//! What each change means for a book is decided in plain Rust (`crate::sync::state`).
+//! changes that every write adds to in its own transaction (`changes`: `queue.rs`), and the
+//! transactions that give those changes revisions, read what to send, and take in what came
+//! (their two halves: `books.rs`) — each one IndexedDB transaction over the books, their search
+//! chunks and their revision trees together, so that a sync cut short never leaves a book without
+//! its revision or a revision without its book. What each change means for a book is decided in
+//! plain Rust (`crate::sync::state`).
 
 #![cfg(target_arch = "wasm32")]
 
