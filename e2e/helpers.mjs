@@ -412,3 +412,38 @@ export function watchImageRequests(page) {
     },
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Seeded randomness for the soaks: every choice comes from one seed, so a seed replays a run.
+
+/**
+ * mulberry32 from `seed`, with the choices the soaks make: `random()` in [0, 1), `chance(p)`,
+ * `int(min, max)` (both included), `pick(list)`, and `weighted({ name: weight })` (a key with
+ * probability proportional to its weight).
+ */
+export function seeded(seed) {
+  let a = seed >>> 0;
+  const random = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const weighted = (weights) => {
+    const entries = Object.entries(weights).filter(([, w]) => w > 0);
+    let r = random() * entries.reduce((sum, [, w]) => sum + w, 0);
+    for (const [name, w] of entries) {
+      r -= w;
+      if (r < 0) return name;
+    }
+    return entries[entries.length - 1][0];
+  };
+  return {
+    random,
+    chance: (p) => random() < p,
+    int: (min, max) => min + Math.floor(random() * (max - min + 1)),
+    pick: (list) => list[Math.floor(random() * list.length)],
+    weighted,
+  };
+}

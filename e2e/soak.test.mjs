@@ -23,7 +23,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  useBrowserAndServer, waitForList, addForm, field, storedRecords, ARTIFACTS, REPO_ROOT, TIMEOUT,
+  useBrowserAndServer, waitForList, addForm, field, seeded, storedRecords, ARTIFACTS, REPO_ROOT, TIMEOUT,
 } from './helpers.mjs';
 
 const shared = useBrowserAndServer();
@@ -49,35 +49,10 @@ const LOG_FILE = path.join(ARTIFACTS, 'soak-ops.log');
 const failureShot = (tab) => path.join(ARTIFACTS, `failure-soak-tab-${tab}.png`);
 
 // ---------------------------------------------------------------------------------------------
-// Randomness: mulberry32, seeded. Every choice comes from here and depends only on the model, so
+// Randomness: mulberry32, seeded (helpers.mjs). Every choice comes from here and depends only on the model, so
 // a seed replays the same operations.
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = mulberry32(SEED);
-const chance = (p) => random() < p;
-const int = (min, max) => min + Math.floor(random() * (max - min + 1));
-const pick = (list) => list[Math.floor(random() * list.length)];
-/** Picks a key of `weights` ({ name: weight }) with probability proportional to its weight. */
-function weighted(weights) {
-  const entries = Object.entries(weights).filter(([, w]) => w > 0);
-  const total = entries.reduce((sum, [, w]) => sum + w, 0);
-  let r = random() * total;
-  for (const [name, w] of entries) {
-    r -= w;
-    if (r < 0) return name;
-  }
-  return entries[entries.length - 1][0];
-}
+const { random, chance, int, pick, weighted } = seeded(SEED);
 
 // Text with accents, other scripts, right-to-left, emoji, quotes, commas and markup.
 const WORDS = [

@@ -35,7 +35,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { launchBrowser, openApp, storedRecords, ARTIFACTS, DIST } from './helpers.mjs';
+import { launchBrowser, openApp, seeded, storedRecords, ARTIFACTS, DIST } from './helpers.mjs';
 import { startCouch, bookDocs, dbInfo } from './couch.mjs';
 import { startServer } from '../scripts/serve.mjs';
 
@@ -63,31 +63,9 @@ const RESOLVE = 3;
 const LOG_FILE = path.join(ARTIFACTS, 'sync-soak-ops.log');
 
 // ---------------------------------------------------------------------------------------------
-// Randomness: mulberry32, seeded.
+// Randomness: mulberry32, seeded (helpers.mjs).
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = mulberry32(SEED);
-const chance = (p) => random() < p;
-const int = (min, max) => min + Math.floor(random() * (max - min + 1));
-const pick = (list) => list[Math.floor(random() * list.length)];
-function weighted(weights) {
-  const entries = Object.entries(weights).filter(([, w]) => w > 0);
-  let r = random() * entries.reduce((sum, [, w]) => sum + w, 0);
-  for (const [name, w] of entries) {
-    r -= w;
-    if (r < 0) return name;
-  }
-  return entries.at(-1)[0];
-}
+const { random, chance, int, pick, weighted } = seeded(SEED);
 
 // ---------------------------------------------------------------------------------------------
 // Books: every title carries a token of its own ("z00042"), so a title names one version of one
