@@ -28,6 +28,7 @@ pub mod columns;
 pub mod lookup;
 pub mod memory;
 pub mod query;
+pub mod ranks;
 pub mod route;
 pub mod sample;
 pub mod search;

@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use memchr::{memchr, memmem, memrchr};
 
 use crate::book::{Book, BookId};
-use crate::query::{cmp_utf16, cmp_utf16_bytes, fold, Direction, Filter, Sort, SortField};
+use crate::query::{cmp_utf16, cmp_utf16_bytes, fold, Direction, Filter, Sort, SortField, SortKey};
+use crate::ranks::{Ranks, Start, STALE_WALK};
 use crate::words::{WordIndex, WordMatch};
 
 /// How many consecutive ids share a chunk.
@@ -179,6 +180,9 @@ pub struct SearchIndex {
     words: Option<WordIndex>,
     /// While the word index is being made, a few chunks at a time: the next chunk to add.
     words_next: Option<u64>,
+    /// The sparse rank index of each sort field asked for so far (for jumps), kept exact by
+    /// every write of up to [`WORDS_KEPT_UP_TO`] books; a larger write drops them.
+    ranks: HashMap<SortField, Ranks>,
 }
 
 /// Two indexes are equal when they hold the same lines.
@@ -215,6 +219,7 @@ impl SearchIndex {
             chunks: chunks.into_iter().collect(),
             words: None,
             words_next: None,
+            ranks: HashMap::new(),
         }
     }
 
@@ -235,12 +240,22 @@ impl SearchIndex {
         if books.len() > WORDS_KEPT_UP_TO {
             self.words = None;
             self.words_next = None;
+            self.ranks.clear();
+        }
+        if !self.ranks.is_empty() {
+            // One book at a time, so that a book written twice moves from its latest key.
+            for book in books {
+                self.move_ranks(book.id, Some(book));
+                upsert(self.chunks.entry(chunk_of(book.id)).or_default(), book);
+            }
         }
         for book in books {
             self.forget_words(book.id);
         }
-        for (chunk, books) in by_chunk(books) {
-            upsert_all(self.chunks.entry(chunk).or_default(), books.iter().copied());
+        if self.ranks.is_empty() {
+            for (chunk, books) in by_chunk(books) {
+                upsert_all(self.chunks.entry(chunk).or_default(), books.iter().copied());
+            }
         }
         if let Some(words) = self.words.as_mut() {
             for book in books {
@@ -252,9 +267,71 @@ impl SearchIndex {
     /// Forgets a deleted book.
     pub fn remove(&mut self, id: BookId) {
         self.forget_words(id);
+        self.move_ranks(id, None);
         if let Some(chunk) = self.chunks.get_mut(&chunk_of(id)) {
             remove(chunk, id);
         }
+    }
+
+    /// Moves book `id` in every rank index kept: out of the place its line puts it (if the index
+    /// holds one), into the place of `now` (if it is still stored).
+    fn move_ranks(&mut self, id: BookId, now: Option<&Book>) {
+        if self.ranks.is_empty() {
+            return;
+        }
+        let before = self.line(id).map(<[u8]>::to_vec);
+        for (&field, ranks) in &mut self.ranks {
+            if let Some(key) = before
+                .as_deref()
+                .and_then(|line| sort_key_of_line(line, field))
+            {
+                ranks.removed(&key);
+            }
+            if let Some(book) = now {
+                let sort = Sort {
+                    field,
+                    direction: Direction::Ascending,
+                };
+                ranks.inserted(&sort.key_of(book));
+            }
+        }
+    }
+
+    /// Where to start reading `field`'s ascending order to reach row `row`, and how many rows
+    /// that order holds. Makes the field's rank index when it is first asked for, and again when
+    /// writes bunched in one place have made the walk from its nearest anchor long.
+    pub fn start_of_row(&mut self, field: SortField, row: u64) -> (Start, u64) {
+        if let Some(ranks) = self.ranks.get(&field) {
+            let start = ranks.start(row);
+            if start.skip <= STALE_WALK {
+                return (start, ranks.total());
+            }
+        }
+        let ranks = self.make_ranks(field);
+        let answer = (ranks.start(row), ranks.total());
+        self.ranks.insert(field, ranks);
+        answer
+    }
+
+    /// Makes `field`'s rank index afresh (a sort of every book's key).
+    pub fn make_ranks(&self, field: SortField) -> Ranks {
+        let text_at = sort_text_at(field);
+        let mut keys: Vec<(&[u8], BookId)> = Vec::with_capacity(self.len());
+        for line in self.chunks.values().flat_map(|chunk| lines(chunk)) {
+            if let Some(id) = id_of_line(line) {
+                keys.push((text_at.map_or(&[][..], |at| self::field(line, at)), id));
+            }
+        }
+        keys.sort_unstable_by(|a, b| cmp_utf16_bytes(a.0, b.0).then(a.1.cmp(&b.1)));
+        Ranks::from_sorted(&keys, |&(text, id)| SortKey {
+            text: String::from_utf8_lossy(text).into_owned(),
+            id,
+        })
+    }
+
+    /// Whether `field`'s rank index is made.
+    pub fn has_ranks(&self, field: SortField) -> bool {
+        self.ranks.contains_key(&field)
     }
 
     /// The line of a book, if the index holds one.
@@ -413,18 +490,7 @@ impl SearchIndex {
 
     /// The ids of every book that passes `filter`, in `sort` order.
     pub fn matching(&self, filter: &Filter, sort: Sort) -> Vec<BookId> {
-        let sort_field = match sort.field {
-            SortField::Id => None,
-            SortField::Title => Some(at::TITLE),
-            SortField::Author => Some(at::AUTHOR),
-            SortField::Genre => Some(at::GENRE),
-            SortField::Status => Some(at::SORT_KEYS),
-            SortField::Rating => Some(at::SORT_KEYS + 1),
-            SortField::Read => Some(at::SORT_KEYS + 2),
-            SortField::Series => Some(at::SORT_KEYS + 3),
-            SortField::Pages => Some(at::SORT_KEYS + 4),
-            SortField::Year => Some(at::SORT_KEYS + 5),
-        };
+        let sort_field = sort_text_at(sort.field);
         let wanted = Wanted::of(filter);
         let finder = memmem::Finder::new(filter.text.as_bytes());
         let mut found: Vec<Match<'_>> = Vec::new();
@@ -459,6 +525,31 @@ impl SearchIndex {
             Direction::Descending => ids.rev().collect(),
         }
     }
+}
+
+/// The field of a line that holds `field`'s sort text (none for id order, which sorts by id).
+fn sort_text_at(field: SortField) -> Option<usize> {
+    match field {
+        SortField::Id => None,
+        SortField::Title => Some(at::TITLE),
+        SortField::Author => Some(at::AUTHOR),
+        SortField::Genre => Some(at::GENRE),
+        SortField::Status => Some(at::SORT_KEYS),
+        SortField::Rating => Some(at::SORT_KEYS + 1),
+        SortField::Read => Some(at::SORT_KEYS + 2),
+        SortField::Series => Some(at::SORT_KEYS + 3),
+        SortField::Pages => Some(at::SORT_KEYS + 4),
+        SortField::Year => Some(at::SORT_KEYS + 5),
+    }
+}
+
+/// The key under which `field`'s index holds the book of `line`.
+fn sort_key_of_line(line: &[u8], field: SortField) -> Option<SortKey> {
+    let text = sort_text_at(field).map_or(&[][..], |at| self::field(line, at));
+    Some(SortKey {
+        text: String::from_utf8(text.to_vec()).ok()?,
+        id: id_of_line(line)?,
+    })
 }
 
 /// What a line's fields must hold to pass a filter (beyond its text), as the line writes them.

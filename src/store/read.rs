@@ -16,6 +16,7 @@ use super::schema::{BOOKS, BY_AUTHOR, BY_GENRE, BY_ISBN, BY_READER_COLUMNS, BY_T
 use super::transaction::{browser_error, end_read};
 use crate::book::{Book, BookId};
 use crate::query::{Direction, Filter, PageStart, Sort, SortField, SortKey};
+use crate::ranks::Start;
 use crate::search::{Closest, SearchIndex};
 
 const OPERATION: &str = "read the books";
@@ -203,18 +204,119 @@ async fn read_page(
     }
 }
 
+/// A jump made short by the rank index: the ascending rows to read, from where.
+struct Anchored {
+    /// Where the read starts in the ascending order.
+    start: Start,
+    /// How many rows.
+    rows: u32,
+    /// Whether the page is wanted in descending order (it is read ascending, then turned).
+    descending: bool,
+}
+
+/// The ascending rows `start` and `limit` ask for in `sort`, given how many rows there are:
+/// (first row, how many). `None` for a page after a key, which is read by key already.
+fn ascending_rows(sort: Sort, start: &PageStart, limit: u32, total: u64) -> Option<(u64, u64)> {
+    let limit = u64::from(limit);
+    match (start, sort.direction) {
+        (PageStart::After(_), _) => None,
+        (PageStart::Position(first), Direction::Ascending)
+        | (PageStart::FromEnd(first), Direction::Descending) => {
+            Some((*first, total.saturating_sub(*first).min(limit)))
+        }
+        (PageStart::FromEnd(from_end), Direction::Ascending)
+        | (PageStart::Position(from_end), Direction::Descending) => {
+            let end = total.saturating_sub(*from_end);
+            let first = end.saturating_sub(limit);
+            Some((first, end - first))
+        }
+    }
+}
+
+/// Reads a page that the rank index placed: from the anchor's key, past `skip` keys (a short
+/// walk), then one key-range read.
+async fn read_anchored(
+    transaction: &rexie::Transaction,
+    sort: Sort,
+    jump: Anchored,
+) -> Result<Vec<Book>> {
+    if jump.rows == 0 {
+        return Ok(Vec::new());
+    }
+    let listing = listing_for(transaction, sort.field)?;
+    let mut from = match &jump.start.from {
+        Some(key) => Some(range(KeyRange::lower_bound(
+            &key_value(sort.field, key),
+            Some(false),
+        ))?),
+        None => None,
+    };
+    if jump.start.skip > 0 {
+        from = match listing
+            .scan(from, 1, jump.start.skip, Cursor::Next)
+            .await?
+            .pop()
+        {
+            Some((at, _)) => Some(range(KeyRange::lower_bound(&at, Some(false)))?),
+            None => return Ok(Vec::new()),
+        };
+    }
+    let values = listing
+        .get_all(from, jump.rows)
+        .await
+        .map_err(|error| browser_error(OPERATION, error))?;
+    let mut books = values_to_books(values, OPERATION)?;
+    if jump.descending {
+        books.reverse();
+    }
+    Ok(books)
+}
+
 impl BookRepository {
     /// A page of at most `limit` books in `sort` order, starting at a position or after a key.
     ///
-    /// Sequential pages go by key range (`After`), costing the same anywhere in the catalogue;
-    /// a jump walks a cursor from the start (`Position`) or from the end (`FromEnd`): callers
-    /// that know the total pick the nearer end.
+    /// Sequential pages go by key range (`After`), costing the same anywhere in the catalogue.
+    /// A jump (`Position`, or `FromEnd` counted from the end) is placed by the rank index when
+    /// the search index is in memory: a short walk from the nearest kept key, then a key-range
+    /// read. Before that, a cursor walks from the start or from the end: callers that know the
+    /// total pick the nearer end.
     pub async fn page(&self, sort: Sort, start: PageStart, limit: u32) -> Result<Vec<Book>> {
         let limit = limit.max(1);
+        let anchored = self.anchored(sort, &start, limit);
         let _slot = self.slot().await;
         let transaction = self.transaction(&[BOOKS], TransactionMode::ReadOnly, OPERATION)?;
-        let outcome = read_page(&transaction, sort, start, limit).await;
+        let outcome = match anchored {
+            Some(jump) => read_anchored(&transaction, sort, jump).await,
+            None => read_page(&transaction, sort, start, limit).await,
+        };
         end_read(transaction, outcome).await
+    }
+
+    /// Where the rank index says a jump starts, if the search index is in memory.
+    fn anchored(&self, sort: Sort, start: &PageStart, limit: u32) -> Option<Anchored> {
+        if matches!(start, PageStart::After(_)) {
+            return None;
+        }
+        let mut search = self.inner.search.borrow_mut();
+        let index = search.as_mut()?;
+        let (_, total) = index.start_of_row(sort.field, 0);
+        let (first, rows) = ascending_rows(sort, start, limit, total)?;
+        let (start, _) = index.start_of_row(sort.field, first);
+        Some(Anchored {
+            start,
+            rows: rows as u32,
+            descending: sort.direction == Direction::Descending,
+        })
+    }
+
+    /// Loads the search index and makes `field`'s rank index, so that jumps in that order are
+    /// short from now on (the table asks once its first rows are in, and when the sort changes).
+    pub async fn prepare_jumps(&self, field: SortField) -> Result<()> {
+        self.load_search_index().await?;
+        if let Some(index) = self.inner.search.borrow_mut().as_mut() {
+            index.start_of_row(field, 0);
+        }
+        Ok(())
     }
 
     /// The row at which `book` stands in `sort` order (0 is the first row): how many stored books

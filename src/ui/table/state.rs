@@ -128,6 +128,20 @@ impl TableState {
                 state.read_around(&set);
             }
         });
+        // Once the count is in, the search index is loaded and the sort's rank index made, in
+        // the background: from then on a jump anywhere (a scrollbar dragged) is a short read.
+        Effect::new(move |_| {
+            let field = query.sort.get().field;
+            if state.total.get().flatten().is_none() {
+                return;
+            }
+            if let Ok(repository) = catalogue.repository() {
+                spawn_local(async move {
+                    // A failure only leaves jumps walking a cursor, as before; reads report theirs.
+                    let _ = repository.prepare_jumps(field).await;
+                });
+            }
+        });
         // A search that matches nothing reads no rows: its count may start at once.
         Effect::new(move |_| {
             if state.current().is_some_and(|set| set.found_nothing()) {
