@@ -98,6 +98,8 @@ pub(super) struct Inner {
     permits: Semaphore,
     /// The search index in memory, loaded at the first search and kept in step with writes.
     pub(super) search: RefCell<Option<SearchIndex>>,
+    /// Held while the search index is read, so that callers at once read it once.
+    pub(super) search_loading: async_lock::Mutex<()>,
 }
 
 impl BookRepository {
@@ -117,6 +119,7 @@ impl BookRepository {
                 on_lost: options.on_lost,
                 permits: Semaphore::new(options.max_in_flight.max(1)),
                 search: RefCell::new(None),
+                search_loading: async_lock::Mutex::new(()),
             }),
         };
         repository.watch().await;

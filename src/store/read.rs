@@ -443,6 +443,11 @@ impl BookRepository {
         if self.inner.search.borrow().is_some() {
             return Ok(());
         }
+        // The genre, tag and series lists, a search and the jumps may all ask at once.
+        let _loading = self.inner.search_loading.lock().await;
+        if self.inner.search.borrow().is_some() {
+            return Ok(());
+        }
         let _slot = self.slot().await;
         let transaction = self.transaction(&[SEARCH], TransactionMode::ReadOnly, OPERATION)?;
         let outcome = async {
