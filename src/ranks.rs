@@ -10,7 +10,8 @@
 //! key at or after it is at its rank). When writes bunch up between two anchors, the walk from
 //! the anchor below grows; [`Ranks::start`] says so and the caller makes it again. Plain Rust.
 
-use crate::query::SortKey;
+use crate::book::BookId;
+use crate::query::{cmp_utf16_bytes, SortKey};
 
 /// How many rows lie between two anchors when the index is made.
 pub const EVERY: u64 = 256;
@@ -112,6 +113,63 @@ impl Ranks {
                 skip: row,
             },
         }
+    }
+}
+
+/// Runs shorter than this are sorted by comparing their texts.
+const SHORT_RUN: usize = 32;
+
+/// Sorts `(text, id)` pairs as the store's indexes order `[text, id]`: text by UTF-16 code
+/// units (as [`cmp_utf16_bytes`]), then id. A million texts lie scattered in a large index, so
+/// comparing them pair by pair would wait on memory at every step; this sorts by eight bytes of
+/// text at a time held as a number, then sorts each run of equal eight bytes by the next eight.
+pub fn sort_as_indexes(keys: &mut [(&[u8], BookId)]) {
+    sort_from(keys, 0);
+}
+
+/// Eight bytes of `text` from `at` as a number that orders as the texts do: missing bytes are
+/// 0 (validation keeps control characters out of every text, so no text holds one), and the
+/// lead bytes 0xEE and 0xEF move past 0xF4 as [`cmp_utf16_bytes`] moves them.
+fn word(text: &[u8], at: usize) -> u64 {
+    (0..8).fold(0, |word, i| {
+        let byte = text.get(at + i).copied().unwrap_or(0);
+        let unit = match byte {
+            0xEE | 0xEF => byte + 7,
+            _ => byte,
+        };
+        (word << 8) | u64::from(unit)
+    })
+}
+
+/// Sorts `keys`, whose texts agree on their first `at` bytes.
+fn sort_from(keys: &mut [(&[u8], BookId)], at: usize) {
+    if keys.len() < SHORT_RUN {
+        keys.sort_unstable_by(|a, b| cmp_utf16_bytes(&a.0[at..], &b.0[at..]).then(a.1.cmp(&b.1)));
+        return;
+    }
+    let mut words: Vec<(u64, usize)> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, key)| (word(key.0, at), i))
+        .collect();
+    words.sort_unstable();
+    let sorted: Vec<(&[u8], BookId)> = words.iter().map(|&(_, i)| keys[i]).collect();
+    keys.copy_from_slice(&sorted);
+    let mut start = 0;
+    while start < keys.len() {
+        let end = start + words[start..].partition_point(|w| w.0 == words[start].0);
+        let run = &mut keys[start..end];
+        if run.len() > 1 {
+            // Equal eight bytes, and no text goes on past them: the texts are the same (a text
+            // holds no 0 byte, so one cannot end where another goes on with zeros), ordered by
+            // id. Else the texts that end exactly here sort first at the next eight bytes.
+            if run.iter().all(|key| key.0.len() <= at + 8) {
+                run.sort_unstable_by_key(|key| key.1);
+            } else {
+                sort_from(run, at + 8);
+            }
+        }
+        start = end;
     }
 }
 

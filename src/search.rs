@@ -9,7 +9,7 @@ use memchr::{memchr, memmem, memrchr};
 
 use crate::book::{Book, BookId};
 use crate::query::{cmp_utf16, cmp_utf16_bytes, fold, Direction, Filter, Sort, SortField, SortKey};
-use crate::ranks::{Ranks, Start, STALE_WALK};
+use crate::ranks::{sort_as_indexes, Ranks, Start, STALE_WALK};
 use crate::words::{WordIndex, WordMatch};
 
 /// How many consecutive ids share a chunk.
@@ -123,7 +123,18 @@ pub fn add_lines<'a>(
 
 /// The lines of a chunk.
 fn lines(chunk: &[u8]) -> impl Iterator<Item = &[u8]> {
-    chunk.split(|&b| b == LINE).filter(|line| !line.is_empty())
+    let mut rest = chunk;
+    std::iter::from_fn(move || loop {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = memchr(LINE, rest).unwrap_or(rest.len());
+        let line = &rest[..end];
+        rest = rest.get(end + 1..).unwrap_or_default();
+        if !line.is_empty() {
+            return Some(line);
+        }
+    })
 }
 
 fn id_of_line(line: &[u8]) -> Option<BookId> {
@@ -133,7 +144,15 @@ fn id_of_line(line: &[u8]) -> Option<BookId> {
 
 /// The `n`th field of a line (0 is the id).
 fn field(line: &[u8], n: usize) -> &[u8] {
-    line.split(|&b| b == FIELD).nth(n).unwrap_or_default()
+    let mut start = 0;
+    for _ in 0..n {
+        match memchr(FIELD, &line[start..]) {
+            Some(at) => start += at + 1,
+            None => return &[],
+        }
+    }
+    let end = memchr(FIELD, &line[start..]).map_or(line.len(), |at| start + at);
+    &line[start..end]
 }
 
 /// Removes the lines of every id in `ids` from a chunk, in one pass; says whether any was there.
@@ -322,7 +341,10 @@ impl SearchIndex {
                 keys.push((text_at.map_or(&[][..], |at| self::field(line, at)), id));
             }
         }
-        keys.sort_unstable_by(|a, b| cmp_utf16_bytes(a.0, b.0).then(a.1.cmp(&b.1)));
+        match text_at {
+            Some(_) => sort_as_indexes(&mut keys),
+            None => keys.sort_unstable_by_key(|key| key.1),
+        }
         Ranks::from_sorted(&keys, |&(text, id)| SortKey {
             text: String::from_utf8_lossy(text).into_owned(),
             id,

@@ -290,3 +290,25 @@ mod through_the_search_index {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The eight-bytes-at-a-time sort orders as the indexes do, whatever the texts: shared
+    /// prefixes longer than eight bytes, equal texts, and characters where UTF-8 and UTF-16 order
+    /// disagree (U+E000–U+FFFF against those above U+FFFF).
+    #[test]
+    fn sorting_by_eight_bytes_orders_as_the_indexes_do(
+        texts in proptest::collection::vec("(the hidden winter |abcdefgh)?[a-c\u{e000}\u{ff21}\u{1f600}é]{0,12}", 0..300),
+    ) {
+        let mut keys: Vec<(&[u8], BookId)> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| (text.as_bytes(), (i * 7919 % 1000) as BookId))
+            .collect();
+        let mut expected = keys.clone();
+        expected.sort_by(|a, b| cmp_utf16_bytes(a.0, b.0).then(a.1.cmp(&b.1)));
+        sort_as_indexes(&mut keys);
+        prop_assert_eq!(keys, expected);
+    }
+}
