@@ -36,6 +36,7 @@ import { chromium } from 'playwright-core';
 import { startServer } from '../scripts/serve.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 import { startCouch, couchRequest, dbInfo } from '../e2e/couch.mjs';
+import { fill as fillScale, measureScale, scaleRows } from './scale.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const APP_DIST = path.resolve(ROOT, process.env.BOOKSHELF_DIST || 'dist');
@@ -54,6 +55,10 @@ const APP_ONLY = process.env.BENCH_APP_ONLY === '1';
 // BENCH_SYNC_ONLY=1: only the sync part; BENCH_SYNC=0: no sync part.
 const SYNC_ONLY = process.env.BENCH_SYNC_ONLY === '1';
 const SYNC = SYNC_ONLY || process.env.BENCH_SYNC !== '0';
+// The catalogue at scale (bench/scale.mjs): a million books with BENCH_MILLION=1, else 100,000
+// (BENCH_SCALE_N); BENCH_SCALE=0 skips it.
+const SCALE = !SYNC_ONLY && process.env.BENCH_SCALE !== '0';
+const SCALE_N = Number(process.env.BENCH_SCALE_N || (process.env.BENCH_MILLION === '1' ? 1_000_000 : 100_000));
 const SYNC_SIZES = process.env.BENCH_SYNC_SIZES
   ? process.env.BENCH_SYNC_SIZES.split(',').map(Number)
   : [10_000, 100_000];
@@ -1257,6 +1262,25 @@ async function syncTable(context, origin) {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The catalogue at scale, as issue 18 measures it: SCALE_N books (one titled "Zymurgy") and
+ * 1,000 books, each at an origin of its own, generated in the app; then bench/scale.mjs's rows.
+ */
+async function scaleTable(context, origin) {
+  const large = await origin();
+  const small = await origin();
+  log(`scale: ${int(SCALE_N)} books`);
+  await fillScale(context, large.url, SCALE_N, log);
+  await fillScale(context, small.url, 999, log);
+  await browserIdle();
+  const { result, disagreements: wrong } = await measureScale({ context, url: large.url, smallUrl: small.url, n: SCALE_N + 1, log });
+  disagreements.push(...wrong);
+  return [
+    `The catalogue at scale: ${int(SCALE_N + 1)} books against 1,000, generated in the app (3 reloads each; drags in every sort order, each way)`,
+    table(['measure', 'value', 'goal'], scaleRows(result), ['l', 'r', 'r']),
+  ].join('\n');
+}
+
 /** Import and export of a 100,000-row CSV (BENCH_TRANSFER_BOOKS) through our code (no peer has an importer). */
 async function transferTable(page) {
   const n = Number(process.env.BENCH_TRANSFER_BOOKS) || 100_000;
@@ -1366,6 +1390,7 @@ async function main() {
       }
     }
     if (apps.length) section(appTable(apps));
+    if (SCALE) section(await scaleTable(context, origin));
     if (!SYNC_ONLY) section(bundleTable());
     if (SYNC) section(await syncTable(context, origin));
     if (!APP_ONLY && !SYNC_ONLY) section(await transferTable(pages.ours));

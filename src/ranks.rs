@@ -153,8 +153,24 @@ fn sort_from(keys: &mut [(&[u8], BookId)], at: usize) {
         .map(|(i, key)| (word(key.0, at), i))
         .collect();
     words.sort_unstable();
-    let sorted: Vec<(&[u8], BookId)> = words.iter().map(|&(_, i)| keys[i]).collect();
-    keys.copy_from_slice(&sorted);
+    // keys[k] becomes what was at words[k].1, in place (following each cycle of the
+    // permutation, marking the places filled), so that a million keys are not held twice.
+    for first in 0..keys.len() {
+        if words[first].1 == usize::MAX {
+            continue;
+        }
+        let held = keys[first];
+        let mut at = first;
+        loop {
+            let from = std::mem::replace(&mut words[at].1, usize::MAX);
+            if from == first {
+                keys[at] = held;
+                break;
+            }
+            keys[at] = keys[from];
+            at = from;
+        }
+    }
     let mut start = 0;
     while start < keys.len() {
         let end = start + words[start..].partition_point(|w| w.0 == words[start].0);
