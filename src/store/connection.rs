@@ -15,7 +15,7 @@ use super::error::{Result, StoreError};
 use super::schema::{self, BOOKS, CHANGES, META, SEARCH};
 use super::transaction::{begin_error, reported};
 use super::watch::{wait_until_unblocked, Watch};
-use crate::search::SearchIndex;
+use super::searching::SearchState;
 
 /// How many repository calls may run at once unless told otherwise (the original design's 50).
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 50;
@@ -97,7 +97,7 @@ pub(super) struct Inner {
     on_lost: Option<Rc<dyn Fn(Lost)>>,
     permits: Semaphore,
     /// The search index in memory, loaded at the first search and kept in step with writes.
-    pub(super) search: RefCell<Option<SearchIndex>>,
+    pub(super) search: SearchState,
 }
 
 impl BookRepository {
@@ -116,7 +116,7 @@ impl BookRepository {
                 watch: RefCell::new(None),
                 on_lost: options.on_lost,
                 permits: Semaphore::new(options.max_in_flight.max(1)),
-                search: RefCell::new(None),
+                search: SearchState::default(),
             }),
         };
         repository.watch().await;
@@ -201,7 +201,7 @@ impl BookRepository {
         if let Connection::Open(database) = before {
             database.close();
         }
-        self.inner.search.borrow_mut().take();
+        self.inner.search.forget();
     }
 
     /// A permit to run one call (one transaction); held until the call is done.
