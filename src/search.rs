@@ -14,6 +14,9 @@ use crate::words::{WordIndex, WordMatch};
 mod hits;
 mod newest;
 
+#[cfg(test)]
+mod loading;
+
 pub use hits::Hits;
 pub use newest::{Searches, Ticket};
 
