@@ -40,12 +40,19 @@ pub struct ResultSet {
     /// The latest count, even from before this result's change: it keeps the scroll area's
     /// height (and so the scroll position) steady while the new count comes in.
     pub estimate: Option<u64>,
+    /// True while the search is still under way (its index still arriving): the rows are the
+    /// matches found so far, in order among themselves, and more may come.
+    pub searching: bool,
 }
 
 impl ResultSet {
-    /// The words above the table: "Counting…", "12 books", "3 of 12 books", "3 books found".
+    /// The words above the table: "Counting…", "12 books", "3 of 12 books", "3 books found",
+    /// and while a search is under way "Searching… 3 books found so far".
     pub fn count_text(&self) -> String {
         match (&self.rows, self.total) {
+            (Rows::Matches(ids), _) if self.searching => {
+                format!("Searching… {} found so far", count_label(ids.len() as u64))
+            }
             (Rows::All, None) => "Counting…".to_owned(),
             (Rows::All, Some(total)) => result_label(total, total, false),
             (Rows::Matches(ids), Some(total)) => result_label(ids.len() as u64, total, true),
@@ -272,6 +279,7 @@ mod tests {
             rows: Rows::All,
             total,
             estimate: total,
+            searching: false,
         }
     }
 
@@ -343,12 +351,19 @@ mod tests {
             rows: Rows::Matches(Arc::new(ids)),
             total: None,
             estimate: None,
+            searching: false,
         };
         assert_eq!(blocks.len(&set), 70);
         let reads = blocks.reads(&set, 0..1_000);
         assert_eq!(reads.len(), 2);
         assert_eq!(reads[1].read, Read::Ids((51..=70).collect()));
         assert_eq!(set.count_text(), "70 books found");
+        let so_far = ResultSet {
+            searching: true,
+            total: Some(1_000),
+            ..set
+        };
+        assert_eq!(so_far.count_text(), "Searching… 70 books found so far");
     }
 
     #[test]

@@ -8,9 +8,18 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use memchr::{memchr, memmem, memrchr};
 
 use crate::book::{Book, BookId};
-use crate::query::{cmp_utf16, cmp_utf16_bytes, fold, Direction, Filter, Sort, SortField, SortKey};
+use crate::query::{cmp_utf16, fold, Direction, Filter, Sort, SortField, SortKey};
 use crate::ranks::{sort_as_indexes, Ranks, Start, STALE_WALK};
 use crate::words::{WordIndex, WordMatch};
+
+mod hits;
+mod newest;
+
+#[cfg(test)]
+mod loading;
+
+pub use hits::Hits;
+pub use newest::{Searches, Ticket};
 
 /// How many consecutive ids share a chunk.
 pub const IDS_PER_CHUNK: BookId = 1024;
@@ -96,6 +105,16 @@ pub fn line_of(book: &Book) -> Vec<u8> {
     }
     line.push(LINE);
     line
+}
+
+/// Stored chunk numbers (in order) cut into at most `parts` ranges of about as many chunks
+/// each, as (first, last): how the index is read, a range at a time.
+pub fn ranges(numbers: &[u64], parts: usize) -> Vec<(u64, u64)> {
+    let per_part = numbers.len().div_ceil(parts.max(1)).max(1);
+    numbers
+        .chunks(per_part)
+        .filter_map(|part| Some((*part.first()?, *part.last()?)))
+        .collect()
 }
 
 /// Books grouped by the chunk their lines live in, in chunk order, so that each chunk is read
@@ -225,12 +244,6 @@ pub struct Closest {
     pub total: usize,
 }
 
-/// A matching book and the text it sorts by.
-struct Match<'a> {
-    id: BookId,
-    key: &'a [u8],
-}
-
 impl SearchIndex {
     /// The index made of stored chunks.
     pub fn from_chunks(chunks: impl IntoIterator<Item = (u64, Vec<u8>)>) -> Self {
@@ -240,6 +253,26 @@ impl SearchIndex {
             words_next: None,
             ranks: HashMap::new(),
         }
+    }
+
+    /// Puts in a stored chunk as it was read (a loading index receives its chunks a range at a
+    /// time, in any order); a chunk already there is replaced.
+    pub fn insert_chunk(&mut self, number: u64, bytes: Vec<u8>) {
+        // The word index, if made, would miss the chunk's books: made again when next asked for.
+        self.words = None;
+        self.words_next = None;
+        self.ranks.clear();
+        self.chunks.insert(number, bytes);
+    }
+
+    /// The numbers of the chunks held, in order.
+    pub fn chunk_numbers(&self) -> impl Iterator<Item = u64> + '_ {
+        self.chunks.keys().copied()
+    }
+
+    /// The text of chunk `number` (its books' lines), if the index holds it.
+    pub fn chunk(&self, number: u64) -> Option<&[u8]> {
+        self.chunks.get(&number).map(Vec::as_slice)
     }
 
     /// The index of these books, as chunks (what an upgrade or a bulk write stores).
@@ -512,39 +545,71 @@ impl SearchIndex {
 
     /// The ids of every book that passes `filter`, in `sort` order.
     pub fn matching(&self, filter: &Filter, sort: Sort) -> Vec<BookId> {
-        let sort_field = sort_text_at(sort.field);
-        let wanted = Wanted::of(filter);
-        let finder = memmem::Finder::new(filter.text.as_bytes());
-        let mut found: Vec<Match<'_>> = Vec::new();
+        let matcher = Matcher::new(filter, sort);
+        let mut hits = Hits::new();
         for chunk in self.chunks.values() {
-            let mut consider = |line| consider(line, &wanted, sort_field, &mut found);
-            if filter.text.is_empty() {
-                lines(chunk).for_each(&mut consider);
-                continue;
+            matcher.scan(chunk, &mut hits);
+        }
+        hits.sort();
+        hits.ids(sort.direction)
+    }
+}
+
+/// A filter and a sort made ready to scan chunks with: [`SearchIndex::matching`] a chunk at a
+/// time, so that a search can scan chunks as they arrive, or a few at a time.
+pub struct Matcher<'f> {
+    finder: Option<memmem::Finder<'f>>,
+    wanted: Wanted<'f>,
+    sort_field: Option<usize>,
+}
+
+impl<'f> Matcher<'f> {
+    /// Ready to find the books that pass `filter`, with the keys `sort` orders them by.
+    pub fn new(filter: &'f Filter, sort: Sort) -> Self {
+        let sort_field = sort_text_at(sort.field);
+        Matcher {
+            finder: (!filter.text.is_empty()).then(|| memmem::Finder::new(filter.text.as_bytes())),
+            wanted: Wanted::of(filter),
+            sort_field,
+        }
+    }
+
+    /// Adds to `hits` every book of `chunk` (a stored chunk's text) that passes, with its key.
+    pub fn scan(&self, chunk: &[u8], hits: &mut Hits) {
+        let Some(finder) = &self.finder else {
+            lines(chunk).for_each(|line| self.consider(line, hits));
+            return;
+        };
+        // Jump from hit to hit; check each hit's line once, only in its folded fields.
+        let mut from = 0;
+        while let Some(hit) = finder.find(&chunk[from..]) {
+            let at = from + hit;
+            let start = memrchr(LINE, &chunk[..at]).map_or(0, |i| i + 1);
+            let end = memchr(LINE, &chunk[at..]).map_or(chunk.len(), |i| at + i);
+            let line = &chunk[start..end];
+            if finder.find(searchable(line)).is_some() {
+                self.consider(line, hits);
             }
-            // Jump from hit to hit; check each hit's line once, only in its folded fields.
-            let mut from = 0;
-            while let Some(hit) = finder.find(&chunk[from..]) {
-                let at = from + hit;
-                let start = memrchr(LINE, &chunk[..at]).map_or(0, |i| i + 1);
-                let end = memchr(LINE, &chunk[at..]).map_or(chunk.len(), |i| at + i);
-                let line = &chunk[start..end];
-                if finder.find(searchable(line)).is_some() {
-                    consider(line);
-                }
-                from = end + 1;
-                if from >= chunk.len() {
-                    break;
-                }
+            from = end + 1;
+            if from >= chunk.len() {
+                break;
             }
         }
-        // In the order of the store's indexes (text by UTF-16 code units, then id), so that a
-        // search lists its books in the order the unfiltered table does.
-        found.sort_unstable_by(|a, b| cmp_utf16_bytes(a.key, b.key).then(a.id.cmp(&b.id)));
-        let ids = found.into_iter().map(|m| m.id);
-        match sort.direction {
-            Direction::Ascending => ids.collect(),
-            Direction::Descending => ids.rev().collect(),
+    }
+
+    /// Keeps `line` if it passes what is wanted, with its sort key.
+    fn consider(&self, line: &[u8], hits: &mut Hits) {
+        let key = if self.wanted.is_empty() {
+            self.sort_field.map_or(&[][..], |n| field(line, n))
+        } else {
+            let fields = split_fields(line);
+            if !self.wanted.passes(&fields) {
+                return;
+            }
+            self.sort_field.map_or(&[][..], |n| fields[n])
+        };
+        if let Some(id) = id_of_line(line) {
+            hits.push(id, key);
         }
     }
 }
@@ -625,27 +690,6 @@ fn split_fields(line: &[u8]) -> [&[u8]; at::COUNT] {
         *slot = part;
     }
     fields
-}
-
-/// Keeps `line` if it passes what is wanted, with its sort key.
-fn consider<'a>(
-    line: &'a [u8],
-    wanted: &Wanted<'_>,
-    sort_field: Option<usize>,
-    found: &mut Vec<Match<'a>>,
-) {
-    let key = if wanted.is_empty() {
-        sort_field.map_or(&[][..], |n| field(line, n))
-    } else {
-        let fields = split_fields(line);
-        if !wanted.passes(&fields) {
-            return;
-        }
-        sort_field.map_or(&[][..], |n| fields[n])
-    };
-    if let Some(id) = id_of_line(line) {
-        found.push(Match { id, key });
-    }
 }
 
 /// The searched fields of a line ([`at::TITLE`] to [`at::BORROWERS`], folded).
@@ -885,6 +929,21 @@ mod tests {
             seen[3],
             (2000, "emile".to_owned(), "jean-jacques rousseau".to_owned())
         );
+    }
+
+    #[test]
+    fn ranges_split_the_chunks_evenly() {
+        assert_eq!(ranges(&[], 8), vec![]);
+        assert_eq!(ranges(&[3], 8), vec![(3, 3)]);
+        assert_eq!(ranges(&[0, 1, 2, 5, 9], 2), vec![(0, 2), (5, 9)]);
+        assert_eq!(
+            ranges(&[0, 1, 2, 3], 8),
+            vec![(0, 0), (1, 1), (2, 2), (3, 3)]
+        );
+        let numbers: Vec<u64> = (0..977).collect();
+        let split = ranges(&numbers, 8);
+        assert_eq!(split.len(), 8);
+        assert_eq!((split[0].0, split[7].1), (0, 976));
     }
 
     #[test]

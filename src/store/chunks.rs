@@ -103,26 +103,3 @@ pub(crate) async fn upsert_all(
     }
     Ok(())
 }
-
-/// Every stored chunk, for the in-memory index.
-pub(crate) async fn read_all(
-    store: &Store,
-    operation: &'static str,
-) -> Result<Vec<(u64, Vec<u8>)>> {
-    let keys = store
-        .get_all_keys(None, None)
-        .await
-        .map_err(|error| browser_error(operation, error))?;
-    let values = store
-        .get_all(None, None)
-        .await
-        .map_err(|error| browser_error(operation, error))?;
-    Ok(keys
-        .into_iter()
-        .zip(values)
-        .filter_map(|(key, value)| {
-            let chunk = key.as_f64()? as u64;
-            Some((chunk, value.dyn_into::<Uint8Array>().ok()?.to_vec()))
-        })
-        .collect())
-}

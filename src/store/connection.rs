@@ -13,9 +13,9 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::error::{Result, StoreError};
 use super::schema::{self, BOOKS, CHANGES, META, SEARCH};
+use super::searching::SearchState;
 use super::transaction::{begin_error, reported};
 use super::watch::{wait_until_unblocked, Watch};
-use crate::search::SearchIndex;
 
 /// How many repository calls may run at once unless told otherwise (the original design's 50).
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 50;
@@ -97,9 +97,7 @@ pub(super) struct Inner {
     on_lost: Option<Rc<dyn Fn(Lost)>>,
     permits: Semaphore,
     /// The search index in memory, loaded at the first search and kept in step with writes.
-    pub(super) search: RefCell<Option<SearchIndex>>,
-    /// Held while the search index is read, so that callers at once read it once.
-    pub(super) search_loading: async_lock::Mutex<()>,
+    pub(super) search: SearchState,
 }
 
 impl BookRepository {
@@ -118,8 +116,7 @@ impl BookRepository {
                 watch: RefCell::new(None),
                 on_lost: options.on_lost,
                 permits: Semaphore::new(options.max_in_flight.max(1)),
-                search: RefCell::new(None),
-                search_loading: async_lock::Mutex::new(()),
+                search: SearchState::default(),
             }),
         };
         repository.watch().await;
@@ -204,7 +201,7 @@ impl BookRepository {
         if let Connection::Open(database) = before {
             database.close();
         }
-        self.inner.search.borrow_mut().take();
+        self.inner.search.forget();
     }
 
     /// A permit to run one call (one transaction); held until the call is done.

@@ -30,7 +30,7 @@ impl BookRepository {
             return Ok(existing);
         }
         self.load_search_index().await?;
-        if let Some(index) = self.inner.search.borrow().as_ref() {
+        if let Some(index) = self.inner.search.index.borrow().as_ref() {
             index.for_each_entry(|id, title, author| existing.note(probe, id, title, author));
         }
         for batch in probe.isbns.chunks(ISBN_BATCH) {

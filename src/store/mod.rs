@@ -16,6 +16,7 @@ mod lookup;
 mod read;
 mod repository;
 pub mod schema;
+mod searching;
 mod storage;
 mod strict;
 pub mod sync;

@@ -1,5 +1,5 @@
 //! Reading the catalogue at any size: sorted pages by index and key range, books by id, and
-//! search through the in-memory index (loaded once from its stored chunks).
+//! search through the in-memory index (loaded once from its stored chunks: `searching.rs`).
 
 #![cfg(target_arch = "wasm32")]
 
@@ -7,12 +7,11 @@ use futures::future::join_all;
 use rexie::{Direction as Cursor, KeyRange, Store, StoreIndex, TransactionMode};
 use wasm_bindgen::JsValue;
 
-use super::chunks;
 use super::codec::key;
 use super::connection::BookRepository;
 use super::error::{Result, StoreError};
 use super::repository::{books_store, read_book, values_to_books};
-use super::schema::{BOOKS, BY_AUTHOR, BY_GENRE, BY_ISBN, BY_READER_COLUMNS, BY_TITLE, SEARCH};
+use super::schema::{BOOKS, BY_AUTHOR, BY_GENRE, BY_ISBN, BY_READER_COLUMNS, BY_TITLE};
 use super::transaction::{browser_error, end_read};
 use crate::book::{Book, BookId};
 use crate::query::{Direction, Filter, PageStart, Sort, SortField, SortKey};
@@ -297,7 +296,7 @@ impl BookRepository {
         if matches!(start, PageStart::After(_)) {
             return None;
         }
-        let mut search = self.inner.search.borrow_mut();
+        let mut search = self.inner.search.index.borrow_mut();
         let index = search.as_mut()?;
         let (_, total) = index.start_of_row(sort.field, 0);
         let (first, rows) = ascending_rows(sort, start, limit, total)?;
@@ -313,7 +312,7 @@ impl BookRepository {
     /// short from now on (the table asks once its first rows are in, and when the sort changes).
     pub async fn prepare_jumps(&self, field: SortField) -> Result<()> {
         self.load_search_index().await?;
-        if let Some(index) = self.inner.search.borrow_mut().as_mut() {
+        if let Some(index) = self.inner.search.index.borrow_mut().as_mut() {
             index.start_of_row(field, 0);
         }
         Ok(())
@@ -357,7 +356,7 @@ impl BookRepository {
     /// The ids of every book that passes `filter`, in `sort` order (searches the whole catalogue).
     pub async fn matching(&self, filter: &Filter, sort: Sort) -> Result<Vec<BookId>> {
         self.load_search_index().await?;
-        let index = self.inner.search.borrow();
+        let index = self.inner.search.index.borrow();
         Ok(index
             .as_ref()
             .map(|index| index.matching(filter, sort))
@@ -394,7 +393,7 @@ impl BookRepository {
             // None: the slice's time is up, or the index was dropped meanwhile (another tab
             // wrote) and is read again.
             let answered = loop {
-                let mut index = self.inner.search.borrow_mut();
+                let mut index = self.inner.search.index.borrow_mut();
                 let Some(index) = index.as_mut() else {
                     break None;
                 };
@@ -415,53 +414,26 @@ impl BookRepository {
     /// Every genre in the catalogue: (folded key, as first written), sorted.
     pub async fn genres(&self) -> Result<Vec<(String, String)>> {
         self.load_search_index().await?;
-        let index = self.inner.search.borrow();
+        let index = self.inner.search.index.borrow();
         Ok(index.as_ref().map(SearchIndex::genres).unwrap_or_default())
     }
 
     /// Every tag in the catalogue: (folded key, as first written), sorted.
     pub async fn tags(&self) -> Result<Vec<(String, String)>> {
         self.load_search_index().await?;
-        let index = self.inner.search.borrow();
+        let index = self.inner.search.index.borrow();
         Ok(index.as_ref().map(SearchIndex::tags).unwrap_or_default())
     }
 
     /// Every series in the catalogue: (folded name, as first written), sorted.
     pub async fn series(&self) -> Result<Vec<(String, String)>> {
         self.load_search_index().await?;
-        let index = self.inner.search.borrow();
+        let index = self.inner.search.index.borrow();
         Ok(index.as_ref().map(SearchIndex::series).unwrap_or_default())
     }
 
     /// Drops the in-memory search index, so the next search reads it again (another tab wrote).
     pub fn forget_search_index(&self) {
-        self.inner.search.borrow_mut().take();
-    }
-
-    /// Loads the search index's chunks into memory, once.
-    pub(super) async fn load_search_index(&self) -> Result<()> {
-        if self.inner.search.borrow().is_some() {
-            return Ok(());
-        }
-        // The genre, tag and series lists, a search and the jumps may all ask at once.
-        let _loading = self.inner.search_loading.lock().await;
-        if self.inner.search.borrow().is_some() {
-            return Ok(());
-        }
-        let _slot = self.slot().await;
-        let transaction = self.transaction(&[SEARCH], TransactionMode::ReadOnly, OPERATION)?;
-        let outcome = async {
-            let store = transaction
-                .store(SEARCH)
-                .map_err(|error| browser_error(OPERATION, error))?;
-            chunks::read_all(&store, OPERATION).await
-        }
-        .await;
-        let stored = end_read(transaction, outcome).await?;
-        let mut search = self.inner.search.borrow_mut();
-        if search.is_none() {
-            *search = Some(SearchIndex::from_chunks(stored));
-        }
-        Ok(())
+        self.inner.search.forget();
     }
 }

@@ -287,9 +287,7 @@ impl BookRepository {
 
     /// Applies a committed change to the in-memory search index, if it is loaded.
     pub(super) fn remember(&self, change: impl FnOnce(&mut SearchIndex)) {
-        if let Some(index) = self.inner.search.borrow_mut().as_mut() {
-            change(index);
-        }
+        self.inner.search.remember(change);
     }
 }
 

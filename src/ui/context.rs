@@ -100,7 +100,7 @@ impl Catalogue {
 pub struct CatalogueQuery {
     /// The order of the rows.
     pub sort: RwSignal<Sort>,
-    /// What the rows are narrowed to (already debounced).
+    /// What the rows are narrowed to (the search text folded, as typed).
     pub filter: RwSignal<Filter>,
     /// The search box as typed, so that it reads the same after a visit to a book's page.
     pub search_text: RwSignal<String>,

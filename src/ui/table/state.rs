@@ -11,6 +11,8 @@ use leptos::task::spawn_local;
 
 use crate::blocks::{BlockRead, Blocks, Read, ResultSet, Rows};
 use crate::book::Book;
+use crate::query::{Filter, Sort};
+use crate::search::{Searches, Ticket};
 use crate::store::{BookRepository, StoreError};
 use crate::ui::context::{Catalogue, CatalogueQuery};
 use crate::ui::notices::Notices;
@@ -39,8 +41,11 @@ pub struct TableState {
     window_px: RwSignal<f64>,
     /// The scrolling box, once drawn.
     pub scroller: NodeRef<html::Div>,
-    /// The rows of the current sort and search (ids for a search), read after every change.
-    pub result: LocalResource<Result<ResultSet, StoreError>>,
+    /// The rows of the current sort and search (ids for a search), found again after every
+    /// change: the newest search's answer (see [`Searches`]); `None` until the first.
+    pub result: RwSignal<Option<Result<ResultSet, StoreError>>>,
+    /// Which search is the newest, and which answer is shown.
+    searches: StoredValue<Searches>,
     /// The count, tagged with the change it was read at, so that it only ever joins its own
     /// result.
     total: LocalResource<Option<(u64, u64)>>,
@@ -74,30 +79,6 @@ impl TableState {
                 Some((changes, repository.ok()?.count().await.ok()?))
             }
         });
-        let result = LocalResource::new(move || {
-            let changes = catalogue.track();
-            let sort = query.sort.get();
-            let filter = query.filter.get();
-            let repository = catalogue.repository();
-            let (generation, question) = blocks
-                .try_update_value(|blocks| blocks.ask(sort, &filter))
-                .unwrap_or_default();
-            async move {
-                let rows = match filter.is_empty() {
-                    true => Rows::All,
-                    false => Rows::Matches(Arc::new(repository?.matching(&filter, sort).await?)),
-                };
-                Ok(ResultSet {
-                    generation,
-                    question,
-                    changes,
-                    sort,
-                    rows,
-                    total: None,
-                    estimate: None,
-                })
-            }
-        });
         let state = Self {
             catalogue,
             notices,
@@ -106,10 +87,60 @@ impl TableState {
             first_row: RwSignal::new(0),
             window_px,
             scroller: NodeRef::new(),
-            result,
+            result: RwSignal::new(None),
+            searches: StoredValue::new(Searches::default()),
             total,
             first_rows_in,
         };
+        // Every change of the sort, the search or the books starts a search at once (no
+        // debounce): the newest one stops the older ones, and only its answers are shown.
+        Effect::new(move |_| {
+            let changes = catalogue.track();
+            let sort = query.sort.get();
+            let filter = query.filter.get();
+            let Some(ticket) = state.searches.try_update_value(|searches| searches.start()) else {
+                return;
+            };
+            let answer = move |rows, whole| Answer {
+                ticket,
+                changes,
+                sort,
+                rows,
+                whole,
+            };
+            if filter.is_empty() {
+                state.show(answer(Ok(Rows::All), true), &filter);
+                return;
+            }
+            let repository = catalogue.repository();
+            spawn_local(async move {
+                let found = match repository {
+                    Ok(repository) => {
+                        let wanted = move || {
+                            state
+                                .searches
+                                .try_with_value(|searches| searches.wanted(ticket))
+                                .unwrap_or(false)
+                        };
+                        let so_far = |ids| {
+                            let rows = Ok(Rows::Matches(Arc::new(ids)));
+                            state.show(answer(rows, false), &filter);
+                        };
+                        repository.search(&filter, sort, wanted, so_far).await
+                    }
+                    Err(error) => Err(error),
+                };
+                match found {
+                    Ok(Some(ids)) => {
+                        let rows = Ok(Rows::Matches(Arc::new(ids)));
+                        state.show(answer(rows, true), &filter);
+                    }
+                    // No longer wanted: a newer search is under way.
+                    Ok(None) => {}
+                    Err(error) => state.show(answer(Err(error), true), &filter),
+                }
+            });
+        });
         // A new sort or search starts at the top; a change to the books keeps the place.
         Effect::new(move |previous: Option<()>| {
             query.sort.track();
@@ -149,6 +180,42 @@ impl TableState {
             }
         });
         state
+    }
+
+    /// Shows a search's answer if that search is still the newest (and this is not a partial
+    /// answer after its whole one), as a new answer to the table's question.
+    fn show(&self, answer: Answer, filter: &Filter) {
+        let Answer {
+            ticket,
+            changes,
+            sort,
+            rows,
+            whole,
+        } = answer;
+        let shown = self
+            .searches
+            .try_update_value(|searches| searches.offer(ticket, whole))
+            .unwrap_or(false);
+        if !shown {
+            return;
+        }
+        let set = rows.map(|rows| {
+            let (generation, question) = self
+                .blocks
+                .try_update_value(|blocks| blocks.ask(sort, filter))
+                .unwrap_or_default();
+            ResultSet {
+                generation,
+                question,
+                changes,
+                sort,
+                rows,
+                total: None,
+                estimate: None,
+                searching: !whole,
+            }
+        });
+        self.result.try_set(Some(set));
     }
 
     /// The current result with the count read at its change (and the latest count as an
@@ -239,6 +306,16 @@ impl TableState {
             self.first_row.set(row);
         }
     }
+}
+
+/// An answer of one search: its rows (or why there are none), and whether they are all of them.
+struct Answer {
+    ticket: Ticket,
+    /// The catalogue's change count the search started at.
+    changes: u64,
+    sort: Sort,
+    rows: Result<Rows, StoreError>,
+    whole: bool,
 }
 
 async fn read_block(repository: &BookRepository, read: &Read) -> Result<Vec<Book>, StoreError> {

@@ -1,0 +1,390 @@
+//! The search index in memory: read once, in ranges of its stored chunks issued all at once, each
+//! range put in memory as it arrives; and the search that scans the chunks as they arrive, a few
+//! milliseconds at a time, showing the matches found so far, and stops when it is no longer
+//! wanted. Every caller shares one load.
+//!
+//! A write committed while the index loads changes the chunks arrived so far at once: the load's
+//! read-only transaction and a write's transaction cannot overlap (IndexedDB runs them in the
+//! order they were made), so either the write came first and every chunk read already holds it
+//! (a chunk the write touched that is still to come replaces what it made), or it came after
+//! every chunk was read and applies to them all.
+
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
+use futures::stream::{FuturesUnordered, StreamExt};
+use js_sys::Uint8Array;
+use rexie::{KeyRange, TransactionMode};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::connection::BookRepository;
+use super::error::{Result, StoreError};
+use super::schema::SEARCH;
+use super::transaction::{browser_error, end_read};
+use crate::book::BookId;
+use crate::query::{Filter, Sort};
+use crate::search::{self, Hits, Matcher, SearchIndex};
+
+const OPERATION: &str = "read the search index";
+/// How many ranges of chunks the index is read in, all requested at once: the first arrive (and
+/// are scanned) while the browser reads the rest.
+const RANGES: usize = 8;
+/// How long a search scans before the page gets a turn (typing goes on meanwhile).
+const SLICE_MILLIS: f64 = 8.0;
+/// While the index arrives, the matches found so far are shown at most this often.
+const SHOW_EVERY_MILLIS: f64 = 60.0;
+
+/// The search index while it is read: the chunks arrived so far.
+pub(super) struct Loading {
+    /// Which load this is: a load forgotten meanwhile (another tab wrote) drops what it reads.
+    id: u64,
+    index: SearchIndex,
+    /// Why reading failed, if it did (the next caller reads again).
+    failed: Option<StoreError>,
+}
+
+/// The repository's hold on the search index, shared by its clones.
+#[derive(Default)]
+pub(super) struct SearchState {
+    /// The whole index, once read.
+    pub(super) index: RefCell<Option<SearchIndex>>,
+    loading: RefCell<Option<Loading>>,
+    /// Goes up whenever the index changes: a write, chunks arriving, the load ending or failing,
+    /// the index forgotten.
+    events: Cell<u64>,
+    /// Goes up with every write to the index (and when it is forgotten): a search that saw it
+    /// change starts over.
+    writes: Cell<u64>,
+    loads: Cell<u64>,
+    waiting: RefCell<Vec<Waker>>,
+}
+
+impl SearchState {
+    fn happened(&self) {
+        self.events.set(self.events.get() + 1);
+        for waker in self.waiting.take() {
+            waker.wake();
+        }
+    }
+
+    /// Waits until something happens to the index after `seen` (see [`SearchState::events`]).
+    fn next_event(&self, seen: u64) -> NextEvent<'_> {
+        NextEvent { state: self, seen }
+    }
+
+    /// Applies a committed change to the index, whole or arriving (see the module's words); not
+    /// in memory, it will be read with the change.
+    pub(super) fn remember(&self, change: impl FnOnce(&mut SearchIndex)) {
+        if let Some(index) = self.index.borrow_mut().as_mut() {
+            change(index);
+        } else if let Some(loading) = self
+            .loading
+            .borrow_mut()
+            .as_mut()
+            .filter(|loading| loading.failed.is_none())
+        {
+            change(&mut loading.index);
+        } else {
+            return;
+        }
+        self.writes.set(self.writes.get() + 1);
+        self.happened();
+    }
+
+    /// Drops the index, and any load under way, so that the next search reads it again.
+    pub(super) fn forget(&self) {
+        self.index.borrow_mut().take();
+        self.loading.borrow_mut().take();
+        self.writes.set(self.writes.get() + 1);
+        self.happened();
+    }
+}
+
+/// Resolves once [`SearchState::events`] has moved past what was seen.
+struct NextEvent<'a> {
+    state: &'a SearchState,
+    seen: u64,
+}
+
+impl Future for NextEvent<'_> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<()> {
+        if self.state.events.get() != self.seen {
+            return Poll::Ready(());
+        }
+        self.state
+            .waiting
+            .borrow_mut()
+            .push(context.waker().clone());
+        Poll::Pending
+    }
+}
+
+/// Milliseconds on the page's clock.
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|window| window.performance())
+        .map_or_else(js_sys::Date::now, |performance| performance.now())
+}
+
+/// Lets the page have a turn (input, rendering) before the work goes on.
+async fn breathe() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
+
+impl BookRepository {
+    fn search_state(&self) -> &SearchState {
+        &self.inner.search
+    }
+
+    /// Starts reading the index unless it is in memory or being read (a failed read is tried
+    /// again).
+    fn start_loading(&self) {
+        let state = self.search_state();
+        if state.index.borrow().is_some() {
+            return;
+        }
+        if let Some(loading) = state.loading.borrow().as_ref() {
+            if loading.failed.is_none() {
+                return;
+            }
+        }
+        let id = state.loads.get() + 1;
+        state.loads.set(id);
+        *state.loading.borrow_mut() = Some(Loading {
+            id,
+            index: SearchIndex::default(),
+            failed: None,
+        });
+        state.happened();
+        let repository = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let outcome = repository.read_ranges(id).await;
+            repository.loaded(id, outcome);
+        });
+    }
+
+    /// Reads every stored chunk in one read-only transaction (so that they agree with each
+    /// other): their keys, then [`RANGES`] ranges of them requested at once, each put in memory
+    /// as it arrives.
+    async fn read_ranges(&self, id: u64) -> Result<()> {
+        let _slot = self.slot().await;
+        let transaction = self.transaction(&[SEARCH], TransactionMode::ReadOnly, OPERATION)?;
+        let outcome = async {
+            let store = transaction
+                .store(SEARCH)
+                .map_err(|error| browser_error(OPERATION, error))?;
+            let keys = store
+                .get_all_keys(None, None)
+                .await
+                .map_err(|error| browser_error(OPERATION, error))?;
+            let numbers: Vec<u64> = keys
+                .iter()
+                .filter_map(|key| key.as_f64().map(|number| number as u64))
+                .collect();
+            let mut reads: FuturesUnordered<_> = search::ranges(&numbers, RANGES)
+                .into_iter()
+                .map(|(first, last)| {
+                    let store = &store;
+                    async move {
+                        let range = KeyRange::bound(
+                            &JsValue::from_f64(first as f64),
+                            &JsValue::from_f64(last as f64),
+                            Some(false),
+                            Some(false),
+                        )
+                        .map_err(|error| browser_error(OPERATION, error.into()))?;
+                        let values = store
+                            .get_all(Some(range), None)
+                            .await
+                            .map_err(|error| browser_error(OPERATION, error))?;
+                        Ok::<_, StoreError>((first, last, values))
+                    }
+                })
+                .collect();
+            while let Some(read) = reads.next().await {
+                let (first, last, values) = read?;
+                // The values come in key order: they are the range's keys, in order.
+                let numbers = numbers
+                    .iter()
+                    .copied()
+                    .filter(|number| (first..=last).contains(number));
+                self.arrived(id, numbers.zip(values));
+            }
+            Ok(())
+        }
+        .await;
+        end_read(transaction, outcome).await
+    }
+
+    /// A range of chunks arrived: copied into memory, if this load is still wanted.
+    fn arrived(&self, id: u64, chunks: impl Iterator<Item = (u64, JsValue)>) {
+        let state = self.search_state();
+        {
+            let mut loading = state.loading.borrow_mut();
+            let Some(loading) = loading.as_mut().filter(|loading| loading.id == id) else {
+                return;
+            };
+            for (number, value) in chunks {
+                if let Ok(bytes) = value.dyn_into::<Uint8Array>() {
+                    loading.index.insert_chunk(number, bytes.to_vec());
+                }
+            }
+        }
+        state.happened();
+    }
+
+    /// The load ended: the index is whole, or the failure is kept for those waiting.
+    fn loaded(&self, id: u64, outcome: Result<()>) {
+        let state = self.search_state();
+        {
+            let mut slot = state.loading.borrow_mut();
+            let Some(loading) = slot.as_mut().filter(|loading| loading.id == id) else {
+                return;
+            };
+            match outcome {
+                Ok(()) => {
+                    let index = slot.take().map(|loading| loading.index);
+                    *state.index.borrow_mut() = index;
+                }
+                Err(error) => loading.failed = Some(error),
+            }
+        }
+        state.happened();
+    }
+
+    /// Why the load under way failed, if it did: taken, so that the next caller reads again.
+    fn load_failure(&self) -> Option<StoreError> {
+        let mut loading = self.search_state().loading.borrow_mut();
+        let error = loading.as_ref()?.failed.clone()?;
+        loading.take();
+        Some(error)
+    }
+
+    /// Loads the search index into memory, or waits for the load under way to end.
+    pub(super) async fn load_search_index(&self) -> Result<()> {
+        loop {
+            let state = self.search_state();
+            if state.index.borrow().is_some() {
+                return Ok(());
+            }
+            let seen = state.events.get();
+            if let Some(error) = self.load_failure() {
+                return Err(error);
+            }
+            self.start_loading();
+            if state.events.get() == seen {
+                state.next_event(seen).await;
+            }
+        }
+    }
+
+    /// The ids of every book that passes `filter`, in `sort` order, as [`BookRepository::matching`]
+    /// gives them, but found a few milliseconds at a time with the page free in between, and
+    /// while the index is still arriving: `found_so_far` is called now and then with the matches
+    /// among the chunks arrived so far (in order among themselves). Stops, answering `None`, as
+    /// soon as `wanted` says the answer is no longer wanted.
+    pub async fn search(
+        &self,
+        filter: &Filter,
+        sort: Sort,
+        wanted: impl Fn() -> bool,
+        mut found_so_far: impl FnMut(Vec<BookId>),
+    ) -> Result<Option<Vec<BookId>>> {
+        let matcher = Matcher::new(filter, sort);
+        let state = self.search_state();
+        // Starts over whenever a write changes the index under it.
+        'over: loop {
+            let writes = state.writes.get();
+            let mut hits = Hits::new();
+            let mut scanned: HashSet<u64> = HashSet::new();
+            let mut shown_at: Option<f64> = None;
+            loop {
+                if !wanted() {
+                    return Ok(None);
+                }
+                if state.writes.get() != writes {
+                    continue 'over;
+                }
+                let seen = state.events.get();
+                match scan_some(state, &matcher, &mut hits, &mut scanned) {
+                    Scanned::All => {
+                        hits.sort();
+                        return Ok(Some(hits.ids(sort.direction)));
+                    }
+                    Scanned::TimeUp => breathe().await,
+                    Scanned::AllArrived => {
+                        let due = shown_at.is_none_or(|at| now() - at >= SHOW_EVERY_MILLIS);
+                        if due && !hits.is_empty() {
+                            let mut so_far = hits.clone();
+                            so_far.sort();
+                            found_so_far(so_far.ids(sort.direction));
+                            shown_at = Some(now());
+                        }
+                        if state.events.get() == seen {
+                            state.next_event(seen).await;
+                        }
+                    }
+                    Scanned::Nothing => {
+                        if let Some(error) = self.load_failure() {
+                            return Err(error);
+                        }
+                        self.start_loading();
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// How far a slice of a search got.
+enum Scanned {
+    /// The index is whole and every chunk is scanned.
+    All,
+    /// The slice's time is up, with chunks left to scan.
+    TimeUp,
+    /// Every chunk arrived so far is scanned; more are to come.
+    AllArrived,
+    /// There is no index in memory, nor one arriving.
+    Nothing,
+}
+
+/// Scans the chunks in memory (whole or arriving) not scanned yet, until [`SLICE_MILLIS`] is up.
+fn scan_some(
+    state: &SearchState,
+    matcher: &Matcher<'_>,
+    hits: &mut Hits,
+    scanned: &mut HashSet<u64>,
+) -> Scanned {
+    let started = now();
+    let ready = state.index.borrow();
+    let loading = state.loading.borrow();
+    let (index, whole) = match (ready.as_ref(), loading.as_ref()) {
+        (Some(index), _) => (index, true),
+        (None, Some(loading)) if loading.failed.is_none() => (&loading.index, false),
+        _ => return Scanned::Nothing,
+    };
+    for number in index.chunk_numbers() {
+        if scanned.contains(&number) {
+            continue;
+        }
+        if now() - started >= SLICE_MILLIS {
+            return Scanned::TimeUp;
+        }
+        if let Some(chunk) = index.chunk(number) {
+            matcher.scan(chunk, hits);
+        }
+        scanned.insert(number);
+    }
+    if whole {
+        Scanned::All
+    } else {
+        Scanned::AllArrived
+    }
+}
