@@ -25,9 +25,12 @@
 // pouchdb-server the benchmark starts on 127.0.0.1 and stops, for each of BENCH_SYNC_SIZES
 // (default 10000,100000) books: the first sync up from device A, the first sync down into an empty
 // device B, and an edit's round trip from A to B with "Keep in sync" on both.
+// Import (bench/import.mjs; BENCH_IMPORT=0 skips it, BENCH_IMPORT_ONLY=1 runs it alone, on dist/): a
+// CSV of BENCH_IMPORT_ROWS (default 100,000, and 1,000,000 too with BENCH_MILLION=1) books through
+// the app's Import control, against raw IndexedDB writing the same records, BENCH_IMPORT_RUNS (3).
 
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +40,7 @@ import { startServer } from '../scripts/serve.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 import { startCouch, couchRequest, dbInfo } from '../e2e/couch.mjs';
 import { fill as fillScale, measureScale, scaleRows } from './scale.mjs';
+import { importTable } from './import.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const APP_DIST = path.resolve(ROOT, process.env.BOOKSHELF_DIST || 'dist');
@@ -57,8 +61,17 @@ const SYNC_ONLY = process.env.BENCH_SYNC_ONLY === '1';
 const SYNC = SYNC_ONLY || process.env.BENCH_SYNC !== '0';
 // The catalogue at scale (bench/scale.mjs): a million books with BENCH_MILLION=1, else 100,000
 // (BENCH_SCALE_N); BENCH_SCALE=0 skips it.
-const SCALE = !SYNC_ONLY && process.env.BENCH_SCALE !== '0';
+const SCALE = !SYNC_ONLY && process.env.BENCH_IMPORT_ONLY !== "1" && process.env.BENCH_SCALE !== '0';
 const SCALE_N = Number(process.env.BENCH_SCALE_N || (process.env.BENCH_MILLION === '1' ? 1_000_000 : 100_000));
+// BENCH_IMPORT_ONLY=1: only the import through the app's Import control; BENCH_IMPORT=0: without it.
+const IMPORT_ONLY = process.env.BENCH_IMPORT_ONLY === '1';
+const IMPORT = IMPORT_ONLY || process.env.BENCH_IMPORT !== '0';
+const IMPORT_SIZES = process.env.BENCH_IMPORT_ROWS
+  ? process.env.BENCH_IMPORT_ROWS.split(',').map(Number)
+  : [100_000, ...(process.env.BENCH_MILLION === '1' ? [1_000_000] : [])];
+const IMPORT_RUNS = Number(process.env.BENCH_IMPORT_RUNS) || 3;
+/** Only dist/ is needed: no library runs, no app part, no benchmark page. */
+const DIST_ONLY = SYNC_ONLY || IMPORT_ONLY;
 const SYNC_SIZES = process.env.BENCH_SYNC_SIZES
   ? process.env.BENCH_SYNC_SIZES.split(',').map(Number)
   : [10_000, 100_000];
@@ -146,7 +159,7 @@ function complete(dir) {
 
 async function buildSite() {
   const needed = [[APP_DIST, 'the app (trunk build --release)']];
-  if (!SYNC_ONLY) needed.push([BENCH_DIST, 'the benchmark page (see bench/README.md)']);
+  if (!DIST_ONLY) needed.push([BENCH_DIST, 'the benchmark page (see bench/README.md)']);
   for (const [dir, what] of needed) {
     // Another build may be replacing the directory right now: give it a few minutes.
     for (let waited = 0; !complete(dir); waited += 5) {
@@ -157,8 +170,10 @@ async function buildSite() {
   }
   rmSync(SITE, { recursive: true, force: true });
   cpSync(APP_DIST, SITE, { recursive: true });
-  if (!SYNC_ONLY) cpSync(BENCH_DIST, path.join(SITE, 'bench'), { recursive: true });
-  if (!complete(SITE) || (!SYNC_ONLY && !complete(path.join(SITE, 'bench')))) throw new Error('the copied site is incomplete');
+  if (!DIST_ONLY) cpSync(BENCH_DIST, path.join(SITE, 'bench'), { recursive: true });
+  if (!complete(SITE) || (!DIST_ONLY && !complete(path.join(SITE, 'bench')))) throw new Error('the copied site is incomplete');
+  // A page of every origin that is not the app: where raw IndexedDB writes, and databases are deleted.
+  writeFileSync(path.join(SITE, 'blank.html'), '<!doctype html><meta charset="utf-8"><title>blank</title>');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1353,17 +1368,17 @@ async function main() {
   const section = (text) => console.log(`${text}\n`);
   try {
     const pages = {};
-    if (!SYNC_ONLY) for (const [system] of SYSTEMS) pages[system] = await openBenchPage(context, await origin());
+    if (!DIST_ONLY) for (const [system] of SYSTEMS) pages[system] = await openBenchPage(context, await origin());
     for (const blank of context.pages().filter((p) => !Object.values(pages).includes(p))) await blank.close();
 
     // A warm-up round, not reported: the first system measured would otherwise pay for
     // compiling the page's code paths and the browser's IndexedDB machinery.
-    if (!APP_ONLY && !SYNC_ONLY) {
+    if (!APP_ONLY && !DIST_ONLY) {
       log('warm-up round (not reported)');
       for (const [system] of SYSTEMS) await measureSystem(pages[system], system, 2_000, 'warm-up', 20);
     }
 
-    for (const n of APP_ONLY || SYNC_ONLY ? [] : SIZES) {
+    for (const n of APP_ONLY || DIST_ONLY ? [] : SIZES) {
       const results = Object.fromEntries(SYSTEMS.map(([system]) => [system, []]));
       for (let run = 0; run < runsFor(n); run += 1) {
         for (const [system, label] of rotated(run)) {
@@ -1382,7 +1397,7 @@ async function main() {
     }
 
     const apps = [];
-    if (APP_SIZES.length && !SYNC_ONLY) {
+    if (APP_SIZES.length && !DIST_ONLY) {
       const filler = await openBenchPage(context, appServer);
       for (const n of APP_SIZES) {
         log(`app with ${int(n)} books`);
@@ -1390,10 +1405,14 @@ async function main() {
       }
     }
     if (apps.length) section(appTable(apps));
-    if (SCALE) section(await scaleTable(context, origin));
-    if (!SYNC_ONLY) section(bundleTable());
-    if (SYNC) section(await syncTable(context, origin));
-    if (!APP_ONLY && !SYNC_ONLY) section(await transferTable(pages.ours));
+    if (SCALE && !DIST_ONLY) section(await scaleTable(context, origin));
+    if (!DIST_ONLY) section(bundleTable());
+    if (SYNC && !IMPORT_ONLY) section(await syncTable(context, origin));
+    if (!APP_ONLY && !DIST_ONLY) section(await transferTable(pages.ours));
+    if (IMPORT && !SYNC_ONLY && !APP_ONLY) {
+      const env = { newOrigin: origin, log, browserIdle, disagreements, table, spread, ms, int, median };
+      section(await importTable(context, env, IMPORT_SIZES, IMPORT_RUNS));
+    }
   } finally {
     await context.close();
     for (const server of servers) await server.close();
@@ -1402,7 +1421,7 @@ async function main() {
   }
 
   const elapsed = ((Date.now() - started) / 1000).toFixed(0);
-  if (SYNC_ONLY) {
+  if (DIST_ONLY) {
     console.log(`Ran ${elapsed} s.`);
   } else {
     console.log(

@@ -772,6 +772,31 @@ impl Book {
         Ok(new.validated()?.with_id(self.id))
     }
 
+    /// The book's fields (and identity) without its id, taken rather than copied.
+    pub fn into_new(self) -> NewBook {
+        NewBook {
+            uid: self.uid,
+            title: self.title,
+            author: self.author,
+            genre: self.genre,
+            isbn: self.isbn,
+            year: self.year,
+            rating: self.rating,
+            status: self.status,
+            readings: self.readings,
+            tags: self.tags,
+            series: self.series,
+            pages: self.pages,
+            publisher: self.publisher,
+            format: self.format,
+            added: self.added,
+            copies: self.copies,
+            location: self.location,
+            loans: self.loans,
+            note: self.note,
+        }
+    }
+
     /// The book's fields (and identity) without its id.
     pub fn to_new(&self) -> NewBook {
         NewBook {

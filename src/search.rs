@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use memchr::{memchr, memmem, memrchr};
 
-use crate::book::{Book, BookId};
+use crate::book::{Book, BookId, Format, Loan, Series, Status};
 use crate::query::{cmp_utf16, fold, Direction, Filter, Sort, SortField, SortKey};
 use crate::ranks::{sort_as_indexes, Ranks, Start, STALE_WALK};
 use crate::words::{WordIndex, WordMatch};
@@ -62,10 +62,6 @@ mod at {
 ///
 /// Validation refuses control characters, so no field can hold a separator.
 pub fn line_of(book: &Book) -> Vec<u8> {
-    let join =
-        |items: &mut dyn Iterator<Item = String>| items.collect::<Vec<String>>().join("\u{1e}");
-    let series = book.series.as_ref();
-    let due = book.loans_out().map(|loan| loan.due).min();
     let sort = |field| {
         Sort {
             field,
@@ -74,36 +70,40 @@ pub fn line_of(book: &Book) -> Vec<u8> {
         .key_of(book)
         .text
     };
-    let fields: [String; at::COUNT - 1] = [
-        fold(&book.title),
-        fold(&book.author),
-        fold(&book.genre),
-        join(&mut book.tags.iter().map(|tag| fold(tag))),
-        series.map(|s| fold(&s.name)).unwrap_or_default(),
-        fold(&book.location),
-        join(&mut book.loans_out().map(|loan| fold(&loan.borrower))),
-        book.genre.clone(),
-        book.status.map(|s| s.key().to_owned()).unwrap_or_default(),
-        book.format
-            .map(|f| f.label().to_owned())
-            .unwrap_or_default(),
-        due.map(|day| day.to_string()).unwrap_or_default(),
-        sort(SortField::Status),
-        sort(SortField::Rating),
-        sort(SortField::Read),
-        sort(SortField::Series),
-        sort(SortField::Pages),
-        sort(SortField::Year),
-        book.tags.join("\u{1e}"),
-        series.map(|s| s.name.clone()).unwrap_or_default(),
-    ];
-    let mut line = Vec::with_capacity(fields.iter().map(String::len).sum::<usize>() + 48);
-    line.extend_from_slice(book.id.to_string().as_bytes());
-    for text in fields {
-        line.push(FIELD);
-        line.extend_from_slice(text.as_bytes());
-    }
-    line.push(LINE);
+    let folded = [fold(&book.title), fold(&book.author), fold(&book.genre)];
+    let sort_keys = [
+        SortField::Status,
+        SortField::Rating,
+        SortField::Read,
+        SortField::Series,
+        SortField::Pages,
+        SortField::Year,
+    ]
+    .map(sort);
+    let mut line = Vec::with_capacity(
+        folded
+            .iter()
+            .chain(&sort_keys)
+            .map(String::len)
+            .sum::<usize>()
+            + book.genre.len()
+            + 64,
+    );
+    push_line(
+        &mut line,
+        &LineParts {
+            id: book.id,
+            folded: folded.each_ref().map(String::as_str),
+            genre: &book.genre,
+            tags: &book.tags,
+            series: book.series.as_ref(),
+            location: &book.location,
+            loans: &book.loans,
+            status: book.status,
+            format: book.format,
+            sort_keys: sort_keys.each_ref().map(String::as_str),
+        },
+    );
     line
 }
 
@@ -115,6 +115,77 @@ pub fn ranges(numbers: &[u64], parts: usize) -> Vec<(u64, u64)> {
         .chunks(per_part)
         .filter_map(|part| Some((*part.first()?, *part.last()?)))
         .collect()
+}
+
+/// What a book's line is made of: its fields, and the texts its stored record already holds
+/// folded (so that a bulk write folds each book once).
+#[derive(Debug, Clone, Copy)]
+pub struct LineParts<'a> {
+    /// The book's id.
+    pub id: BookId,
+    /// The title, author and genre, folded.
+    pub folded: [&'a str; 3],
+    /// The genre as written.
+    pub genre: &'a str,
+    /// The tags as written.
+    pub tags: &'a [String],
+    /// The series.
+    pub series: Option<&'a Series>,
+    /// The location as written.
+    pub location: &'a str,
+    /// Every loan (those out are in the line).
+    pub loans: &'a [Loan],
+    /// The status.
+    pub status: Option<Status>,
+    /// The format.
+    pub format: Option<Format>,
+    /// The sort texts of Status, Rating, Read, Series, Pages and Year ([`SortField::ALL`]'s
+    /// order), as the record's keys hold them.
+    pub sort_keys: [&'a str; 6],
+}
+
+/// Appends a book's line ([`line_of`]) to `out`, with no allocation beyond the lists' folding.
+pub fn push_line(out: &mut Vec<u8>, parts: &LineParts<'_>) {
+    fn push_items<'t>(out: &mut Vec<u8>, items: impl Iterator<Item = &'t str>) {
+        for (n, item) in items.enumerate() {
+            if n > 0 {
+                out.push(ITEM);
+            }
+            out.extend_from_slice(item.as_bytes());
+        }
+    }
+    let field = |out: &mut Vec<u8>, text: &str| {
+        out.push(FIELD);
+        out.extend_from_slice(text.as_bytes());
+    };
+    let out_on_loan = || parts.loans.iter().filter(|loan| loan.is_out());
+    out.extend_from_slice(parts.id.to_string().as_bytes());
+    for folded in parts.folded {
+        field(out, folded);
+    }
+    out.push(FIELD);
+    let tags: Vec<String> = parts.tags.iter().map(|tag| fold(tag)).collect();
+    push_items(out, tags.iter().map(String::as_str));
+    field(
+        out,
+        &parts.series.map(|s| fold(&s.name)).unwrap_or_default(),
+    );
+    field(out, &fold(parts.location));
+    out.push(FIELD);
+    let borrowers: Vec<String> = out_on_loan().map(|loan| fold(&loan.borrower)).collect();
+    push_items(out, borrowers.iter().map(String::as_str));
+    field(out, parts.genre);
+    field(out, parts.status.map_or("", |s| s.key()));
+    field(out, parts.format.map_or("", |f| f.label()));
+    let due = out_on_loan().map(|loan| loan.due).min();
+    field(out, &due.map(|day| day.to_string()).unwrap_or_default());
+    for key in parts.sort_keys {
+        field(out, key);
+    }
+    out.push(FIELD);
+    push_items(out, parts.tags.iter().map(String::as_str));
+    field(out, parts.series.map_or("", |s| s.name.as_str()));
+    out.push(LINE);
 }
 
 /// Books grouped by the chunk their lines live in, in chunk order, so that each chunk is read
@@ -202,6 +273,16 @@ pub fn upsert_all<'a>(chunk: &mut Vec<u8>, books: impl IntoIterator<Item = &'a B
     for book in books {
         chunk.extend_from_slice(&line_of(book));
     }
+}
+
+/// Puts lines already made ([`push_line`]) in a chunk, replacing any line of the same ids: what
+/// [`upsert_all`] does with the books the lines are of.
+pub fn upsert_lines(chunk: &mut Vec<u8>, new_lines: &[u8]) {
+    if !chunk.is_empty() {
+        let ids: HashSet<BookId> = lines(new_lines).filter_map(id_of_line).collect();
+        remove_all(chunk, &ids);
+    }
+    chunk.extend_from_slice(new_lines);
 }
 
 /// Puts `book`'s line in a chunk, replacing any line it had.
@@ -314,6 +395,21 @@ impl SearchIndex {
                 words.add(book.id, &fold(&book.title), &fold(&book.author));
             }
         }
+    }
+
+    /// Records many stored books whose chunks, as the same write stored them, are `chunks`
+    /// (each whole: what was there, less these books' old lines, then their new ones). A large
+    /// write takes the chunks as they are, rather than making every line again; a small one is
+    /// recorded as [`upsert_all`](Self::upsert_all) does, keeping the word index up to date.
+    pub fn upsert_written(&mut self, books: &[Book], chunks: BTreeMap<u64, Vec<u8>>) {
+        if books.len() <= WORDS_KEPT_UP_TO {
+            self.upsert_all(books);
+            return;
+        }
+        self.words = None;
+        self.words_next = None;
+        self.ranks.clear();
+        self.chunks.extend(chunks);
     }
 
     /// Forgets a deleted book.

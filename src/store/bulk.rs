@@ -1,15 +1,26 @@
 //! Bulk writes: many books in one transaction, all or nothing, with progress — new books that
 //! get ids from the key generator, and books that keep ids they already have (an import that
-//! restores an export). The search chunks are rewritten in the same transaction.
+//! restores an export). The search chunks and the sync queue are written in the same transaction.
+//!
+//! A million books is a long transaction, and IndexedDB does its part of the work (copying each
+//! record, updating eleven indexes, writing to disk) away from the page, in the browser's storage
+//! process. So the page's part — checking each book, folding its texts, making its record and its
+//! search line — is done a group of books at a time *while the transaction is open*, each group
+//! added as soon as it is made: the storage works on one group while the page makes the next, and
+//! the page gets a turn of the event loop (it waits for a request of its own) every
+//! [`WORK_MILLIS`]. Nothing but IndexedDB requests is awaited while the transaction is open.
 
 #![cfg(target_arch = "wasm32")]
 
-use gloo_timers::future::TimeoutFuture;
-use rexie::Store;
-use wasm_bindgen::JsValue;
+use std::collections::BTreeMap;
 
-use super::chunks::{self, ChunkStore};
-use super::codec::{id_of, to_js};
+use futures::future::join_all;
+use js_sys::Array;
+use rexie::Store;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::IdbRequest;
+
+use super::codec::{id_of, JsonRecords};
 use super::connection::BookRepository;
 use super::error::{Result, StoreError};
 use super::identity::new_uids;
@@ -20,11 +31,16 @@ use super::strict::{RawStore, StrictTransaction};
 use super::sync;
 use super::transaction::{browser_error, settle};
 use crate::book::{Book, BookId, NewBook};
+use crate::search::{self, chunk_of};
 
-/// How many books a bulk write issues between progress reports.
-const PROGRESS_STEP: usize = 5_000;
-/// How many books are converted for storage between turns of the event loop (about 40 ms).
-const CONVERT_STEP: usize = 2_000;
+/// How long the page works on a bulk write before it waits for the storage (its turn of the
+/// event loop): well under the 50 ms of a long task.
+const WORK_MILLIS: f64 = 20.0;
+/// Books made into records and added between two looks at the clock.
+const GROUP: usize = 100;
+/// New uids asked of the browser's random numbers at a time.
+const UIDS_AT_ONCE: usize = 4_096;
+const OPERATION: &str = "add the books";
 
 impl BookRepository {
     /// Stores every book in one transaction: all of them, or (on any error) none.
@@ -69,56 +85,17 @@ impl BookRepository {
         progress: &dyn Fn(usize, usize),
         durable: bool,
     ) -> Result<Vec<Book>> {
-        const OPERATION: &str = "add the books";
-        let invalid = |position, error| StoreError::InvalidBook { position, error };
-        let mut restored = Vec::with_capacity(with_ids.len());
-        for (position, book) in with_ids.iter().enumerate() {
-            let valid = book
-                .to_new()
-                .validated()
-                .map_err(|e| invalid(position, e))?;
-            restored.push(valid.with_id(book.id));
-            every_step_a_turn(position).await;
-        }
-        let mut created = Vec::with_capacity(new.len());
-        for (position, book) in new.iter().enumerate() {
-            let valid = book
-                .validated()
-                .map_err(|e| invalid(restored.len() + position, e))?;
-            created.push(valid);
-            every_step_a_turn(position).await;
-        }
-        let total = restored.len() + created.len();
+        let total = with_ids.len() + new.len();
         if total == 0 {
             return Ok(Vec::new());
         }
-        give_uids(&mut restored, &mut created)?;
-        // Everything that is not an IndexedDB request happens before the transaction opens,
-        // including the turns of the event loop that keep a long conversion from freezing the page.
-        let mut values = Vec::with_capacity(total);
-        let records = restored
-            .iter()
-            .map(Record::from_book)
-            .chain(created.iter().map(Record::from_new));
-        for (converted, record) in records.enumerate() {
-            values.push(to_js(&record, OPERATION)?);
-            every_step_a_turn(converted).await;
-        }
-        let new_values = values.split_off(restored.len());
-        let restored_values = values;
-
-        let batch = Batch {
-            restored,
-            restored_values,
-            created,
-            new_values,
-            total,
-        };
+        mark("bookshelf:write-start");
         let _slot = self.slot().await;
         // On the watcher's plain connection, because rexie offers neither strict durability (an
         // import must be on disk before it is shown as done) nor the cause of an abort at commit
-        // (a big write is where the quota runs out). Without a watch, rexie's transaction.
-        let stored = match self.plain_connection() {
+        // (a big write is where the quota runs out), nor requests issued without being awaited.
+        // Without a watch, rexie's transaction (each group then waits for its own requests).
+        let written = match self.plain_connection() {
             Some(connection) => {
                 let transaction = StrictTransaction::begin(
                     &connection,
@@ -129,7 +106,8 @@ impl BookRepository {
                 let outcome = async {
                     let (books, search) = (transaction.store(BOOKS)?, transaction.store(SEARCH)?);
                     let changes = transaction.store(CHANGES)?;
-                    batch.write(&books, &search, &changes, progress).await
+                    let writer = Writer::new([&books, &search, &changes], total, progress);
+                    writer.write(with_ids, new).await
                 }
                 .await;
                 transaction.settle(outcome).await?
@@ -142,160 +120,372 @@ impl BookRepository {
                     let changes = transaction
                         .store(CHANGES)
                         .map_err(|error| browser_error(OPERATION, error))?;
-                    batch.write(&books, &search, &changes, progress).await
+                    let writer = Writer::new([&books, &search, &changes], total, progress);
+                    writer.write(with_ids, new).await
                 }
                 .await;
                 settle(transaction, outcome, OPERATION).await?
             }
         };
-        self.remember(|index| index.upsert_all(&stored));
+        mark("bookshelf:write-committed");
+        let Written { stored, chunks } = written;
+        self.remember(|index| index.upsert_written(&stored, chunks));
         progress(stored.len(), stored.len());
         Ok(stored)
     }
 }
 
-/// Gives the event loop a turn after every [`CONVERT_STEP`] books of a loop (at `position`), so
-/// that checking and converting a large batch never freezes the page.
-async fn every_step_a_turn(position: usize) {
-    if position % CONVERT_STEP == CONVERT_STEP - 1 {
-        TimeoutFuture::new(0).await;
+/// Marks a moment of a bulk write on the page's timeline (the benchmark reads these).
+fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
+        let _ = performance.mark(name);
     }
 }
 
-/// A bulk write ready to go: the books checked, their records converted, before the transaction.
-struct Batch {
-    restored: Vec<Book>,
-    restored_values: Vec<JsValue>,
-    created: Vec<NewBook>,
-    new_values: Vec<JsValue>,
-    total: usize,
+/// Milliseconds on the page's clock.
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|window| window.performance())
+        .map_or_else(js_sys::Date::now, |performance| performance.now())
 }
 
-impl Batch {
-    /// Issues the whole batch in an open transaction: books, their search chunks, and the
-    /// queue entries that tell sync which books changed.
-    async fn write<S: AddStore>(
-        self,
-        books: &S,
-        search: &impl ChunkStore,
-        changes: &S,
-        progress: &dyn Fn(usize, usize),
-    ) -> Result<Vec<Book>> {
-        const OPERATION: &str = "add the books";
-        let Batch {
-            restored,
-            restored_values,
-            created,
-            new_values,
-            total,
-        } = self;
-        // Explicit ids first: the key generator then continues above the largest of them,
-        // so the generated keys that follow are consecutive.
-        add_all(books, restored_values, 0, total, progress).await?;
-        let mut stored = restored;
-        if !created.is_empty() {
-            let done = stored.len();
-            let last = add_all(books, new_values, done, total, progress)
-                .await?
-                .ok_or(StoreError::Other {
-                    operation: OPERATION,
-                    detail: "the store returned no key".into(),
-                })?;
-            let first = id_of(&last, OPERATION)? + 1 - created.len() as BookId;
-            stored.extend(
-                created
-                    .into_iter()
-                    .zip(first..)
-                    .map(|(book, id)| book.with_id(id)),
-            );
+/// What a bulk write stored: the books with their ids, and the search chunks it wrote (whole).
+struct Written {
+    stored: Vec<Book>,
+    chunks: BTreeMap<u64, Vec<u8>>,
+}
+
+/// A request issued and not yet awaited (a strict transaction's store), or the result of one
+/// already awaited (rexie's: it issues a request only when it is awaited).
+enum Issued {
+    Pending(IdbRequest),
+    Done(JsValue),
+}
+
+/// A store of the bulk write's transaction: books, search chunks or the sync queue.
+trait BulkStore {
+    /// Adds each value (under the key generator's keys, or the values' own); returns the first
+    /// and the last request, or `None` for no value.
+    async fn add_each(&self, values: &Array) -> Result<Option<(Issued, Issued)>>;
+    /// Puts each value under its key; returns the last request.
+    async fn put_each(&self, entries: Vec<(JsValue, JsValue)>) -> Result<Option<Issued>>;
+    /// The value under each key (`undefined` where there is none), all asked at once.
+    async fn get_each(&self, keys: &[JsValue]) -> Result<Vec<JsValue>>;
+    /// Waits for a request issued earlier, and gives its result.
+    async fn wait(&self, issued: Issued) -> Result<JsValue>;
+}
+
+impl BulkStore for RawStore {
+    async fn add_each(&self, values: &Array) -> Result<Option<(Issued, Issued)>> {
+        let mut ends = None;
+        for value in values.iter() {
+            let request = self.add_unawaited(&value)?;
+            ends = match ends {
+                None => Some((request.clone(), request)),
+                Some((first, _)) => Some((first, request)),
+            };
         }
-        chunks::upsert_all(search, &stored, OPERATION).await?;
-        let queued = stored
-            .chunks(sync::UIDS_PER_CHANGE)
-            .map(|books| {
-                let uids: Vec<&str> = books.iter().map(|book| book.uid.as_str()).collect();
-                sync::change_of(&uids)
-            })
-            .collect();
-        changes.add_slice(queued).await?;
-        Ok(stored)
+        Ok(ends.map(|(first, last)| (Issued::Pending(first), Issued::Pending(last))))
     }
-}
 
-/// A books store that takes a slice of adds, issued before any is awaited.
-trait AddStore {
-    /// Adds every value; returns the key of the last.
-    async fn add_slice(&self, values: Vec<JsValue>) -> Result<Option<JsValue>>;
-}
-
-impl AddStore for Store {
-    async fn add_slice(&self, values: Vec<JsValue>) -> Result<Option<JsValue>> {
-        const OPERATION: &str = "add the books";
-        let mut values = values.into_iter();
-        let Some(last) = values.next_back() else {
-            return Ok(None);
-        };
-        // rexie issues the whole slice, then awaits only its last request.
-        self.add_all(values.map(|value| (value, None)))
-            .await
-            .map_err(|error| browser_error(OPERATION, error))?;
-        let key = self
-            .add(&last, None)
-            .await
-            .map_err(|error| browser_error(OPERATION, error))?;
-        Ok(Some(key))
-    }
-}
-
-impl AddStore for RawStore {
-    async fn add_slice(&self, values: Vec<JsValue>) -> Result<Option<JsValue>> {
+    async fn put_each(&self, entries: Vec<(JsValue, JsValue)>) -> Result<Option<Issued>> {
         let mut last = None;
-        for value in &values {
-            last = Some(self.add_unawaited(value)?);
+        for (key, value) in &entries {
+            last = Some(Issued::Pending(self.put_unawaited(value, Some(key))?));
         }
-        match last {
+        Ok(last)
+    }
+
+    async fn get_each(&self, keys: &[JsValue]) -> Result<Vec<JsValue>> {
+        let requests = keys
+            .iter()
+            .map(|key| self.get_unawaited(key))
+            .collect::<Result<Vec<_>>>()?;
+        if let Some(last) = requests.last() {
             // Requests of a transaction finish in order: the last done means all are.
-            Some(request) => self.wait(&request).await.map(Some),
-            None => Ok(None),
+            self.wait(last).await?;
+        }
+        requests
+            .iter()
+            .map(|request| self.result_of(request))
+            .collect()
+    }
+
+    async fn wait(&self, issued: Issued) -> Result<JsValue> {
+        match issued {
+            Issued::Pending(request) => RawStore::wait(self, &request).await,
+            Issued::Done(result) => Ok(result),
         }
     }
 }
 
-/// Gives a new uid to every book of the batch that has none yet (one call for all of them).
-fn give_uids(restored: &mut [Book], created: &mut [NewBook]) -> Result<()> {
-    let missing = restored.iter().filter(|book| book.uid.is_empty()).count()
-        + created.iter().filter(|book| book.uid.is_empty()).count();
-    if missing == 0 {
-        return Ok(());
+impl BulkStore for Store {
+    async fn add_each(&self, values: &Array) -> Result<Option<(Issued, Issued)>> {
+        // join_all polls every add once before any is done: all are issued, then awaited.
+        let adds = values.iter().map(|value| async move {
+            self.add(&value, None)
+                .await
+                .map_err(|error| browser_error(OPERATION, error))
+        });
+        let keys = join_all(adds)
+            .await
+            .into_iter()
+            .collect::<Result<Vec<_>>>()?;
+        Ok(match (keys.first(), keys.last()) {
+            (Some(first), Some(last)) => {
+                Some((Issued::Done(first.clone()), Issued::Done(last.clone())))
+            }
+            _ => None,
+        })
     }
-    let mut uids = new_uids(missing, "add the books")?.into_iter();
-    let slots = restored
-        .iter_mut()
-        .map(|book| &mut book.uid)
-        .chain(created.iter_mut().map(|book| &mut book.uid));
-    for uid in slots.filter(|uid| uid.is_empty()) {
-        *uid = uids.next().unwrap_or_default();
+
+    async fn put_each(&self, entries: Vec<(JsValue, JsValue)>) -> Result<Option<Issued>> {
+        let puts = entries.iter().map(|(key, value)| async move {
+            self.put(value, Some(key))
+                .await
+                .map_err(|error| browser_error(OPERATION, error))
+        });
+        let keys = join_all(puts)
+            .await
+            .into_iter()
+            .collect::<Result<Vec<_>>>()?;
+        Ok(keys.last().cloned().map(Issued::Done))
     }
-    Ok(())
+
+    async fn get_each(&self, keys: &[JsValue]) -> Result<Vec<JsValue>> {
+        let gets = keys.iter().map(|key| async move {
+            self.get(key.clone())
+                .await
+                .map(Option::unwrap_or_default)
+                .map_err(|error| browser_error(OPERATION, error))
+        });
+        join_all(gets).await.into_iter().collect()
+    }
+
+    async fn wait(&self, issued: Issued) -> Result<JsValue> {
+        match issued {
+            Issued::Pending(_) => Err(StoreError::Other {
+                operation: OPERATION,
+                detail: "a request was left unawaited".into(),
+            }),
+            Issued::Done(result) => Ok(result),
+        }
+    }
 }
 
-/// Issues every add before awaiting any (awaiting one slice at a time to report progress);
-/// returns the last key the store gave, if any value was added.
-async fn add_all(
-    store: &impl AddStore,
-    values: Vec<JsValue>,
-    done_before: usize,
+/// A bulk write under way in an open transaction: the books checked, made into records and
+/// added a group at a time, their search lines gathered by chunk, the sync queue fed.
+struct Writer<'a, S: BulkStore> {
+    books: &'a S,
+    search: &'a S,
+    changes: &'a S,
+    progress: &'a dyn Fn(usize, usize),
     total: usize,
-    progress: &dyn Fn(usize, usize),
-) -> Result<Option<JsValue>> {
-    let mut last_key = None;
-    let mut done = done_before;
-    let mut values = values.into_iter().peekable();
-    while values.peek().is_some() {
-        let slice: Vec<_> = values.by_ref().take(PROGRESS_STEP).collect();
-        done += slice.len();
-        last_key = store.add_slice(slice).await?.or(last_key);
-        progress(done, total);
+    /// The group being made: its records as JSON, and as records with their ids.
+    json: JsonRecords,
+    group: Vec<(BookId, Record)>,
+    /// The new books' lines, by chunk, in the order they were stored.
+    lines: BTreeMap<u64, Vec<u8>>,
+    stored: Vec<Book>,
+    /// How many of `stored` the sync queue has.
+    queued: usize,
+    uids: Vec<String>,
+    /// When the page's current stretch of work began, and the first request issued in it.
+    since: f64,
+    first_of_turn: Option<Issued>,
+    last: Option<Issued>,
+}
+
+impl<'a, S: BulkStore> Writer<'a, S> {
+    fn new(stores: [&'a S; 3], total: usize, progress: &'a dyn Fn(usize, usize)) -> Self {
+        let [books, search, changes] = stores;
+        Self {
+            books,
+            search,
+            changes,
+            progress,
+            total,
+            json: JsonRecords::new(),
+            group: Vec::with_capacity(GROUP),
+            lines: BTreeMap::new(),
+            stored: Vec::with_capacity(total),
+            queued: 0,
+            uids: Vec::new(),
+            since: now(),
+            first_of_turn: None,
+            last: None,
+        }
     }
-    Ok(last_key)
+
+    /// Writes the books (those with ids first: the key generator then continues above the
+    /// largest of them, so the generated keys that follow are consecutive), their chunks and
+    /// their queue entries; returns them stored, in that order.
+    async fn write(mut self, with_ids: Vec<Book>, new: Vec<NewBook>) -> Result<Written> {
+        let invalid = |position, error| StoreError::InvalidBook { position, error };
+        let restored = with_ids.len();
+        for (position, book) in with_ids.into_iter().enumerate() {
+            let id = book.id;
+            let valid = book
+                .into_new()
+                .validated()
+                .map_err(|e| invalid(position, e))?;
+            let mut record = self.record(valid)?;
+            record.id = Some(id);
+            self.push(id, record).await?;
+        }
+        let mut new = new.into_iter().enumerate();
+        if let Some((position, book)) = new.next() {
+            let valid = book
+                .validated()
+                .map_err(|e| invalid(restored + position, e))?;
+            let record = self.record(valid)?;
+            // The first new book goes alone: its key says where the generated keys start.
+            self.issue().await?;
+            self.json.push(&record, OPERATION)?;
+            let first = match self.books.add_each(&self.json.take(OPERATION)?).await? {
+                Some((_, last)) => id_of(&self.books.wait(last).await?, OPERATION)?,
+                None => return Err(no_key()),
+            };
+            // Everything issued so far is done: a new stretch of work begins.
+            (self.first_of_turn, self.last) = (None, None);
+            self.since = now();
+            self.group.push((first, record));
+            self.made();
+            for (id, (position, book)) in (first + 1..).zip(new) {
+                let valid = book
+                    .validated()
+                    .map_err(|e| invalid(restored + position, e))?;
+                let record = self.record(valid)?;
+                self.push(id, record).await?;
+            }
+            self.issue().await?;
+            let last = self.stored.last().map_or(first, |book| book.id);
+            let key = match self.last.take() {
+                Some(issued) => id_of(&self.books.wait(issued).await?, OPERATION)?,
+                None => first,
+            };
+            if key != last {
+                return Err(StoreError::Other {
+                    operation: OPERATION,
+                    detail: format!("the store gave the last book the key {key}, not {last}"),
+                });
+            }
+        } else {
+            self.issue().await?;
+        }
+        mark("bookshelf:write-issued");
+        self.queue(true).await?;
+        let chunks = self.write_chunks().await?;
+        Ok(Written {
+            stored: self.stored,
+            chunks,
+        })
+    }
+
+    /// The record of a checked book, given a uid if it has none.
+    fn record(&mut self, mut book: NewBook) -> Result<Record> {
+        if book.uid.is_empty() {
+            if self.uids.is_empty() {
+                self.uids = new_uids(UIDS_AT_ONCE, OPERATION)?;
+            }
+            book.uid = self.uids.pop().unwrap_or_default();
+        }
+        Ok(Record::from_owned(book))
+    }
+
+    /// Adds a record to the group, and the group to the store once it is full.
+    async fn push(&mut self, id: BookId, record: Record) -> Result<()> {
+        self.json.push(&record, OPERATION)?;
+        self.group.push((id, record));
+        if self.group.len() >= GROUP {
+            self.issue().await?;
+        }
+        Ok(())
+    }
+
+    /// Adds the group's records; gathers their lines; once the page has worked long enough,
+    /// reports progress and waits for the first request of this stretch (the page's turn: the
+    /// storage still has the rest of the stretch to do meanwhile).
+    async fn issue(&mut self) -> Result<()> {
+        if self.group.is_empty() {
+            return Ok(());
+        }
+        let values = self.json.take(OPERATION)?;
+        if let Some((first, last)) = self.books.add_each(&values).await? {
+            self.first_of_turn.get_or_insert(first);
+            self.last = Some(last);
+        }
+        self.made();
+        self.queue(false).await?;
+        if now() - self.since >= WORK_MILLIS {
+            (self.progress)(self.stored.len(), self.total);
+            if let Some(first) = self.first_of_turn.take() {
+                self.books.wait(first).await?;
+            }
+            self.since = now();
+        }
+        Ok(())
+    }
+
+    /// Gathers the lines of the group's books, now added, and keeps the books.
+    fn made(&mut self) {
+        for (id, record) in self.group.drain(..) {
+            let lines = self.lines.entry(chunk_of(id)).or_default();
+            search::push_line(lines, &record.line_parts(id));
+            self.stored.push(record.into_new().with_id(id));
+        }
+    }
+
+    /// Adds the sync queue's entries for the books stored so far, a full entry at a time (and
+    /// the rest, at the end).
+    async fn queue(&mut self, end: bool) -> Result<()> {
+        while self.stored.len() - self.queued >= sync::UIDS_PER_CHANGE
+            || (end && self.queued < self.stored.len())
+        {
+            let until = self.stored.len().min(self.queued + sync::UIDS_PER_CHANGE);
+            let uids: Vec<&str> = self.stored[self.queued..until]
+                .iter()
+                .map(|book| book.uid.as_str())
+                .collect();
+            let entry = Array::of1(&sync::change_of(&uids));
+            self.changes.add_each(&entry).await?;
+            self.queued = until;
+        }
+        Ok(())
+    }
+
+    /// Reads the chunks the books' lines go in, puts the lines in (replacing any of the same
+    /// books), writes them back and waits for the last request; returns the chunks as written.
+    async fn write_chunks(&mut self) -> Result<BTreeMap<u64, Vec<u8>>> {
+        let lines = std::mem::take(&mut self.lines);
+        let keys: Vec<JsValue> = lines
+            .keys()
+            .map(|&chunk| JsValue::from_f64(chunk as f64))
+            .collect();
+        let stored = self.search.get_each(&keys).await?;
+        let mut chunks = BTreeMap::new();
+        let mut entries = Vec::with_capacity(keys.len());
+        for ((chunk, new_lines), (key, value)) in
+            lines.into_iter().zip(keys.into_iter().zip(stored))
+        {
+            let mut bytes = value
+                .dyn_into::<js_sys::Uint8Array>()
+                .map(|bytes| bytes.to_vec())
+                .unwrap_or_default();
+            search::upsert_lines(&mut bytes, &new_lines);
+            entries.push((key, js_sys::Uint8Array::from(&bytes[..]).into()));
+            chunks.insert(chunk, bytes);
+        }
+        if let Some(last) = self.search.put_each(entries).await? {
+            self.search.wait(last).await?;
+        }
+        Ok(chunks)
+    }
+}
+
+fn no_key() -> StoreError {
+    StoreError::Other {
+        operation: OPERATION,
+        detail: "the store returned no key".into(),
+    }
 }

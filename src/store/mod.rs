@@ -25,6 +25,7 @@ mod watch;
 
 #[cfg(target_arch = "wasm32")]
 pub use self::{
+    codec::records_to_js,
     connection::{BookRepository, Lost, OpenOptions, DEFAULT_MAX_IN_FLIGHT},
     repository::{BookPages, PageRequest},
     storage::{request_persistence, storage_estimate, storage_status, StorageStatus},

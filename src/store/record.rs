@@ -6,6 +6,7 @@ use crate::book::{
     Book, BookId, Date, Format, Loan, NewBook, Reading, Series, Shelf, Stars, Status,
 };
 use crate::query::{count_key, date_key, fold, rating_key, series_key, status_key, year_key};
+use crate::search::LineParts;
 
 /// A stored book. `id` is absent until the store's key generator assigns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,33 +129,65 @@ impl SortKeys {
 impl Record {
     /// The record of a book that has no id yet.
     pub fn from_new(book: &NewBook) -> Self {
+        Self::from_owned(book.clone())
+    }
+
+    /// The record of a book that has no id yet, taking the book's fields (a bulk write makes a
+    /// million of these: nothing is copied).
+    pub fn from_owned(book: NewBook) -> Self {
+        let keys = SortKeys::of(&book);
         Self {
             id: None,
-            uid: book.uid.clone(),
-            title: book.title.clone(),
-            author: book.author.clone(),
-            genre: book.genre.clone(),
             title_key: fold(&book.title),
             author_key: fold(&book.author),
             genre_key: fold(&book.genre),
-            isbn: book.isbn.clone(),
+            uid: book.uid,
+            title: book.title,
+            author: book.author,
+            genre: book.genre,
+            isbn: book.isbn,
             year: book.year,
             rating: None,
             shelf: None,
             stars: book.rating,
             status: book.status,
-            readings: book.readings.clone(),
-            tags: book.tags.clone(),
-            series: book.series.clone(),
+            readings: book.readings,
+            tags: book.tags,
+            series: book.series,
             pages: book.pages,
-            publisher: book.publisher.clone(),
+            publisher: book.publisher,
             format: book.format,
             added: book.added,
             copies: book.copies,
-            location: book.location.clone(),
-            loans: book.loans.clone(),
-            note: book.note.clone(),
-            keys: SortKeys::of(book),
+            location: book.location,
+            loans: book.loans,
+            note: book.note,
+            keys,
+        }
+    }
+
+    /// What the search index's line of this record's book is made of, under `id`: the folded
+    /// texts the record already holds are not folded again.
+    pub fn line_parts(&self, id: BookId) -> LineParts<'_> {
+        let keys = &self.keys;
+        LineParts {
+            id,
+            folded: [&self.title_key, &self.author_key, &self.genre_key],
+            genre: &self.genre,
+            tags: &self.tags,
+            series: self.series.as_ref(),
+            location: &self.location,
+            loans: &self.loans,
+            status: self.status,
+            format: self.format,
+            sort_keys: [
+                &keys.status,
+                &keys.rating,
+                &keys.read,
+                &keys.series,
+                &keys.pages,
+                &keys.year,
+            ],
         }
     }
 
@@ -208,7 +241,7 @@ impl Record {
     }
 
     /// The book's fields, without its id.
-    fn into_new(self) -> NewBook {
+    pub fn into_new(self) -> NewBook {
         NewBook {
             uid: self.uid,
             title: self.title,
@@ -369,5 +402,122 @@ mod tests {
         let old: Record =
             serde_json::from_str(r#"{"id": 1, "title": "a", "author": "b"}"#).unwrap();
         assert!(old.uid.is_empty());
+    }
+}
+
+/// What a bulk write makes of each book, against what the one-book writes make: the same
+/// record, and the same search line from the record's folded texts as from the book's.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::book::Book;
+    use crate::query::{Direction, Sort, SortField};
+    use crate::search::{self, line_of, push_line};
+    use crate::transfer::fuzz::valid_book;
+
+    /// `search::line_of` as it was before it was built on `push_line`: the model.
+    fn line_before(book: &Book) -> Vec<u8> {
+        let join =
+            |items: &mut dyn Iterator<Item = String>| items.collect::<Vec<String>>().join("\u{1e}");
+        let series = book.series.as_ref();
+        let due = book.loans_out().map(|loan| loan.due).min();
+        let sort = |field| {
+            Sort {
+                field,
+                direction: Direction::Ascending,
+            }
+            .key_of(book)
+            .text
+        };
+        let fields: [String; 19] = [
+            fold(&book.title),
+            fold(&book.author),
+            fold(&book.genre),
+            join(&mut book.tags.iter().map(|tag| fold(tag))),
+            series.map(|s| fold(&s.name)).unwrap_or_default(),
+            fold(&book.location),
+            join(&mut book.loans_out().map(|loan| fold(&loan.borrower))),
+            book.genre.clone(),
+            book.status.map(|s| s.key().to_owned()).unwrap_or_default(),
+            book.format
+                .map(|f| f.label().to_owned())
+                .unwrap_or_default(),
+            due.map(|day| day.to_string()).unwrap_or_default(),
+            sort(SortField::Status),
+            sort(SortField::Rating),
+            sort(SortField::Read),
+            sort(SortField::Series),
+            sort(SortField::Pages),
+            sort(SortField::Year),
+            book.tags.join("\u{1e}"),
+            series.map(|s| s.name.clone()).unwrap_or_default(),
+        ];
+        let mut line = book.id.to_string().into_bytes();
+        for text in fields {
+            line.push(0x1f);
+            line.extend_from_slice(text.as_bytes());
+        }
+        line.push(b'\n');
+        line
+    }
+
+    /// Books with ids, as a bulk write stores them (a uid or none).
+    fn books() -> impl Strategy<Value = Vec<Book>> {
+        proptest::collection::vec((valid_book(), 1u64..5_000, any::<bool>()), 1..12).prop_map(
+            |books| {
+                books
+                    .into_iter()
+                    .map(|(book, id, uid)| {
+                        let uid = if uid {
+                            format!("uid-{id}")
+                        } else {
+                            String::new()
+                        };
+                        NewBook { uid, ..book }.with_id(id)
+                    })
+                    .collect()
+            },
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn a_line_is_what_it_was(books in books()) {
+            for book in &books {
+                prop_assert_eq!(line_of(book), line_before(book));
+            }
+        }
+
+        #[test]
+        fn a_record_makes_the_same_line_and_is_the_same_record(books in books()) {
+            for book in &books {
+                let record = Record::from_owned(book.to_new());
+                prop_assert_eq!(&record, &Record::from_new(&book.to_new()));
+                let mut line = Vec::new();
+                push_line(&mut line, &record.line_parts(book.id));
+                prop_assert_eq!(&line, &line_of(book));
+                prop_assert_eq!(record.into_new().with_id(book.id), book.clone());
+            }
+        }
+
+        #[test]
+        fn lines_made_beforehand_go_in_as_the_books_would(
+            before in books(),
+            after in books(),
+        ) {
+            // A chunk holding `before`, then `after` (some of the same ids) written into it.
+            let mut chunk = Vec::new();
+            search::upsert_all(&mut chunk, &before);
+            let mut expected = chunk.clone();
+            search::upsert_all(&mut expected, &after);
+            let mut lines = Vec::new();
+            for book in &after {
+                lines.extend_from_slice(&line_of(book));
+            }
+            search::upsert_lines(&mut chunk, &lines);
+            prop_assert_eq!(chunk, expected);
+        }
     }
 }

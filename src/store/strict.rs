@@ -16,7 +16,9 @@ use futures::channel::oneshot;
 use gloo_events::EventListener;
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{IdbDatabase, IdbKeyRange, IdbObjectStore, IdbRequest, IdbTransaction};
+use web_sys::{
+    IdbDatabase, IdbKeyRange, IdbObjectStore, IdbRequest, IdbRequestReadyState, IdbTransaction,
+};
 
 use super::error::{Result, Step, StoreError};
 use super::transaction::{exception, thrown, with_usage};
@@ -188,9 +190,21 @@ impl RawStore {
         self.store.add(value).map_err(self.fail())
     }
 
+    /// Issues a get without waiting for it; returns the request ([`RawStore::result_of`] reads
+    /// its value once a later request of the transaction is done).
+    pub fn get_unawaited(&self, key: &JsValue) -> Result<IdbRequest> {
+        self.store.get(key).map_err(self.fail())
+    }
+
     /// Waits for a request issued earlier and returns its result (the key, for an add or put).
     pub async fn wait(&self, request: &IdbRequest) -> Result<JsValue> {
         outcome(request, self.operation).await
+    }
+
+    /// The result of a request that has finished (requests of a transaction finish in order: one
+    /// issued before a request already waited for).
+    pub fn result_of(&self, request: &IdbRequest) -> Result<JsValue> {
+        request.result().map_err(self.fail())
     }
 
     /// Deletes the value under `key`.
@@ -208,6 +222,19 @@ impl RawStore {
 
 /// Waits for `request` to succeed (its result) or fail (the browser's error, classified).
 async fn outcome(request: &IdbRequest, operation: &'static str) -> Result<JsValue> {
+    if request.ready_state() == IdbRequestReadyState::Done {
+        // Finished already (issued in an earlier task): its events will not come again.
+        return match request.error() {
+            Ok(Some(error)) => Err(StoreError::from_browser(
+                operation,
+                Step::Call,
+                exception(&error),
+            )),
+            _ => request
+                .result()
+                .map_err(|error| StoreError::from_browser(operation, Step::Call, thrown(&error))),
+        };
+    }
     let (send, receive) = oneshot::channel();
     let send = Rc::new(RefCell::new(Some(send)));
     let listener = |event: &'static str, succeeded: bool| {

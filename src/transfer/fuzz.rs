@@ -1537,7 +1537,8 @@ fn isbn13() -> impl Strategy<Value = String> {
     })
 }
 
-fn valid_book() -> impl Strategy<Value = NewBook> {
+/// A book that passes validation, every field fuzzed (the reader's fields too).
+pub(crate) fn valid_book() -> impl Strategy<Value = NewBook> {
     (
         valid_text(MAX_TITLE_CHARS),
         valid_text(MAX_AUTHOR_CHARS),

@@ -383,6 +383,6 @@ pub fn read_all(text: &str) -> Result<ImportReport, ImportError> {
 }
 
 #[cfg(test)]
-mod fuzz;
+pub(crate) mod fuzz;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

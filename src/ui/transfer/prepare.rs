@@ -22,6 +22,13 @@ const READ_BUDGET: usize = 64 * 1024;
 /// Books looked at between two looks at the clock (finding duplicates, planning).
 const BOOKS_PER_STEP: usize = 2_000;
 
+/// Marks a moment of the preparation on the page's timeline (the benchmark reads these).
+fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
+        let _ = performance.mark(name);
+    }
+}
+
 /// Refused, with a message, once memory has run out (the allocator let its reserve go).
 fn enough_memory() -> Result<(), TransferError> {
     match memory::ran_low() {
@@ -62,6 +69,7 @@ pub async fn prepare(
         return Err(error);
     }
     let report = reader.finish();
+    mark("bookshelf:import-read");
     let existing = match find_existing(repository, &report, stage, &mut breather).await {
         Ok(existing) => existing,
         Err(error) => {
@@ -69,6 +77,7 @@ pub async fn prepare(
             return Err(error);
         }
     };
+    mark("bookshelf:import-existing");
     let mut planner = Planner::new(report, &existing);
     loop {
         let step = planner
@@ -76,7 +85,10 @@ pub async fn prepare(
             .map_err(TransferError::from)
             .and_then(|done| enough_memory().map(|()| done));
         match step {
-            Ok(true) => return Ok((planner.finish(), existing)),
+            Ok(true) => {
+                mark("bookshelf:import-planned");
+                return Ok((planner.finish(), existing));
+            }
             Ok(false) => breather.pause().await,
             Err(error) => {
                 let (plan, rest) = planner.into_parts();
