@@ -189,5 +189,5 @@ fn sort_from(keys: &mut [(&[u8], BookId)], at: usize) {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

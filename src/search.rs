@@ -15,7 +15,7 @@ use crate::words::{WordIndex, WordMatch};
 mod hits;
 mod newest;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod loading;
 
 pub use hits::Hits;

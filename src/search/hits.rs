@@ -109,7 +109,7 @@ impl Hits {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::query::cmp_utf16_bytes;

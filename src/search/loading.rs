@@ -16,7 +16,7 @@ const IDS: u64 = IDS_PER_CHUNK * 5;
 /// A write to the catalogue: a book stored (added or changed) or deleted.
 #[derive(Debug, Clone)]
 enum Write {
-    Put(Book),
+    Put(Box<Book>),
     Delete(BookId),
 }
 
@@ -37,7 +37,7 @@ fn book() -> impl Strategy<Value = Book> {
 
 fn writes(most: usize) -> impl Strategy<Value = Vec<Write>> {
     let write = prop_oneof![
-        3 => book().prop_map(Write::Put),
+        3 => book().prop_map(|book| Write::Put(Box::new(book))),
         1 => (0..IDS).prop_map(Write::Delete),
     ];
     prop::collection::vec(write, 0..most)
@@ -48,7 +48,7 @@ fn store(chunks: &mut BTreeMap<u64, Vec<u8>>, write: &Write) {
     let (number, changed) = match write {
         Write::Put(book) => {
             let chunk = chunks.entry(chunk_of(book.id)).or_default();
-            upsert_all(chunk, [book]);
+            upsert_all(chunk, [book.as_ref()]);
             (chunk_of(book.id), true)
         }
         Write::Delete(id) => match chunks.get_mut(&chunk_of(*id)) {
