@@ -20,7 +20,7 @@ use web_sys::{
     IdbDatabase, IdbKeyRange, IdbObjectStore, IdbRequest, IdbRequestReadyState, IdbTransaction,
 };
 
-use super::error::{Result, Step, StoreError};
+use super::error::{ExceptionName, Result, Step, StoreError};
 use super::transaction::{exception, thrown, with_usage};
 
 /// How a transaction ended.
@@ -113,6 +113,19 @@ impl StrictTransaction {
                 _ => Err(with_usage(cause(&transaction, operation)).await),
             },
             Err(error) => {
+                // A request issued after the one that failed says only that the transaction was
+                // aborted; the transaction says why (a constraint, say).
+                let error = match &error {
+                    StoreError::Browser { cause: said, .. }
+                        if said.name == ExceptionName::Abort =>
+                    {
+                        match transaction.error() {
+                            Some(_) => cause(&transaction, operation),
+                            None => error,
+                        }
+                    }
+                    _ => error,
+                };
                 // A failed request may have aborted it already; then this abort throws, which is fine.
                 let _ = transaction.abort();
                 Err(with_usage(error).await)
