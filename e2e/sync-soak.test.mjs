@@ -218,9 +218,18 @@ function installDriver() {
       go('#/');
       const search = await until(() => document.getElementById('search'), ms, 'the search box');
       if (search.value !== token) setValue(search, token);
-      const row = await until(() => document.querySelector(`tr[data-id="${id}"]`), ms, () => `the row of book ${id} after searching ${token} (count: ${text(document.getElementById('book-count'))})`);
-      button(row, `Delete ${title}`).click();
-      await until(async () => !(await get(id)), ms, `book ${id} deleted`);
+      // Found and clicked in one step, as a person clicks what is on screen: the search answers
+      // at once (no debounce), and the row found a moment ago may be the unfiltered table's,
+      // already replaced by the search's own row for the same book.
+      const clicked = await until(() => {
+        const row = document.querySelector(`tr[data-id="${id}"]`);
+        if (!row) return null;
+        const b = button(row, `Delete ${title}`);
+        b.click();
+        return b;
+      }, ms, () => `the row of book ${id} after searching ${token} (count: ${text(document.getElementById('book-count'))})`);
+      await until(async () => !(await get(id)), ms, () => `book ${id} deleted (the button clicked ${clicked.isConnected ? 'is' : 'is no longer'} in the page; `
+        + `its row now: ${document.querySelector(`tr[data-id="${id}"]`) ? 'shown' : 'not shown'}; alert: ${text(document.querySelector('[role=alert]'))}; count: ${text(document.getElementById('book-count'))})`);
     },
     /** The add form: Title, Author, Genre, Add book; returns the stored record. */
     async add(book, ms) {

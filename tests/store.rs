@@ -16,7 +16,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
 use common::{
-    count_open_transactions, fresh, fresh_with, peak_open_transactions, restore_transactions,
+    assert_count, count_open_transactions, fresh, fresh_with, peak_open_transactions,
+    restore_transactions,
 };
 
 fn book(title: &str) -> NewBook {
@@ -244,6 +245,61 @@ async fn pages_walk_every_book_once() {
     assert_eq!(page_count, 7);
     assert_eq!(seen, created);
     repository.close();
+}
+
+/// The count is a number every write keeps in its own transaction (IndexedDB's `count()` walks
+/// a million records for seconds): after every kind of write, and a failed one, it is
+/// IndexedDB's own count.
+#[wasm_bindgen_test]
+async fn the_count_every_write_keeps_is_indexeddbs_own() {
+    let name = "kept_count";
+    let repository = fresh(name).await;
+    assert_count(&repository, name, 0, "opening a new database").await;
+    let first = repository.create(book("One")).await.unwrap();
+    assert_count(&repository, name, 1, "an add").await;
+    let many = repository
+        .create_many((0..100).map(|i| book(&format!("Many {i}"))).collect())
+        .await
+        .unwrap();
+    assert_count(&repository, name, 101, "adding 100").await;
+    repository
+        .update(
+            first.id,
+            BookPatch {
+                title: Some("Uno".into()),
+                ..BookPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_count(&repository, name, 101, "an edit").await;
+    let gone = repository.delete(first.id).await.unwrap();
+    assert_count(&repository, name, 100, "a delete").await;
+    repository.restore(gone).await.unwrap();
+    assert_count(&repository, name, 101, "an undo").await;
+    let (a, b) = (many[0].clone(), many[1].clone());
+    repository.delete(a.id).await.unwrap();
+    repository.delete(b.id).await.unwrap();
+    assert_count(&repository, name, 99, "two deletes").await;
+    // A batch with an id in use fails whole: nothing added, nothing counted.
+    let failed = repository
+        .restore_many(vec![a.clone(), many[2].clone()])
+        .await;
+    assert!(failed.is_err(), "{failed:?}");
+    assert_count(&repository, name, 99, "a failed batch").await;
+    repository.restore_many(vec![a, b]).await.unwrap();
+    assert_count(&repository, name, 101, "restoring two with their ids").await;
+    let missing = repository.delete(first.id + 10_000).await;
+    assert!(missing.is_err(), "{missing:?}");
+    assert_count(&repository, name, 101, "deleting a book not there").await;
+    repository.close();
+    let reopened = BookRepository::open(name).await.unwrap();
+    assert_count(&reopened, name, 101, "reopening").await;
+    reopened.clear().await.unwrap();
+    assert_count(&reopened, name, 0, "clearing").await;
+    reopened.create(book("After")).await.unwrap();
+    assert_count(&reopened, name, 1, "an add after clearing").await;
+    reopened.close();
 }
 
 #[wasm_bindgen_test]

@@ -11,7 +11,7 @@ use serde_json::json;
 use wasm_bindgen_test::*;
 
 mod common;
-use common::{all, assert_search_agrees_with_the_index, fresh, old_versions};
+use common::{all, assert_count, assert_search_agrees_with_the_index, fresh, old_versions};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -110,6 +110,7 @@ async fn documents_from_elsewhere_become_books_with_their_revisions() {
         (books[0].uid.as_str(), books[0].title.as_str()),
         ("from-pouch", "Emma")
     );
+    assert_count(&repository, "sync_apply", 1, "a document taken in").await;
     assert_search_agrees_with_the_index(&repository).await;
     // Taken in, it is not a local change: nothing waits to go back to where it came from.
     assert_eq!(repository.take_in_local_changes().await.unwrap(), 0);
@@ -134,6 +135,7 @@ async fn documents_from_elsewhere_become_books_with_their_revisions() {
     let books = all(&repository).await;
     assert_eq!(books[0].note, "a gift");
     assert_eq!(books[0].id, 1, "the same book, changed in place");
+    assert_count(&repository, "sync_apply", 1, "a document changed").await;
     let deleted = outgoing(
         "from-pouch",
         &Rev::parse("3-ccc").unwrap(),
@@ -145,6 +147,7 @@ async fn documents_from_elsewhere_become_books_with_their_revisions() {
         .await
         .unwrap();
     assert!(all(&repository).await.is_empty(), "the deletion travelled");
+    assert_count(&repository, "sync_apply", 0, "a deletion taken in").await;
     assert_search_agrees_with_the_index(&repository).await;
 }
 

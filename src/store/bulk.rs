@@ -22,11 +22,12 @@ use web_sys::IdbRequest;
 
 use super::codec::{id_of, JsonRecords};
 use super::connection::BookRepository;
+use super::counter;
 use super::error::{Result, StoreError};
 use super::identity::new_uids;
 use super::record::Record;
-use super::repository::{books_store, search_store};
-use super::schema::{BOOKS, CHANGES, SEARCH};
+use super::repository::{books_store, meta_store, search_store};
+use super::schema::{BOOKS, CHANGES, META, SEARCH};
 use super::strict::{RawStore, StrictTransaction};
 use super::sync;
 use super::transaction::{browser_error, settle};
@@ -99,7 +100,7 @@ impl BookRepository {
             Some(connection) => {
                 let transaction = StrictTransaction::begin(
                     &connection,
-                    &[BOOKS, SEARCH, CHANGES],
+                    &[BOOKS, SEARCH, META, CHANGES],
                     durable,
                     OPERATION,
                 )?;
@@ -107,7 +108,10 @@ impl BookRepository {
                     let (books, search) = (transaction.store(BOOKS)?, transaction.store(SEARCH)?);
                     let changes = transaction.store(CHANGES)?;
                     let writer = Writer::new([&books, &search, &changes], total, progress);
-                    writer.write(with_ids, new).await
+                    let written = writer.write(with_ids, new).await?;
+                    let meta = transaction.store(META)?;
+                    counter::change(&meta, written.stored.len(), 0, OPERATION).await?;
+                    Ok(written)
                 }
                 .await;
                 transaction.settle(outcome).await?
@@ -121,7 +125,10 @@ impl BookRepository {
                         .store(CHANGES)
                         .map_err(|error| browser_error(OPERATION, error))?;
                     let writer = Writer::new([&books, &search, &changes], total, progress);
-                    writer.write(with_ids, new).await
+                    let written = writer.write(with_ids, new).await?;
+                    let meta = meta_store(&transaction, OPERATION)?;
+                    counter::change(&meta, written.stored.len(), 0, OPERATION).await?;
+                    Ok(written)
                 }
                 .await;
                 settle(transaction, outcome, OPERATION).await?

@@ -11,6 +11,7 @@ mod bulk;
 mod chunks;
 mod codec;
 mod connection;
+mod counter;
 mod identity;
 mod lookup;
 mod read;

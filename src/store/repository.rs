@@ -11,6 +11,7 @@ use wasm_bindgen::JsValue;
 use super::chunks;
 use super::codec::{from_js, id_of, key, to_js};
 use super::connection::BookRepository;
+use super::counter;
 use super::error::{Result, StoreError};
 use super::identity::new_uids;
 use super::record::Record;
@@ -99,6 +100,7 @@ impl BookRepository {
                 .await
                 .map_err(|error| browser_error(OPERATION, error))?;
             log_change(&transaction, &[&checked.uid], OPERATION).await?;
+            counter::change(&meta_store(&transaction, OPERATION)?, 1, 0, OPERATION).await?;
             let search = search_store(&transaction, OPERATION)?;
             chunks::upsert_all(&search, std::slice::from_ref(&checked), OPERATION).await
         }
@@ -154,19 +156,26 @@ impl BookRepository {
         }
     }
 
-    /// How many books are stored.
+    /// How many books are stored: the number every write keeps (one read, however many books;
+    /// see `counter.rs`), or, where none is kept, IndexedDB's count.
     pub async fn count(&self) -> Result<u64> {
         const OPERATION: &str = "count the books";
         let _slot = self.slot().await;
-        let transaction = self.transaction(&[BOOKS], TransactionMode::ReadOnly, OPERATION)?;
+        let transaction = self.transaction(&[BOOKS, META], TransactionMode::ReadOnly, OPERATION)?;
         let outcome = async {
+            if let Some(count) =
+                counter::kept(&meta_store(&transaction, OPERATION)?, OPERATION).await?
+            {
+                return Ok(count);
+            }
             books_store(&transaction, OPERATION)?
                 .count(None)
                 .await
+                .map(u64::from)
                 .map_err(|error| browser_error(OPERATION, error))
         }
         .await;
-        Ok(u64::from(end_read(transaction, outcome).await?))
+        end_read(transaction, outcome).await
     }
 
     /// Changes the fields `patch` names in one read-modify-write transaction; returns the new book.
@@ -241,6 +250,7 @@ impl BookRepository {
             marked?;
             rewritten?;
             log_change(&transaction, &[&current.uid], OPERATION).await?;
+            counter::change(&meta_store(&transaction, OPERATION)?, 0, 1, OPERATION).await?;
             Ok(current)
         }
         .await;
@@ -277,7 +287,7 @@ impl BookRepository {
                     .await
                     .map_err(|error| browser_error(OPERATION, error))?;
             }
-            Ok(())
+            counter::set(&meta_store(&transaction, OPERATION)?, 0, OPERATION).await
         }
         .await;
         settle(transaction, outcome, OPERATION).await?;
@@ -351,6 +361,12 @@ async fn log_change(
 pub(super) fn books_store(transaction: &Transaction, operation: &'static str) -> Result<Store> {
     transaction
         .store(BOOKS)
+        .map_err(|error| browser_error(operation, error))
+}
+
+pub(super) fn meta_store(transaction: &Transaction, operation: &'static str) -> Result<Store> {
+    transaction
+        .store(META)
         .map_err(|error| browser_error(operation, error))
 }
 

@@ -14,6 +14,7 @@ use wasm_bindgen::JsValue;
 
 use super::chunks;
 use super::codec::{from_js, to_js};
+use super::counter;
 use super::error::{Result, StoreError};
 use super::identity::new_uids;
 use super::record::Record;
@@ -26,7 +27,7 @@ use crate::search;
 /// The database name the app uses.
 pub const DATABASE_NAME: &str = "bookshelf";
 /// The schema version this build writes.
-pub const VERSION: u32 = 6;
+pub const VERSION: u32 = 7;
 /// The object store of books, keyed by an auto-incremented `id`.
 pub const BOOKS: &str = "books";
 /// The object store of the search index's chunks, keyed by chunk number.
@@ -87,7 +88,8 @@ const MIGRATION_BATCH: u32 = 5_000;
 /// 5. the reader's fields (status in place of the shelf, the rating in quarter stars, readings,
 ///    tags, series, pages, publisher, format, date added, copies, location, loans, note), an
 ///    index per new sortable column, and search lines that hold tags, series, location and
-///    borrowers; the upgrade rewrites every record and line.
+///    borrowers; the upgrade rewrites every record and line;
+/// 7. the number of books in `meta`, kept by every write (`counter.rs`); the upgrade counts them.
 pub fn builder(name: &str, version: u32) -> RexieBuilder {
     let books = ObjectStore::new(BOOKS).key_path("id").auto_increment(true);
     let builder = Rexie::builder(name).version(version);
@@ -182,10 +184,15 @@ async fn migrate_in(transaction: &StrictTransaction, operation: &'static str) ->
         rewrite_records(transaction, operation).await?;
     }
     // Version 6: every book already here is a local change that sync has yet to give a revision.
-    transaction
-        .store(CHANGES)?
-        .put(&super::sync::every_book_change(operation)?, None)
-        .await?;
+    if reached < 6.0 {
+        transaction
+            .store(CHANGES)?
+            .put(&super::sync::every_book_change(operation)?, None)
+            .await?;
+    }
+    // Version 7: the number of books, kept from now on by every write.
+    let count = transaction.store(BOOKS)?.count().await?;
+    counter::set(&meta, count, operation).await?;
     meta.put(&JsValue::from(VERSION), Some(&key)).await
 }
 

@@ -226,6 +226,13 @@ impl RawStore {
         outcome(&request, self.operation).await.map(|_| ())
     }
 
+    /// How many values the store holds.
+    pub async fn count(&self) -> Result<u64> {
+        let request = self.store.count().map_err(self.fail())?;
+        let value = outcome(&request, self.operation).await?;
+        Ok(value.as_f64().unwrap_or(0.0) as u64)
+    }
+
     /// Deletes every value.
     pub async fn clear(&self) -> Result<()> {
         let request = self.store.clear().map_err(self.fail())?;

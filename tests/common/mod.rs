@@ -163,3 +163,41 @@ pub fn restore_transactions() {
     .call0(&JsValue::NULL)
     .unwrap();
 }
+
+/// The number of books the database `name` keeps in `meta` (`None` if it keeps none) and
+/// IndexedDB's own count of its books, read on a connection of their own.
+pub async fn kept_and_counted(name: &str) -> (Option<u64>, u64) {
+    use bookshelf::store::schema::{self, BOOKS, META};
+    let database = schema::builder(name, schema::VERSION)
+        .build()
+        .await
+        .unwrap();
+    let transaction = database
+        .transaction(&[BOOKS, META], rexie::TransactionMode::ReadOnly)
+        .unwrap();
+    let kept = transaction
+        .store(META)
+        .unwrap()
+        .get(JsValue::from_str("count"))
+        .await
+        .unwrap()
+        .and_then(|value| value.as_f64())
+        .map(|count| count as u64);
+    let counted = transaction.store(BOOKS).unwrap().count(None).await.unwrap();
+    transaction.done().await.unwrap();
+    database.close();
+    (kept, u64::from(counted))
+}
+
+/// Asserts that the repository's count, the number `name` keeps and IndexedDB's own count are
+/// all `want` (after `step`).
+pub async fn assert_count(repository: &BookRepository, name: &str, want: u64, step: &str) {
+    assert_eq!(
+        repository.count().await.unwrap(),
+        want,
+        "count after {step}"
+    );
+    let (kept, counted) = kept_and_counted(name).await;
+    assert_eq!(counted, want, "IndexedDB's count after {step}");
+    assert_eq!(kept, Some(want), "the number kept after {step}");
+}

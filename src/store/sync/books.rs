@@ -13,6 +13,7 @@ use crate::book::{Book, BookId};
 use crate::search::{self, chunk_of};
 use crate::store::chunks;
 use crate::store::codec::{from_js, id_of, key, to_js};
+use crate::store::counter;
 use crate::store::error::Result;
 use crate::store::record::Record;
 use crate::store::repository::raise_high_water;
@@ -32,6 +33,8 @@ pub(super) struct Loaded {
 pub(super) struct Written {
     pub(super) stored: Vec<Book>,
     pub(super) removed: Vec<BookId>,
+    /// How many of `stored` are new books (the others were here).
+    pub(super) added: usize,
     pub(super) changed_states: usize,
 }
 
@@ -115,6 +118,7 @@ pub(super) async fn write(
                             .add(&to_js(&Record::from_new(&new), operation)?, None)
                             .await
                             .map_err(fail(operation))?;
+                        written.added += 1;
                         new.with_id(id_of(&key, operation)?)
                     }
                 };
@@ -149,6 +153,7 @@ pub(super) async fn write(
     )
     .await
     .map_err(fail(operation))?;
+    counter::change(&meta, written.added, written.removed.len(), operation).await?;
     let search = store(transaction, SEARCH, operation)?;
     chunks::upsert_all(&search, &written.stored, operation).await?;
     let mut by_chunk: BTreeMap<u64, Vec<BookId>> = BTreeMap::new();

@@ -65,8 +65,9 @@ impl TableState {
             StoredValue::new_local(resize);
         }
         let blocks = StoredValue::new_local(Blocks::default());
-        // Counting walks every record, and IndexedDB would make the first page wait behind it:
-        // it starts once the first rows are in.
+        // The count is one read (every write keeps it), but it starts once the first rows are
+        // in: the first rows come first, and the work that waits for the count (the rank index
+        // below) must not delay them.
         let first_rows_in = RwSignal::new(false);
         let total = LocalResource::new(move || {
             let changes = catalogue.track();
