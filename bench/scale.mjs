@@ -2,6 +2,7 @@
 // BENCH_MILLION=1), against the same app with 1,000 books in the same browser run.
 //
 //   node bench/scale.mjs                 # standalone: dist/ (BOOKSHELF_DIST), SCALE_N (100000)
+//   SCALE_FILL=import node bench/scale.mjs   # the books imported from a CSV (faster to fill)
 //
 // `bench/run.mjs` calls `scaleTable` for the Performance table of issue 18's rows:
 // - reload -> first rows painted, and the same with 1,000 books (ratio);
@@ -404,12 +405,16 @@ async function standalone() {
   const browser = { close: () => context.close().then(() => context.browser()?.close()) };
   const log = (line) => process.stderr.write(`${line}\n`);
   try {
+    // SCALE_FILL=import imports a CSV of exactly N books (RARE_TITLE among them) in place of
+    // generating N sample books and adding RARE_TITLE (N + 1).
+    const byImport = process.env.SCALE_FILL === 'import';
     for (const [server, count] of [[large, n], [small, 1_000]]) {
       if (process.env.SCALE_KEEP && server === large) continue;
       log(`filling ${count} books…`);
-      await fill(context, server.url, count, log);
+      await (byImport ? fillByImport : fill)(context, server.url, count, log);
     }
-    const { result, disagreements } = await measureScale({ context, url: large.url, smallUrl: small.url, n: n + 1, log });
+    const total = byImport ? n : n + 1;
+    const { result, disagreements } = await measureScale({ context, url: large.url, smallUrl: small.url, n: total, log });
     for (const row of scaleRows(result)) console.log(row.join(' | '));
     if (disagreements.length) {
       console.error(disagreements.join('\n'));
@@ -419,6 +424,35 @@ async function standalone() {
     await browser.close();
     await large.close();
     await small.close();
+  }
+}
+
+/**
+ * Imports a CSV of `n` books (bench/million-csv.mjs: one of them titled RARE_TITLE) through the
+ * Import control: minutes for a million, where generating them takes most of an hour. The books
+ * carry a title, an author and a genre only (the other columns sort as ties).
+ */
+export async function fillByImport(context, url, n, log = () => {}) {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const os = await import('node:os');
+  const { writeBooksCsv } = await import('./million-csv.mjs');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'scale-'));
+  const file = path.join(dir, `books-${n}.csv`);
+  try {
+    await writeBooksCsv(file, n);
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.locator('#book-count').filter({ hasText: /books?$/ }).waitFor({ timeout: 60_000 });
+    const start = Date.now();
+    await page.getByLabel('Import', { exact: true }).setInputFiles(file);
+    const confirm = page.getByRole('button', { name: `Import ${n} books`, exact: true });
+    await confirm.waitFor({ state: 'visible', timeout: 3_600_000 });
+    await confirm.evaluate((button) => button.click());
+    await page.locator('#book-count').filter({ hasText: new RegExp(`^${n.toLocaleString('en')} books$|^${n} books$`) }).waitFor({ timeout: 3_600_000 });
+    log(`  ${n} books imported in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+    await page.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -66,6 +66,12 @@ impl Ranks {
         }
     }
 
+    /// The index of an order of `total` keys from its anchors (every [`EVERY`]-th key of the
+    /// ascending order from the 256th, each with its rank), as [`Ranks::from_sorted`] keeps them.
+    pub fn from_anchors(anchors: Vec<Anchor>, total: u64) -> Self {
+        Self { anchors, total }
+    }
+
     /// How many keys the order holds.
     pub fn total(&self) -> u64 {
         self.total

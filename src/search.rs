@@ -14,12 +14,14 @@ use crate::words::{WordIndex, WordMatch};
 
 mod hits;
 mod newest;
+mod rank_build;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod loading;
 
 pub use hits::Hits;
 pub use newest::{Searches, Ticket};
+pub use rank_build::RankBuild;
 
 /// How many consecutive ids share a chunk.
 pub const IDS_PER_CHUNK: BookId = 1024;
@@ -478,6 +480,11 @@ impl SearchIndex {
             text: String::from_utf8_lossy(text).into_owned(),
             id,
         })
+    }
+
+    /// Keeps `ranks` as `field`'s rank index (made by a [`RankBuild`] on this index as it is).
+    pub fn set_ranks(&mut self, field: SortField, ranks: Ranks) {
+        self.ranks.insert(field, ranks);
     }
 
     /// Whether `field`'s rank index is made.

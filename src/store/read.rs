@@ -308,16 +308,6 @@ impl BookRepository {
         })
     }
 
-    /// Loads the search index and makes `field`'s rank index, so that jumps in that order are
-    /// short from now on (the table asks once its first rows are in, and when the sort changes).
-    pub async fn prepare_jumps(&self, field: SortField) -> Result<()> {
-        self.load_search_index().await?;
-        if let Some(index) = self.inner.search.index.borrow_mut().as_mut() {
-            index.start_of_row(field, 0);
-        }
-        Ok(())
-    }
-
     /// The row at which `book` stands in `sort` order (0 is the first row): how many stored books
     /// come before it. One count over a key range.
     pub async fn rank(&self, sort: Sort, book: &Book) -> Result<u64> {

@@ -27,8 +27,8 @@ use super::error::{Result, StoreError};
 use super::schema::SEARCH;
 use super::transaction::{browser_error, end_read};
 use crate::book::BookId;
-use crate::query::{Filter, Sort};
-use crate::search::{self, Hits, Matcher, SearchIndex};
+use crate::query::{Filter, Sort, SortField};
+use crate::search::{self, Hits, Matcher, RankBuild, SearchIndex};
 
 const OPERATION: &str = "read the search index";
 /// How many ranges of chunks the index is read in, all requested at once: the first arrive (and
@@ -281,6 +281,43 @@ impl BookRepository {
             self.start_loading();
             if state.events.get() == seen {
                 state.next_event(seen).await;
+            }
+        }
+    }
+
+    /// Loads the search index and makes `field`'s rank index, so that jumps in that order are
+    /// short from now on (the table asks once its first rows are in, and when the sort changes).
+    /// The rank index is made a slice of [`SLICE_MILLIS`] at a time with the page free in
+    /// between (a million keys sorted at once would stop typing and the first search for a
+    /// second); a write meanwhile starts it over. Ends at once if the index is dropped.
+    pub async fn prepare_jumps(&self, field: SortField) -> Result<()> {
+        self.load_search_index().await?;
+        let state = self.search_state();
+        'over: loop {
+            let writes = state.writes.get();
+            let mut build = RankBuild::new(field);
+            loop {
+                let made = {
+                    let index = state.index.borrow();
+                    let Some(index) = index.as_ref() else {
+                        return Ok(());
+                    };
+                    if index.has_ranks(field) {
+                        return Ok(());
+                    }
+                    if state.writes.get() != writes {
+                        continue 'over;
+                    }
+                    let started = now();
+                    build.step(index, &|| now() - started >= SLICE_MILLIS)
+                };
+                if let Some(ranks) = made {
+                    if let Some(index) = state.index.borrow_mut().as_mut() {
+                        index.set_ranks(build.field(), ranks);
+                    }
+                    return Ok(());
+                }
+                breathe().await;
             }
         }
     }
