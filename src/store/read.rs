@@ -396,7 +396,7 @@ impl BookRepository {
             };
             match answered {
                 Some(closest) => return Ok(closest),
-                None => gloo_timers::future::TimeoutFuture::new(0).await,
+                None => crate::browser::yield_to_page().await,
             }
         }
     }

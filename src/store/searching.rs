@@ -135,7 +135,7 @@ fn now() -> f64 {
 
 /// Lets the page have a turn (input, rendering) before the work goes on.
 async fn breathe() {
-    gloo_timers::future::TimeoutFuture::new(0).await;
+    crate::browser::yield_to_page().await;
 }
 
 impl BookRepository {

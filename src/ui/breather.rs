@@ -1,8 +1,6 @@
 //! Long work that keeps the page alive: it gives the page a turn every few milliseconds, and
 //! frees large collections a slice at a time.
 
-use gloo_timers::future::TimeoutFuture;
-
 /// How long the work goes on before the page gets a turn (well under the 50 ms of a long task).
 const WORK_MILLIS: f64 = 30.0;
 /// How many items are freed between two looks at the clock.
@@ -34,7 +32,7 @@ impl Breather {
     /// Lets the page have its turn if it is due.
     pub async fn pause(&mut self) {
         if self.due() {
-            TimeoutFuture::new(0).await;
+            crate::browser::yield_to_page().await;
             self.since = now();
         }
     }
