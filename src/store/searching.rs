@@ -62,6 +62,27 @@ pub(super) struct SearchState {
     writes: Cell<u64>,
     loads: Cell<u64>,
     waiting: RefCell<Vec<Waker>>,
+    /// How many searches are under way: work that can wait (the rank index, the word index)
+    /// waits for them, so that what is typed is answered first.
+    searching: Cell<u32>,
+}
+
+/// A search under way, counted in [`SearchState::searching`] while it lives.
+struct Searching<'a>(&'a SearchState);
+
+impl<'a> Searching<'a> {
+    fn start(state: &'a SearchState) -> Self {
+        state.searching.set(state.searching.get() + 1);
+        Searching(state)
+    }
+}
+
+impl Drop for Searching<'_> {
+    fn drop(&mut self) {
+        let state = self.0;
+        state.searching.set(state.searching.get().saturating_sub(1));
+        state.happened();
+    }
 }
 
 impl SearchState {
@@ -94,6 +115,13 @@ impl SearchState {
         }
         self.writes.set(self.writes.get() + 1);
         self.happened();
+    }
+
+    /// Waits until no search is under way (see [`SearchState::searching`]).
+    pub(super) async fn after_searches(&self) {
+        while self.searching.get() > 0 {
+            self.next_event(self.events.get()).await;
+        }
     }
 
     /// Drops the index, and any load under way, so that the next search reads it again.
@@ -297,6 +325,7 @@ impl BookRepository {
             let writes = state.writes.get();
             let mut build = RankBuild::new(field);
             loop {
+                state.after_searches().await;
                 let made = {
                     let index = state.index.borrow();
                     let Some(index) = index.as_ref() else {
@@ -336,6 +365,7 @@ impl BookRepository {
     ) -> Result<Option<Vec<BookId>>> {
         let matcher = Matcher::new(filter, sort);
         let state = self.search_state();
+        let _searching = Searching::start(state);
         // Starts over whenever a write changes the index under it.
         'over: loop {
             let writes = state.writes.get();
