@@ -133,17 +133,32 @@ function quiet(page, quietMs = 500, deadlineMs = 60_000) {
 }
 
 /** Types `text` in the search box as one input event and times it to the rows. */
-function typeSearch(page, text, want, rows = 1) {
+function typeSearch(page, text, want, rows = 1, rowTitle = null) {
   return page.evaluate(
-    ({ text, want, rows }) => {
+    async ({ text, want, rows, rowTitle }) => {
       const box = document.getElementById('search');
       if (!box) throw new Error('no search box');
+      // With `rowTitle`: also when a row of that title is first painted (a search shows the
+      // matches found so far while the index still arrives, before its whole answer).
+      let rowPainted = null;
+      const observer = rowTitle && new MutationObserver(() => {
+        const found = [...document.querySelectorAll('tr[data-id] td.title')].some((td) => td.textContent.trim() === rowTitle);
+        if (found && rowPainted === null) {
+          rowPainted = -1;
+          observer.disconnect();
+          requestAnimationFrame(() => setTimeout(() => { rowPainted = performance.now() - start; }));
+        }
+      });
+      observer?.observe(document.body, { subtree: true, childList: true, characterData: true });
       const start = performance.now();
       box.value = text;
       box.dispatchEvent(new Event('input', { bubbles: true }));
-      return window.scaleWaitRows({ start, want, rows, deadlineMs: 120_000 });
+      const whole = await window.scaleWaitRows({ start, want, rows, deadlineMs: 120_000 });
+      observer?.disconnect();
+      while (rowPainted === -1) await new Promise((resolve) => setTimeout(resolve, 5));
+      return { ...whole, row: rowPainted ?? whole.painted };
     },
-    { text, want, rows },
+    { text, want, rows, rowTitle },
   );
 }
 
@@ -298,9 +313,9 @@ export async function measureScale({ context, url, smallUrl, n, loads = 3, log =
     if (times.text.replace(/,/g, '') !== `${n} books`) disagreements.push(`scale: after a reload the count read "${times.text}"`);
     log(`  reload ${i + 1}: rows painted ${times.painted.toFixed(0)} ms, count ${times.counted.toFixed(0)} ms (1,000 books: ${result.small.at(-1).painted.toFixed(0)} ms)`);
     // The first search after the reload: one book.
-    const first = await typeSearch(page, RARE_TITLE, `^1 of ${n} books$`);
+    const first = await typeSearch(page, RARE_TITLE, `^1 of ${n} books$`, 1, RARE_TITLE);
     result.firstSearch.push(first);
-    log(`  first search "${RARE_TITLE}": ${first.painted.toFixed(0)} ms`);
+    log(`  first search "${RARE_TITLE}": its row painted ${first.row.toFixed(0)} ms, the whole answer ${first.painted.toFixed(0)} ms`);
     await typeSearch(page, '', `^${n} books$`);
     if (i === 0) {
       for (const text of LATER_SEARCHES) {
@@ -367,7 +382,8 @@ export function scaleRows({ n, small, large, firstSearch, later, bursts, drags, 
     const worst = drags.reduce((a, b) => (b.shown > a.shown ? b : a));
     rows.push(['  slowest drag', `${ms(worst.shown)} (${worst.label} ${worst.direction}, ${worst.fraction * 100}%)`, '']);
   }
-  rows.push([`first search after a reload ("${RARE_TITLE}") -> its row painted (ms)`, spread(firstSearch.map((s) => s.painted)), '< 300']);
+  rows.push([`first search after a reload ("${RARE_TITLE}") -> its row painted (ms)`, spread(firstSearch.map((s) => s.row)), '< 300']);
+  rows.push([`  … -> the whole answer ("1 of ${n.toLocaleString('en')} books")`, spread(firstSearch.map((s) => s.painted)), '']);
   if (later.length) rows.push([`later searches typed -> rows painted (ms; ${later.map((s) => `"${s.query}"`).join(', ')})`, spread(later.map((s) => s.painted)), '< 80']);
   if (bursts.length) rows.push([`  ${BURST.length} keystrokes a frame apart -> the last one's answer`, `${bursts[0].last}`, '']);
   if (memory) {
