@@ -2,7 +2,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use bookshelf::book::{Book, BookPatch, NewBook};
-use bookshelf::query::{fold, Direction, Filter, PageStart, Sort};
+use bookshelf::query::{fold, Direction, Filter, PageStart, Sort, SortField};
 use bookshelf::store::BookRepository;
 use wasm_bindgen_test::*;
 
@@ -329,4 +329,64 @@ async fn jumps_placed_by_the_rank_index_land_on_the_sorted_rows_after_writes_any
     repository.create_many(generated(400)).await.unwrap();
     jumps_agree(&repository, "made again").await;
     repository.close();
+}
+
+/// While the search index is not in memory (just opened), a search's first answer is the books
+/// whose title or author starts with the text, read from the store's title and author indexes,
+/// in the sort's order; its whole answer is every match. With the index in memory, the whole
+/// answer comes at once.
+#[wasm_bindgen_test]
+async fn a_search_answers_first_from_the_title_and_author_indexes_then_whole() {
+    let name = "first_answer";
+    let repository = fresh(name).await;
+    repository
+        .create_many(vec![
+            NewBook::new("Zymurgy", "Charlie Papazian", "Brewing"),
+            NewBook::new("The Joy of Zymurgy", "Someone", "Brewing"),
+            NewBook::new("Beer", "Zymer Author", "Brewing"),
+            NewBook::new("Unrelated", "Nobody", "Fiction"),
+        ])
+        .await
+        .unwrap();
+    repository.close();
+    let filter = Filter::new("ZYM", None);
+    let by_title = Sort {
+        field: SortField::Title,
+        direction: Direction::Ascending,
+    };
+    for sort in [
+        Sort::default(),
+        Sort {
+            direction: Direction::Descending,
+            ..Sort::default()
+        },
+        by_title,
+    ] {
+        // Opened afresh: nothing of the search index in memory.
+        let reopened = BookRepository::open(name).await.unwrap();
+        let mut answers: Vec<Vec<u64>> = Vec::new();
+        let whole = reopened
+            .search(&filter, sort, || true, |ids| answers.push(ids))
+            .await
+            .unwrap();
+        // By title: "beer", "the joy of zymurgy", "zymurgy".
+        let (mut every, mut first) = match sort == by_title {
+            true => (vec![3, 2, 1], vec![3, 1]),
+            false => (vec![1, 2, 3], vec![1, 3]),
+        };
+        if sort.direction == Direction::Descending {
+            every.reverse();
+            first.reverse();
+        }
+        assert_eq!(whole, Some(every.clone()), "{sort:?}");
+        assert_eq!(answers.first(), Some(&first), "{sort:?}: {answers:?}");
+        let mut again = Vec::new();
+        let whole = reopened
+            .search(&filter, sort, || true, |ids| again.push(ids))
+            .await
+            .unwrap();
+        assert_eq!(whole, Some(every), "{sort:?}, the index in memory");
+        assert!(again.is_empty(), "{sort:?}: {again:?}");
+        reopened.close();
+    }
 }
