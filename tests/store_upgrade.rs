@@ -233,3 +233,76 @@ async fn an_upgrade_from_version_four_gives_quarter_stars_a_status_and_the_new_s
     );
     assert_next_id_then_upgraded_in_full(repository, name, 1501).await;
 }
+
+/// Version 6's data (the same stores as version 7, without the number of books kept): the
+/// upgrade counts the books once and queues nothing for sync again; every write then keeps it.
+#[wasm_bindgen_test]
+async fn an_upgrade_from_version_six_counts_the_books_and_queues_nothing_again() {
+    let name = "from_six";
+    let repository = common::fresh(name).await;
+    repository
+        .create_many(vec![
+            NewBook::new("Emma", "Jane Austen", "Classics"),
+            NewBook::new("Persuasion", "Jane Austen", "Classics"),
+            NewBook::new("Middlemarch", "George Eliot", "Classics"),
+        ])
+        .await
+        .unwrap();
+    repository.close();
+    // As version 6 left it: data version 6, no number kept.
+    let queued = {
+        let database = schema::builder(name, schema::VERSION)
+            .build()
+            .await
+            .unwrap();
+        let transaction = database
+            .transaction(&[META, schema::CHANGES], TransactionMode::ReadWrite)
+            .unwrap();
+        let meta = transaction.store(META).unwrap();
+        meta.put(&JsValue::from(6), Some(&JsValue::from_str("data_version")))
+            .await
+            .unwrap();
+        meta.delete(JsValue::from_str("count")).await.unwrap();
+        let queued = transaction
+            .store(schema::CHANGES)
+            .unwrap()
+            .count(None)
+            .await
+            .unwrap();
+        transaction.done().await.unwrap();
+        database.close();
+        queued
+    };
+    assert_eq!(
+        kept_and_counted(name).await,
+        (None, 3),
+        "as version 6 left it"
+    );
+    let reopened = BookRepository::open(name).await.unwrap();
+    assert_eq!(reopened.count().await.unwrap(), 3);
+    reopened
+        .create(NewBook::new("Adam Bede", "George Eliot", "Classics"))
+        .await
+        .unwrap();
+    reopened.close();
+    assert_eq!(
+        kept_and_counted(name).await,
+        (Some(4), 4),
+        "counted, then kept"
+    );
+    let database = schema::builder(name, schema::VERSION)
+        .build()
+        .await
+        .unwrap();
+    let transaction = database
+        .transaction(&[schema::CHANGES], TransactionMode::ReadOnly)
+        .unwrap();
+    let now_queued = transaction
+        .store(schema::CHANGES)
+        .unwrap()
+        .count(None)
+        .await
+        .unwrap();
+    database.close();
+    assert_eq!(now_queued, queued + 1, "only the new book's change queued");
+}
