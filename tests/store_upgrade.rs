@@ -250,29 +250,23 @@ async fn an_upgrade_from_version_six_counts_the_books_and_queues_nothing_again()
         .unwrap();
     repository.close();
     // As version 6 left it: data version 6, no number kept.
-    let queued = {
+    let queued = queued_changes(name).await;
+    {
         let database = schema::builder(name, schema::VERSION)
             .build()
             .await
             .unwrap();
         let transaction = database
-            .transaction(&[META, schema::CHANGES], TransactionMode::ReadWrite)
+            .transaction(&[META], TransactionMode::ReadWrite)
             .unwrap();
         let meta = transaction.store(META).unwrap();
         meta.put(&JsValue::from(6), Some(&JsValue::from_str("data_version")))
             .await
             .unwrap();
         meta.delete(JsValue::from_str("count")).await.unwrap();
-        let queued = transaction
-            .store(schema::CHANGES)
-            .unwrap()
-            .count(None)
-            .await
-            .unwrap();
         transaction.done().await.unwrap();
         database.close();
-        queued
-    };
+    }
     assert_eq!(
         kept_and_counted(name).await,
         (None, 3),
@@ -290,6 +284,15 @@ async fn an_upgrade_from_version_six_counts_the_books_and_queues_nothing_again()
         (Some(4), 4),
         "counted, then kept"
     );
+    assert_eq!(
+        queued_changes(name).await,
+        queued + 1,
+        "only the new book's change queued"
+    );
+}
+
+/// How many local changes `name` has queued for sync.
+async fn queued_changes(name: &str) -> u32 {
     let database = schema::builder(name, schema::VERSION)
         .build()
         .await
@@ -297,12 +300,13 @@ async fn an_upgrade_from_version_six_counts_the_books_and_queues_nothing_again()
     let transaction = database
         .transaction(&[schema::CHANGES], TransactionMode::ReadOnly)
         .unwrap();
-    let now_queued = transaction
+    let queued = transaction
         .store(schema::CHANGES)
         .unwrap()
         .count(None)
         .await
         .unwrap();
+    transaction.done().await.unwrap();
     database.close();
-    assert_eq!(now_queued, queued + 1, "only the new book's change queued");
+    queued
 }
