@@ -423,6 +423,17 @@ function importSection(n, bytes, ours, raw, { table, spread, ms, int, median }) 
   const checkTasks = of(({ marks, longTasks }) => tasksWithin(longTasks, marks['bench:file-chosen'], marks['bench:preview']));
   const writeTasks = of(({ marks, longTasks }) => tasksWithin(longTasks, marks['bench:confirm'], marks['bench:imported'] + 1));
   const gaps = of(({ marks, progress }) => progressGaps(progress, marks['bench:confirm'], marks['bench:imported']));
+  // Where in the write its long tasks fell: the same phases as the table's.
+  const phaseTasks = [
+    ['before the write starts', 'bench:confirm', 'bookshelf:write-start'],
+    ['making and adding records', 'bookshelf:write-start', 'bookshelf:write-issued'],
+    ['queue, chunks and commit', 'bookshelf:write-issued', 'bookshelf:write-committed'],
+    ['after the commit', 'bookshelf:write-committed', 'bench:imported'],
+  ].map(([label, from, to]) => {
+    const each = of(({ marks, longTasks }) => (marks[from] === undefined || marks[to] === undefined ? null : tasksWithin(longTasks, marks[from], to === 'bench:imported' ? marks[to] + 1 : marks[to])));
+    const known = each.filter(Boolean);
+    return known.length ? `${label} ${Math.max(...known.map((t) => t.count))} (longest ${ms(Math.max(...known.map((t) => t.longest)))} ms)` : null;
+  }).filter(Boolean);
   const checkPhases = [
     ['  the file read from disk, decoded and checked', 'bench:file-chosen', 'bookshelf:import-read'],
     ['  books already here looked for', 'bookshelf:import-read', 'bookshelf:import-existing'],
@@ -445,6 +456,7 @@ function importSection(n, bytes, ours, raw, { table, spread, ms, int, median }) 
     '',
     `long tasks while checking: ${max(checkTasks.map((t) => t.count))} at most a run, the longest ${ms(max(checkTasks.map((t) => t.longest)))} ms;` +
       ` while writing: ${max(writeTasks.map((t) => t.count))} at most, the longest ${ms(max(writeTasks.map((t) => t.longest)))} ms`,
+    `long tasks by phase of the write, at most a run: ${phaseTasks.join('; ')}`,
     `progress bar while writing: ${Math.min(...gaps.map((g) => g.updates))} updates at least a run, the longest wait for one ${ms(max(gaps.map((g) => g.longest)))} ms`,
     `raw: ${JSON.stringify({ n, bytes, check_ms: check.map(Math.round), write_ms: write.map(Math.round), raw_ms: rawMs.map(Math.round), raw_issued_ms: raw.map((r) => Math.round(r.issued)) })}`,
   ].join('\n');

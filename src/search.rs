@@ -499,14 +499,20 @@ impl SearchIndex {
     }
 
     /// Makes the word index (used by [`SearchIndex::closest`]) up to `chunks` more chunks at a
-    /// time, so that a caller can let the page breathe in between; true once it is whole.
-    /// Writes meanwhile keep it right: a book changed in a chunk not yet added is added once.
+    /// time, then puts its words in order as many steps, so that a caller can let the page
+    /// breathe in between; true once it is whole and in order. Writes meanwhile keep it right:
+    /// a book changed in a chunk not yet added is added once.
     pub fn prepare_words(&mut self, chunks: usize) -> bool {
         let Some(mut words) = self.words.take() else {
             self.words = Some(WordIndex::default());
             self.words_next = self.chunks.keys().next().copied();
-            return self.words_next.is_none();
+            return false;
         };
+        if self.words_next.is_none() {
+            let sorted = (0..chunks.max(1)).any(|_| words.sort_step());
+            self.words = Some(words);
+            return sorted;
+        }
         let mut next = self.words_next;
         for (&number, chunk) in next
             .map(|from| self.chunks.range(from..))
@@ -524,7 +530,7 @@ impl SearchIndex {
         }
         self.words = Some(words);
         self.words_next = next.filter(|&from| self.chunks.range(from..).next().is_some());
-        self.words_next.is_none()
+        false
     }
 
     /// Takes a book's words out of the word index, if it is made, before its line changes.
@@ -872,7 +878,11 @@ mod tests {
         index.upsert(&NewBook::new("Dune", "Frank Herbert", "SF").with_id(1));
         index.upsert(&NewBook::new("Emile Zola", "Rousseau", "x").with_id(2000));
         index.upsert(&NewBook::new("Nana", "Zola", "x").with_id(2001));
-        assert!(index.prepare_words(1), "whole");
+        assert!(
+            !index.prepare_words(1),
+            "chunk 1 added, the words not yet in order"
+        );
+        assert!(index.prepare_words(1), "whole and in order");
         assert_eq!(index.closest("dune", 10).ids, vec![1]);
         assert!(index.closest("hobbit", 10).ids.is_empty());
         assert_eq!(

@@ -12,6 +12,10 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::book::BookId;
 
+mod sorting;
+
+use sorting::StepSort;
+
 /// A small fast hash for short words (FxHash's): the index hashes every word of every title.
 #[derive(Default)]
 struct WordHasher(u64);
@@ -58,6 +62,11 @@ pub fn words_of(folded: &str) -> impl Iterator<Item = &str> {
         .filter(|word| !word.is_empty())
 }
 
+/// Words sorted at once before they are merged, and words placed by a merge, in one
+/// [`WordIndex::sort_step`]: each well under a millisecond.
+const SORT_RUN: usize = 2_048;
+const SORT_STEP: usize = 16_384;
+
 /// Words of this many characters and more share the last list of [`WordIndex::by_length`].
 const LONG: usize = 32;
 /// At most this many of the catalogue's words are taken for one query word (the cheapest, then
@@ -98,6 +107,8 @@ pub struct WordIndex {
     /// Every word's number in the words' order (for the starts of words), made at the first
     /// search and kept in order since.
     sorted: Option<Vec<u32>>,
+    /// `sorted` being made, a step at a time ([`WordIndex::sort_step`]).
+    sorting: Option<StepSort>,
     /// The numbers of the words that start with a letter, by their length in characters (the
     /// last holds every longer word): the only words a typo can be of.
     by_length: Vec<Vec<u32>>,
@@ -182,6 +193,34 @@ impl WordIndex {
         number
     }
 
+    /// A bounded step (a fraction of a millisecond) of putting the words in order, which the
+    /// starts of words are found by; true once they are. Words first seen meanwhile are filed
+    /// when the rest are in order.
+    pub fn sort_step(&mut self) -> bool {
+        if self.sorted.is_some() {
+            return true;
+        }
+        let words = &self.words;
+        let sorting = self
+            .sorting
+            .get_or_insert_with(|| StepSort::new(words.len(), SORT_RUN));
+        if !sorting.step(SORT_STEP, |a, b| words[a as usize].cmp(&words[b as usize])) {
+            return false;
+        }
+        let Some(sorting) = self.sorting.take() else {
+            return false;
+        };
+        let first_unsorted = sorting.len() as u32;
+        let mut sorted = sorting.into_order();
+        for number in first_unsorted..self.words.len() as u32 {
+            let word = &self.words[number as usize];
+            let at = sorted.partition_point(|&other| self.words[other as usize] < *word);
+            sorted.insert(at, number);
+        }
+        self.sorted = Some(sorted);
+        true
+    }
+
     /// How many books hold the word.
     fn count(&self, number: u32) -> usize {
         let wide = match self.wide.is_empty() {
@@ -226,11 +265,7 @@ impl WordIndex {
     /// The books whose words match every word of the folded query, each with its cost, in no
     /// particular order. Nothing when the query has no words.
     pub fn find(&mut self, query: &str) -> Vec<WordMatch> {
-        if self.sorted.is_none() {
-            let mut sorted: Vec<u32> = (0..self.words.len() as u32).collect();
-            sorted.sort_unstable_by(|&a, &b| self.words[a as usize].cmp(&self.words[b as usize]));
-            self.sorted = Some(sorted);
-        }
+        while !self.sort_step() {}
         let mut terms: Vec<&str> = words_of(query).collect();
         terms.sort_unstable();
         terms.dedup();
@@ -414,6 +449,42 @@ fn edit_distance(term: &[char], word: &str, limit: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_put_in_order_in_steps_take_in_words_first_seen_meanwhile() {
+        let mut words = WordIndex::default();
+        for id in 0..20_000u64 {
+            words.add(id, &format!("volume{}", id * 7919 % 20_000), "anon");
+        }
+        let mut steps = 0;
+        while !words.sort_step() {
+            steps += 1;
+            if steps == 3 {
+                // A write in the middle of the sort: a new word, and a new book of an old word.
+                words.add(7_000, "aardvark volume5", "zed");
+            }
+        }
+        assert!(
+            steps > 10,
+            "twenty thousand words take several steps: {steps}"
+        );
+        let sorted = words.sorted.clone().unwrap_or_default();
+        assert_eq!(sorted.len(), words.words.len(), "every word, once");
+        assert!(sorted
+            .windows(2)
+            .all(|pair| words.words[pair[0] as usize] < words.words[pair[1] as usize]));
+        let found = |words: &mut WordIndex, query| {
+            let mut ids: Vec<BookId> = words.find(query).into_iter().map(|m| m.id).collect();
+            ids.sort_unstable();
+            ids
+        };
+        assert_eq!(
+            found(&mut words, "aardv"),
+            vec![7_000],
+            "the start of a word seen mid-sort"
+        );
+        assert_eq!(found(&mut words, "volume19999").len(), 1);
+    }
 
     fn index(books: &[(BookId, &str, &str)]) -> WordIndex {
         let mut index = WordIndex::default();

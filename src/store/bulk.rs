@@ -463,6 +463,9 @@ impl<'a, S: BulkStore> Writer<'a, S> {
 
     /// Reads the chunks the books' lines go in, puts the lines in (replacing any of the same
     /// books), writes them back and waits for the last request; returns the chunks as written.
+    /// A million books' chunks are tens of megabytes: they are made and put a stretch of
+    /// [`WORK_MILLIS`] at a time, the page getting its turn while the storage takes the stretch
+    /// before.
     async fn write_chunks(&mut self) -> Result<BTreeMap<u64, Vec<u8>>> {
         let lines = std::mem::take(&mut self.lines);
         let keys: Vec<JsValue> = lines
@@ -471,7 +474,9 @@ impl<'a, S: BulkStore> Writer<'a, S> {
             .collect();
         let stored = self.search.get_each(&keys).await?;
         let mut chunks = BTreeMap::new();
-        let mut entries = Vec::with_capacity(keys.len());
+        let mut entries = Vec::new();
+        let mut since = now();
+        let mut stretch_before: Option<Issued> = None;
         for ((chunk, new_lines), (key, value)) in
             lines.into_iter().zip(keys.into_iter().zip(stored))
         {
@@ -482,8 +487,17 @@ impl<'a, S: BulkStore> Writer<'a, S> {
             search::upsert_lines(&mut bytes, &new_lines);
             entries.push((key, js_sys::Uint8Array::from(&bytes[..]).into()));
             chunks.insert(chunk, bytes);
+            if now() - since >= WORK_MILLIS {
+                let issued = self.search.put_each(std::mem::take(&mut entries)).await?;
+                if let Some(before) = std::mem::replace(&mut stretch_before, issued) {
+                    self.search.wait(before).await?;
+                }
+                since = now();
+            }
         }
-        if let Some(last) = self.search.put_each(entries).await? {
+        // Requests are done in order: the last one issued is the one to wait for.
+        let last = self.search.put_each(entries).await?.or(stretch_before);
+        if let Some(last) = last {
             self.search.wait(last).await?;
         }
         Ok(chunks)
