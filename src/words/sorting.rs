@@ -14,6 +14,7 @@ pub(super) struct StepSort {
     scratch: Vec<u32>,
     /// How many numbers the first pass has put in runs.
     runs_done: usize,
+    /// How many numbers the first pass sorts at once (one run a step).
     run: usize,
     /// The length of the runs being merged pairwise.
     width: usize,
