@@ -167,6 +167,12 @@ async fn restored_and_new_books_go_in_one_write_with_progress() {
     assert_eq!(repository.count().await.unwrap(), 12_000);
     assert_eq!(found(&repository, "kept 5999").await, vec![11_998]);
     assert_eq!(found(&repository, "new 5999").await, vec![18_000]);
+    // The search index read back from IndexedDB: its 18 chunks were put eight at a time.
+    repository.forget_search_index();
+    assert_eq!(found(&repository, "kept 2500").await, vec![5_000]);
+    assert_eq!(found(&repository, "kept 5999").await, vec![11_998]);
+    assert_eq!(found(&repository, "new 4000").await, vec![16_001]);
+    assert_eq!(found(&repository, "new 5999").await, vec![18_000]);
     repository.close();
 }
 
