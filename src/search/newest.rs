@@ -152,7 +152,9 @@ mod tests {
                 }
             }
             // The last search finishes (its work was never stopped: it is the newest).
-            let last = *runs.last().unwrap();
+            let Some(&last) = runs.last() else {
+                return Err(TestCaseError::fail("no search was started"));
+            };
             prop_assert!(searches.wanted(last.ticket) && !last.stopped);
             if !last.done {
                 prop_assert!(searches.offer(last.ticket, true));

@@ -264,7 +264,7 @@ const DETAIL_RULES: &[DetailRule] = &[
     ("readings", "2026-03-01/2026-03-14; /", Ok(|b| b.readings = vec![Reading { started: Date::new(2026, 3, 1), finished: Date::new(2026, 3, 14) }, Reading::default()])),
     ("readings", "2026-03-14/2026-03-01", Err("Finished is before the day the reading started.")),
     ("readings", "2026-03-14", Err("expected readings written as started/finished, separated by “;”, such as 2024-01-02/2024-02-01; /2025-03-04")),
-    ("loans", "Ada|2026-03-01|2026-03-15|", Ok(|b| b.loans = vec![Loan { borrower: "Ada".into(), lent_on: Date::new(2026, 3, 1).unwrap(), due: Date::new(2026, 3, 15).unwrap(), returned: None }])),
+    ("loans", "Ada|2026-03-01|2026-03-15|", Ok(|b| b.loans = vec![Loan { borrower: "Ada".into(), lent_on: Date::new(2026, 3, 1).unwrap_or(Date::EPOCH), due: Date::new(2026, 3, 15).unwrap_or(Date::EPOCH), returned: None }])),
     ("loans", "Ada|2026-03-15|2026-03-01", Err("Due is before the day the book was lent.")),
     ("loans", " |2026-03-01|2026-03-15", Err("Borrower is required.")),
     ("loans", "Ada|2026-03-01", Err("expected loans written as borrower|lent on|due|returned (year-month-day dates, returned empty while out), separated by “;”, such as Ada|2026-01-01|2026-01-15|")),
