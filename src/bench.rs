@@ -331,7 +331,7 @@ pub async fn ours_transfer(name: String, count: u32, seed: u32) -> Result<JsValu
     let books: Vec<_> = report
         .books
         .into_iter()
-        .map(|candidate| candidate.book)
+        .map(|candidate| *candidate.book)
         .collect();
     let start = now()?;
     let written = repository.create_many(books).await.map_err(failed)?;

@@ -8,7 +8,9 @@
 //! exact matches rank first, then the prefixes, then the typos.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
+
+use hashbrown::HashTable;
 
 use crate::book::BookId;
 
@@ -48,7 +50,119 @@ impl Hasher for WordHasher {
     }
 }
 
-type Words = HashMap<Box<str>, u32, BuildHasherDefault<WordHasher>>;
+/// A word's hash, for [`Vocabulary::numbers`].
+fn hash_of(word: &str) -> u64 {
+    let mut hasher = WordHasher::default();
+    hasher.write(word.as_bytes());
+    hasher.finish()
+}
+
+/// The `number`th word of a [`Vocabulary`] (empty past its end, which no number is).
+fn word_at<'a>(text: &'a str, ends: &[u32], number: u32) -> &'a str {
+    let number = number as usize;
+    let start = match number.checked_sub(1) {
+        Some(before) => ends.get(before).copied().unwrap_or_default(),
+        None => 0,
+    };
+    let end = ends.get(number).copied().unwrap_or(start);
+    text.get(start as usize..end as usize).unwrap_or_default()
+}
+
+/// Every word of the catalogue once, numbered in the order first seen: all in one string, found
+/// through a table of numbers. A big catalogue has about as many words as books (a title's
+/// number, a rare name), and a box for each word, twice (the list and a map's key), cost more
+/// than the words themselves.
+#[derive(Clone, Default)]
+struct Vocabulary {
+    /// The words, one after the other.
+    text: String,
+    /// Where each word ends in `text`, by number (it starts where the one before ends).
+    ends: Vec<u32>,
+    /// The words' numbers, by the hash of the word.
+    numbers: HashTable<u32>,
+}
+
+impl Vocabulary {
+    /// How many words.
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The word of `number`.
+    fn get(&self, number: u32) -> &str {
+        word_at(&self.text, &self.ends, number)
+    }
+
+    /// The number of `word`, if it is here.
+    fn number(&self, word: &str) -> Option<u32> {
+        self.numbers
+            .find(hash_of(word), |&number| self.get(number) == word)
+            .copied()
+    }
+
+    /// Adds a word that is not here yet; its number.
+    fn add(&mut self, word: &str) -> u32 {
+        let number = self.ends.len() as u32;
+        self.text.push_str(word);
+        self.ends.push(self.text.len() as u32);
+        let Self {
+            text,
+            ends,
+            numbers,
+        } = self;
+        numbers.insert_unique(hash_of(word), number, |&other| {
+            hash_of(word_at(text, ends, other))
+        });
+        number
+    }
+}
+
+/// The books holding a word, ascending. Most words of a big catalogue are held by one book,
+/// kept here without an allocation of its own.
+#[derive(Clone, Debug)]
+enum Holders {
+    One(u32),
+    /// Empty once the word's last book is gone.
+    Many(Vec<u32>),
+}
+
+impl Default for Holders {
+    fn default() -> Self {
+        Holders::Many(Vec::new())
+    }
+}
+
+impl Holders {
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            Holders::One(id) => std::slice::from_ref(id),
+            Holders::Many(ids) => ids,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    fn insert(&mut self, id: u32) {
+        match self {
+            Holders::Many(ids) if ids.is_empty() => *self = Holders::One(id),
+            Holders::Many(ids) => insert_sorted(ids, id),
+            Holders::One(only) if *only == id => {}
+            Holders::One(only) => {
+                *self = Holders::Many(vec![(*only).min(id), (*only).max(id)]);
+            }
+        }
+    }
+
+    fn remove(&mut self, id: u32) {
+        match self {
+            Holders::One(only) if *only == id => *self = Holders::default(),
+            Holders::One(_) => {}
+            Holders::Many(ids) => remove_sorted(ids, &id),
+        }
+    }
+}
 
 /// The cost of a query word that is the start of a book's word ("hob" for "hobbit").
 const PREFIX_COST: u32 = 1;
@@ -95,13 +209,11 @@ pub struct WordMatch {
 /// Every word of the catalogue's titles and authors, with the ids of the books that hold it.
 #[derive(Clone, Default)]
 pub struct WordIndex {
-    /// A word's number in `words`.
-    numbers: Words,
     /// The words, by number.
-    words: Vec<Box<str>>,
-    /// The books holding each word, by number, ascending (empty once its last book is gone).
-    /// Ids are kept in 32 bits, half the memory; the rare larger id goes in `wide`.
-    books: Vec<Vec<u32>>,
+    words: Vocabulary,
+    /// The books holding each word, by number. Ids are kept in 32 bits, half the memory; the
+    /// rare larger id goes in `wide`.
+    books: Vec<Holders>,
     /// The books with ids beyond 32 bits, by word number, ascending.
     wide: HashMap<u32, Vec<BookId>>,
     /// Every word's number in the words' order (for the starts of words), made at the first
@@ -161,12 +273,16 @@ impl WordIndex {
     /// Records a book's folded title and author.
     pub fn add(&mut self, id: BookId, title: &str, author: &str) {
         for_book_words(title, author, |word| {
-            let number = match self.numbers.get(word) {
-                Some(&number) => number,
+            let number = match self.words.number(word) {
+                Some(number) => number,
                 None => self.new_word(word),
             };
             match u32::try_from(id) {
-                Ok(narrow) => insert_sorted(&mut self.books[number as usize], narrow),
+                Ok(narrow) => {
+                    if let Some(holders) = self.books.get_mut(number as usize) {
+                        holders.insert(narrow);
+                    }
+                }
                 Err(_) => insert_sorted(self.wide.entry(number).or_default(), id),
             }
         });
@@ -174,10 +290,8 @@ impl WordIndex {
 
     /// Gives a word first seen its number, and files it.
     fn new_word(&mut self, word: &str) -> u32 {
-        let number = self.words.len() as u32;
-        self.numbers.insert(word.into(), number);
-        self.words.push(word.into());
-        self.books.push(Vec::new());
+        let number = self.words.add(word);
+        self.books.push(Holders::default());
         if word.chars().next().is_some_and(char::is_alphabetic) {
             let length = word.chars().count().min(LONG);
             if self.by_length.len() <= length {
@@ -187,7 +301,7 @@ impl WordIndex {
         }
         if let Some(sorted) = self.sorted.as_mut() {
             let words = &self.words;
-            let at = sorted.partition_point(|&other| *words[other as usize] < *word);
+            let at = sorted.partition_point(|&other| words.get(other) < word);
             sorted.insert(at, number);
         }
         number
@@ -204,7 +318,7 @@ impl WordIndex {
         let sorting = self
             .sorting
             .get_or_insert_with(|| StepSort::new(words.len(), SORT_RUN));
-        if !sorting.step(SORT_STEP, |a, b| words[a as usize].cmp(&words[b as usize])) {
+        if !sorting.step(SORT_STEP, |a, b| words.get(a).cmp(words.get(b))) {
             return false;
         }
         let Some(sorting) = self.sorting.take() else {
@@ -213,8 +327,8 @@ impl WordIndex {
         let first_unsorted = sorting.len() as u32;
         let mut sorted = sorting.into_order();
         for number in first_unsorted..self.words.len() as u32 {
-            let word = &self.words[number as usize];
-            let at = sorted.partition_point(|&other| self.words[other as usize] < *word);
+            let word = self.words.get(number);
+            let at = sorted.partition_point(|&other| self.words.get(other) < word);
             sorted.insert(at, number);
         }
         self.sorted = Some(sorted);
@@ -227,7 +341,7 @@ impl WordIndex {
             true => 0,
             false => self.wide.get(&number).map_or(0, Vec::len),
         };
-        self.books[number as usize].len() + wide
+        self.books.get(number as usize).map_or(0, Holders::len) + wide
     }
 
     /// The books holding the word, ascending.
@@ -240,7 +354,9 @@ impl WordIndex {
                 .map(Vec::as_slice)
                 .unwrap_or_default(),
         };
-        self.books[number as usize]
+        self.books
+            .get(number as usize)
+            .map_or(&[][..], Holders::as_slice)
             .iter()
             .map(|&id| BookId::from(id))
             .chain(wide.iter().copied())
@@ -249,9 +365,13 @@ impl WordIndex {
     /// Forgets a book, given the folded title and author it was recorded with.
     pub fn remove(&mut self, id: BookId, title: &str, author: &str) {
         for_book_words(title, author, |word| {
-            if let Some(&number) = self.numbers.get(word) {
+            if let Some(number) = self.words.number(word) {
                 match u32::try_from(id) {
-                    Ok(narrow) => remove_sorted(&mut self.books[number as usize], &narrow),
+                    Ok(narrow) => {
+                        if let Some(holders) = self.books.get_mut(number as usize) {
+                            holders.remove(narrow);
+                        }
+                    }
                     Err(_) => {
                         if let Some(ids) = self.wide.get_mut(&number) {
                             remove_sorted(ids, &id);
@@ -337,18 +457,18 @@ impl WordIndex {
     /// are never typos: "1985" is not "1984".
     fn candidates(&self, term: &str) -> Vec<(u32, u32)> {
         let mut found: Vec<(u32, u32)> = Vec::new();
-        if let Some(&number) = self.numbers.get(term) {
+        if let Some(number) = self.words.number(term) {
             found.push((number, 0));
         }
         let term_chars: Vec<char> = term.chars().collect();
         if term_chars.len() >= 2 {
             if let Some(sorted) = &self.sorted {
                 let words = &self.words;
-                let from = sorted.partition_point(|&number| *words[number as usize] <= *term);
+                let from = sorted.partition_point(|&number| words.get(number) <= term);
                 found.extend(
                     sorted[from..]
                         .iter()
-                        .take_while(|&&number| words[number as usize].starts_with(term))
+                        .take_while(|&&number| words.get(number).starts_with(term))
                         .map(|&number| (number, PREFIX_COST)),
                 );
             }
@@ -363,7 +483,7 @@ impl WordIndex {
                     continue;
                 };
                 for &number in numbers {
-                    let word = &self.words[number as usize];
+                    let word = self.words.get(number);
                     if word.starts_with(term) {
                         continue; // already there, exact or as a start
                     }
@@ -472,7 +592,7 @@ mod tests {
         assert_eq!(sorted.len(), words.words.len(), "every word, once");
         assert!(sorted
             .windows(2)
-            .all(|pair| words.words[pair[0] as usize] < words.words[pair[1] as usize]));
+            .all(|pair| words.words.get(pair[0]) < words.words.get(pair[1])));
         let found = |words: &mut WordIndex, query| {
             let mut ids: Vec<BookId> = words.find(query).into_iter().map(|m| m.id).collect();
             ids.sort_unstable();
@@ -559,6 +679,54 @@ mod tests {
             (3, "rune magic", "someone"),
         ]);
         assert_eq!(ids(index.find("dune")), vec![(1, 0), (2, 1), (3, 2)]);
+    }
+
+    #[test]
+    fn a_word_held_by_one_book_then_more_then_none_keeps_its_books_in_order() {
+        let mut holders = Holders::default();
+        assert_eq!(holders.len(), 0);
+        holders.insert(9);
+        assert!(matches!(holders, Holders::One(9)), "one book needs no list");
+        holders.insert(9);
+        assert_eq!(holders.as_slice(), &[9]);
+        holders.insert(4);
+        holders.insert(12);
+        assert_eq!(holders.as_slice(), &[4, 9, 12]);
+        holders.remove(9);
+        holders.remove(100);
+        assert_eq!(holders.as_slice(), &[4, 12]);
+        holders.remove(4);
+        holders.remove(12);
+        assert_eq!(holders.len(), 0);
+        holders.insert(3);
+        holders.remove(5);
+        assert_eq!(holders.as_slice(), &[3]);
+        holders.remove(3);
+        assert_eq!(holders.len(), 0);
+    }
+
+    #[test]
+    fn the_vocabulary_finds_each_word_by_its_text_and_number() {
+        let mut vocabulary = Vocabulary::default();
+        let words: Vec<String> = (0..5_000)
+            .map(|n| format!("w{}", n * 7919 % 5_000))
+            .collect();
+        for (n, word) in words.iter().enumerate() {
+            assert_eq!(vocabulary.number(word), None);
+            assert_eq!(vocabulary.add(word), n as u32);
+        }
+        for (n, word) in words.iter().enumerate() {
+            assert_eq!(vocabulary.number(word), Some(n as u32));
+            assert_eq!(vocabulary.get(n as u32), word);
+        }
+        assert_eq!(vocabulary.len(), 5_000);
+        assert_eq!(
+            vocabulary.number("w"),
+            None,
+            "a start of a word is not the word"
+        );
+        assert_eq!(vocabulary.number("émile"), None);
+        assert_eq!(vocabulary.get(5_000), "", "no word past the last");
     }
 
     #[test]

@@ -416,7 +416,7 @@ mod tests {
         );
         let report = crate::transfer::read_all(&file).unwrap();
         assert_eq!(report.refused, vec![]);
-        assert_eq!(report.books[0].book, full_book().to_new());
+        assert_eq!(*report.books[0].book, full_book().to_new());
     }
 
     #[test]
@@ -432,7 +432,7 @@ mod tests {
         );
         let report = crate::transfer::read_all(&file).unwrap();
         assert_eq!(report.refused, vec![]);
-        assert_eq!(report.books[0].book, full_book().to_new());
+        assert_eq!(*report.books[0].book, full_book().to_new());
     }
 
     #[test]

@@ -748,7 +748,7 @@ fn check_rows(
                 };
                 prop_assert_eq!(candidate.line, line);
                 prop_assert_eq!(candidate.id, ids.then_some(index as u64 + 1));
-                prop_assert_eq!(&candidate.book, &book, "stored exactly, trimmed");
+                prop_assert_eq!(&*candidate.book, &book, "stored exactly, trimmed");
                 stored.push((candidate.id, book));
             }
             Err(error) => {
@@ -1259,7 +1259,7 @@ proptest! {
         if let Expect::Kept(book) = &expect {
             prop_assert_eq!(&report.refused, &vec![]);
             prop_assert_eq!(report.books.len(), 1);
-            prop_assert_eq!(&report.books[0].book, book);
+            prop_assert_eq!(&*report.books[0].book, book);
             return Ok(());
         }
         prop_assert_eq!(report.books.len(), 0);

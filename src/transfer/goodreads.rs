@@ -417,7 +417,7 @@ mod tests {
     fn book_of(cells: &[(&str, &str)]) -> NewBook {
         let report = read_all(&format!("{HEADER}\n{}\n", row_with(cells))).unwrap();
         assert_eq!(report.refused, vec![], "{cells:?}");
-        report.books[0].book.clone()
+        (*report.books[0].book).clone()
     }
 
     #[test]

@@ -419,7 +419,7 @@ mod tests {
         let report = read_all(text).unwrap();
         assert_eq!(report.refused, vec![]);
         assert!(report.ignored_columns.is_empty());
-        let book = &report.books[0].book;
+        let book = &*report.books[0].book;
         let written: Vec<crate::book::Book> = serde_json::from_str(text).unwrap();
         assert_eq!(book, &written[0].to_new(), "what serde reads of it");
         assert_eq!(book.rating.map(|r| r.quarters()), Some(17));

@@ -77,8 +77,10 @@ pub struct Candidate {
     pub line: u64,
     /// The id the file gave the book, if any (JSON and Bookshelf CSV carry them).
     pub id: Option<BookId>,
-    /// The book, validated (trimmed, ISBN as 13 digits).
-    pub book: NewBook,
+    /// The book, validated (trimmed, ISBN as 13 digits). Boxed: a million candidates then
+    /// make a list of 16-byte items, which grows without copying hundreds of megabytes at once
+    /// (a long task in the page).
+    pub book: Box<NewBook>,
 }
 
 /// What reading a whole file found: the books, the refused lines, the columns not imported.
@@ -352,7 +354,11 @@ impl Reader {
                         .insert_new(id, line)
                         .map_err(|_| out_of_memory(line))?;
                 }
-                books.push(Candidate { line, id, book });
+                books.push(Candidate {
+                    line,
+                    id,
+                    book: Box::new(book),
+                });
             }
             Err((column, reason)) => self.refuse(refuse(column, reason)),
         }

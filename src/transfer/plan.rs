@@ -256,9 +256,9 @@ impl ImportPlan {
             }
             Some(_) => {
                 self.renumbered += 1;
-                self.added.push(candidate.book);
+                self.added.push(*candidate.book);
             }
-            None => self.added.push(candidate.book),
+            None => self.added.push(*candidate.book),
         }
     }
 

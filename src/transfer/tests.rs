@@ -193,7 +193,7 @@ fn a_goodreads_export_with_every_column_filled_gives_every_field() {
     .to_vec();
     assert_eq!(report.ignored_columns.names(), kept);
 
-    let books: Vec<&NewBook> = report.books.iter().map(|c| &c.book).collect();
+    let books: Vec<&NewBook> = report.books.iter().map(|c| &*c.book).collect();
     let iron = books[0];
     assert_eq!(
         (iron.title.as_str(), iron.author.as_str()),
@@ -443,7 +443,7 @@ fn a_hundred_thousand_books_of_one_title_are_planned_in_linear_time() {
             .map(|line| Candidate {
                 line: line + 2,
                 id: None,
-                book: NewBook::new("T", author(line), ""),
+                book: Box::new(NewBook::new("T", author(line), "")),
             })
             .collect(),
         refused: Vec::new(),
@@ -786,7 +786,7 @@ proptest! {
         prop_assert_eq!(report.format, Format::Goodreads);
         prop_assert_eq!(&report.refused, &vec![]);
         prop_assert!(report.books.iter().all(|candidate| candidate.id.is_none()));
-        let read: Vec<NewBook> = report.books.into_iter().map(|c| c.book).collect();
+        let read: Vec<NewBook> = report.books.into_iter().map(|c| *c.book).collect();
         let expected: Vec<NewBook> = books.iter().map(after_goodreads).collect();
         prop_assert_eq!(read, expected);
     }

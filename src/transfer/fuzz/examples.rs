@@ -168,7 +168,7 @@ fn a_field_is_stored_trimmed_or_refused_as_the_examples_say() -> Result<(), Stri
                 continue;
             }
             let report = import(bytes, 3)?.report;
-            let books: Vec<NewBook> = report.books.iter().map(|c| c.book.clone()).collect();
+            let books: Vec<NewBook> = report.books.iter().map(|c| (*c.book).clone()).collect();
             let refusals: Vec<String> = report.refused.iter().map(ToString::to_string).collect();
             match &expected {
                 Ok(text) => {
@@ -279,7 +279,7 @@ fn a_detail_is_stored_or_refused_as_the_examples_say() -> Result<(), String> {
         let file = format!("title,author,{column}\nT,A,\"{cell}\"\n");
         let report = import(file.into_bytes(), 2)?.report;
         let refusals: Vec<String> = report.refused.iter().map(ToString::to_string).collect();
-        let books: Vec<NewBook> = report.books.iter().map(|c| c.book.clone()).collect();
+        let books: Vec<NewBook> = report.books.iter().map(|c| (*c.book).clone()).collect();
         match expected {
             Ok(detail) => {
                 let mut book = NewBook::new("T", "A", "");

@@ -355,7 +355,7 @@ proptest! {
             }
         }
         let read: Vec<(u64, NewBook)> =
-            report.books.iter().map(|c| (c.line, c.book.clone())).collect();
+            report.books.iter().map(|c| (c.line, (*c.book).clone())).collect();
         prop_assert_eq!(read, books.clone());
         let said: Vec<String> = report.refused.iter().map(ToString::to_string).collect();
         prop_assert_eq!(said, refused);
