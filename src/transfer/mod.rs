@@ -78,8 +78,8 @@ pub struct Candidate {
     /// The id the file gave the book, if any (JSON and Bookshelf CSV carry them).
     pub id: Option<BookId>,
     /// The book, validated (trimmed, ISBN as 13 digits). Boxed: a million candidates then
-    /// make a list of 16-byte items, which grows without copying hundreds of megabytes at once
-    /// (a long task in the page).
+    /// make a list of 32-byte items (on wasm32), which grows without moving hundreds of
+    /// megabytes at once (a long task in the page).
     pub book: Box<NewBook>,
 }
 
