@@ -9,6 +9,14 @@ use std::{env, fs, path::Path};
 use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
 
 fn main() {
+    // The app's wasm keeps the linker's relocations: scripts/split-wasm.mjs needs them to split it
+    // into the first page's part and the parts fetched when first used (src/ui/lazy.rs). Only the
+    // app's binary (the barcode worker and the tests are not split), and not the benchmark's build.
+    if env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32")
+        && env::var_os("CARGO_FEATURE_BENCH").is_none()
+    {
+        println!("cargo::rustc-link-arg-bin=bookshelf=--emit-relocs");
+    }
     let mut bases = String::new();
     let mut marks: Vec<(u32, u32)> = Vec::new();
     for code in 0..=0x10FFFFu32 {

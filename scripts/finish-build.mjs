@@ -1,5 +1,7 @@
 // Trunk post-build hook: finishes the staged bundle before Trunk moves it into dist/.
 //
+// 0. The app's wasm is split (split-wasm.mjs): what the first page needs, and the parts fetched
+//    when first used.
 // 1. index.html gets a Content-Security-Policy that allows what the app needs and nothing else.
 //    Trunk injects an inline module script to start the wasm; it is allowed by its sha256 hash, so
 //    no 'unsafe-inline' is needed. wasm needs 'wasm-unsafe-eval'. The hook runs after Trunk has
@@ -10,11 +12,13 @@
 // 2. The service worker (copied from public/sw.js) gets this build's version and the list of every
 //    file to cache, so a changed bundle makes a changed sw.js, which is how browsers notice an update.
 //
-// Environment (set by Trunk): TRUNK_STAGING_DIR, TRUNK_HTML_FILE.
+// Environment (set by Trunk): TRUNK_STAGING_DIR, TRUNK_HTML_FILE, TRUNK_PROFILE, TRUNK_SOURCE_DIR.
 
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+
+import { appStem, cargoWasmOf, splitWasm } from './split-wasm.mjs';
 
 function fail(message) {
   console.error(`finish-build: ${message}`);
@@ -30,6 +34,20 @@ function files(dir, prefix = '') {
     const relative = prefix + name;
     return statSync(full).isDirectory() ? files(full, `${relative}/`) : [relative];
   });
+}
+
+// --- Splitting the wasm -------------------------------------------------------------------------
+{
+  const stem = appStem(staging);
+  const release = process.env.TRUNK_PROFILE !== 'debug';
+  const cargoWasm = stem && cargoWasmOf(stem, { source: process.env.TRUNK_SOURCE_DIR, release });
+  if (!stem || !cargoWasm) fail(`cannot find the app's wasm to split (staged ${stem}, cargo's ${cargoWasm})`);
+  try {
+    const parts = splitWasm({ staging, stem, cargoWasm, release });
+    console.log(`finish-build: ${stem}_bg.wasm split, ${parts.length} files fetched when first used`);
+  } catch (error) {
+    fail(`splitting the wasm: ${error.message}`);
+  }
 }
 
 const sha256 = (data, encoding) => createHash('sha256').update(data).digest(encoding);

@@ -3,8 +3,60 @@
 
 #[cfg(all(target_arch = "wasm32", not(feature = "bench")))]
 fn main() {
+    use bookshelf::ui::{lazy::Parts, App};
+    use leptos::prelude::*;
+
     bookshelf::ui::install_panic_hook();
-    leptos::mount::mount_to_body(bookshelf::ui::App);
+    let parts = Parts {
+        transfer: || Box::pin(split::transfer()),
+        bulk: || Box::pin(split::bulk()),
+        book: |id| Box::pin(split::book(id)),
+        check: || Box::pin(split::check()),
+        stats: || Box::pin(split::stats()),
+        sync: || Box::pin(split::sync()),
+    };
+    leptos::mount::mount_to_body(move || view! { <App parts /> });
+}
+
+/// The parts of the app the build (scripts/split-wasm.mjs) moves out of its wasm, each with the
+/// code only it reaches, into modules fetched when the part is first shown (src/ui/lazy.rs).
+/// Here, not in the library, so that no other binary (the barcode worker) links them.
+#[cfg(all(target_arch = "wasm32", not(feature = "bench")))]
+mod split {
+    use bookshelf::book::BookId;
+    use bookshelf::ui::lazy::{views, NotLoaded};
+    use leptos::prelude::AnyView;
+    use leptos::wasm_split::wasm_split;
+
+    #[wasm_split(transfer, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn transfer() -> Result<AnyView, NotLoaded> {
+        Ok(views::transfer())
+    }
+
+    #[wasm_split(bulk, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn bulk() -> Result<AnyView, NotLoaded> {
+        Ok(views::bulk())
+    }
+
+    #[wasm_split(book, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn book(id: BookId) -> Result<AnyView, NotLoaded> {
+        Ok(views::book(id))
+    }
+
+    #[wasm_split(check, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn check() -> Result<AnyView, NotLoaded> {
+        Ok(views::check())
+    }
+
+    #[wasm_split(stats, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn stats() -> Result<AnyView, NotLoaded> {
+        Ok(views::stats())
+    }
+
+    #[wasm_split(sync, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn sync() -> Result<AnyView, NotLoaded> {
+        Ok(views::sync())
+    }
 }
 
 // Re-exported so that the linker keeps the benchmark's wasm-bindgen exports in this binary.

@@ -6,19 +6,17 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::book_page::{BookPage, UnknownPage};
-use super::bulk::BulkGenerator;
-use super::check::{CheckBox, CheckPage};
+use super::book_page::UnknownPage;
+use super::check::CheckBox;
+use super::lazy::{show, Parts};
 use super::context::{Catalogue, CatalogueQuery};
 use super::footer::StorageFooter;
 use super::form::AddBookForm;
 use super::notices::{NoticeList, Notices};
 use super::router::use_route;
-use super::stats::StatsPage;
-use super::sync::{SyncEngine, SyncPage};
+use super::sync::SyncEngine;
 use super::table::BookTable;
 use super::toolbar::Toolbar;
-use super::transfer::Transfer;
 use crate::route::Route;
 use crate::store::schema::DATABASE_NAME;
 use crate::store::{BookRepository, Lost, OpenOptions, StoreError};
@@ -53,7 +51,11 @@ enum Phase {
 
 /// The page below the static header of index.html.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(
+    /// Where the parts off the catalogue's first screen come from (the app's binary splits them
+    /// off).
+    parts: Parts,
+) -> impl IntoView {
     let notices = Notices::default();
     provide_context(notices);
     crate::offline::register(move || {
@@ -112,7 +114,7 @@ pub fn App() -> impl IntoView {
             let text = format!("{CLEARED_FAILED} {error}");
             view! { <p role="alert" class="notice notice-error">{text}</p> }.into_any()
         }
-        Phase::Ready(repository) => view! { <Ready repository cleared /> }.into_any(),
+        Phase::Ready(repository) => view! { <Ready repository cleared parts /> }.into_any(),
         Phase::Replaced => view! {
             <div role="alert" class="notice notice-error">
                 <p>{StoreError::ClosedElsewhere.to_string()}</p>
@@ -130,7 +132,7 @@ pub fn App() -> impl IntoView {
 
 /// The app once storage is open: provides the catalogue and follows the route.
 #[component]
-fn Ready(repository: BookRepository, cleared: RwSignal<u32>) -> impl IntoView {
+fn Ready(repository: BookRepository, cleared: RwSignal<u32>, parts: Parts) -> impl IntoView {
     let catalogue = Catalogue::new(repository, expect_context::<Notices>());
     provide_context(catalogue);
     // The store was cleared and opened again: every view reads it afresh.
@@ -153,15 +155,15 @@ fn Ready(repository: BookRepository, cleared: RwSignal<u32>) -> impl IntoView {
                 <Toolbar />
                 <BookTable />
             </section>
-            <Transfer />
-            <BulkGenerator />
+            {show((parts.transfer)())}
+            {show((parts.bulk)())}
             <StorageFooter />
         }
         .into_any(),
-        Route::Book(id) => view! { <BookPage id /> }.into_any(),
-        Route::Check => view! { <CheckPage /> }.into_any(),
-        Route::Stats => view! { <StatsPage /> }.into_any(),
-        Route::Sync => view! { <SyncPage /> }.into_any(),
+        Route::Book(id) => show((parts.book)(id)).into_any(),
+        Route::Check => show((parts.check)()).into_any(),
+        Route::Stats => show((parts.stats)()).into_any(),
+        Route::Sync => show((parts.sync)()).into_any(),
         Route::Unknown => view! { <UnknownPage /> }.into_any(),
     };
     view! {

@@ -16,6 +16,7 @@ mod fields;
 mod files;
 mod footer;
 mod form;
+pub mod lazy;
 pub mod notices;
 mod router;
 mod scan;

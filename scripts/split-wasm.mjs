@@ -1,0 +1,120 @@
+// Splits the app's wasm into the part the first page needs and the parts fetched when first used.
+//
+// Trunk 0.21 cannot split a wasm module, so finish-build.mjs calls this first, on the staged
+// bundle. It takes the module cargo linked for Trunk (built with `--emit-relocs`, see
+// .cargo/config.toml), and:
+//   1. `wasm-split-cli` (crate wasm_split_cli_support, installed by scripts/setup.sh) moves every
+//      `#[wasm_split(..)]` function of src/ui/lazy.rs, with the code only it reaches, into a module
+//      of its own, and writes the small JS that fetches them (`__wasm_split.js`);
+//   2. wasm-bindgen (the version Trunk uses) makes the JS glue of what is left, keeping the exports
+//      the split modules link to (`--keep-lld-exports`); it replaces the glue Trunk made;
+//   3. wasm-opt shrinks each module as Trunk would have (release builds only);
+//   4. the split modules and their JS get names that change with their content, so a static host's
+//      cache never pairs a new app with an old part, and index.html's integrity hashes are redone.
+// A module without split points is left as Trunk made it. Any failure fails the build.
+
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/** The wasm features the app is built with (.cargo/config.toml and Rust's wasm32 defaults). */
+const FEATURES = ['simd', 'bulk-memory', 'nontrapping-float-to-int', 'sign-ext', 'mutable-globals',
+  'reference-types', 'multivalue'].map((feature) => `--enable-${feature}`);
+
+const digest = (data, algorithm, encoding) => createHash(algorithm).update(data).digest(encoding);
+
+function run(command, args) {
+  try {
+    execFileSync(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    throw new Error(`${command} ${args.join(' ')} failed:\n${error.stderr ?? error.message}`);
+  }
+}
+
+/**
+ * Splits the app module staged in `staging` (Trunk's `<stem>.js` + `<stem>_bg.wasm`, `<stem>` being
+ * the binary's name and Trunk's hash). Returns the names of the split-off files, or [] if the module
+ * has no split points.
+ */
+export function splitWasm({ staging, stem, cargoWasm, release }) {
+  const input = readFileSync(cargoWasm);
+  if (!input.includes(Buffer.from('__wasm_split_unstable'))) return [];
+  const work = mkdtempSync(path.join(tmpdir(), 'bookshelf-split-'));
+  try {
+    run('wasm-split-cli', [cargoWasm, work, '--out-name', stem]);
+    const glue = path.join(work, 'glue');
+    run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--keep-lld-exports', '--no-demangle',
+      '--out-dir', glue, '--out-name', stem, path.join(work, `${stem}.wasm`)]);
+
+    const optimise = (from, to) => {
+      if (release) run('wasm-opt', ['-Oz', ...FEATURES, '--strip-debug', '--strip-producers', from, '-o', to]);
+      else copyFileSync(from, to);
+    };
+    // The split-off modules, renamed by content; the loader JS points at the new names.
+    let loader = readFileSync(path.join(work, '__wasm_split.js'), 'utf8');
+    const parts = [];
+    for (const name of readdirSync(work).filter((n) => n.endsWith('.wasm') && n !== `${stem}.wasm`)) {
+      const optimised = path.join(work, `opt-${name}`);
+      optimise(path.join(work, name), optimised);
+      const bytes = readFileSync(optimised);
+      const named = `${name.replace(/\.wasm$/, '')}-${digest(bytes, 'sha256', 'hex').slice(0, 16)}.wasm`;
+      writeFileSync(path.join(staging, named), bytes);
+      const reference = `"./${name}"`;
+      if (!loader.includes(reference)) throw new Error(`__wasm_split.js does not name ${name}`);
+      loader = loader.replaceAll(reference, `"./${named}"`);
+      parts.push(named);
+    }
+    if (!loader.includes(`from "./${stem}.js"`)) throw new Error(`__wasm_split.js does not import ./${stem}.js`);
+    const loaderName = `__wasm_split-${digest(loader, 'sha256', 'hex').slice(0, 16)}.js`;
+    writeFileSync(path.join(staging, loaderName), loader);
+    parts.push(loaderName);
+
+    // The app's glue imports the loader under the name the wasm imports it by; only the module
+    // specifiers of the import statements change.
+    let js = readFileSync(path.join(glue, `${stem}.js`), 'utf8');
+    const imports = /^(import \* as \w+ from )"\.\/__wasm_split\.js"/gm;
+    if (!imports.test(js)) throw new Error(`${stem}.js does not import __wasm_split.js`);
+    js = js.replace(imports, `$1"./${loaderName}"`);
+    writeFileSync(path.join(staging, `${stem}.js`), js);
+    optimise(path.join(glue, `${stem}_bg.wasm`), path.join(staging, `${stem}_bg.wasm`));
+
+    // index.html preloads the glue and the wasm with integrity hashes: they are this build's now.
+    const htmlPath = path.join(staging, 'index.html');
+    let html = readFileSync(htmlPath, 'utf8');
+    for (const file of [`${stem}.js`, `${stem}_bg.wasm`]) {
+      const hash = `sha384-${digest(readFileSync(path.join(staging, file)), 'sha384', 'base64')}`;
+      let found = false;
+      html = html.replace(/<link\s[^>]*>/gi, (tag) => {
+        if (!tag.includes(`./${file}`) || !/integrity=/i.test(tag)) return tag;
+        found = true;
+        return tag.replace(/integrity=(["']?)sha384-[A-Za-z0-9+/=]+\1/i, `integrity=$1${hash}$1`);
+      });
+      if (!found) throw new Error(`index.html has no preload with an integrity hash for ${file}`);
+    }
+    writeFileSync(htmlPath, html);
+    return parts;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The staged app module's stem (`bookshelf-<hash>`): a `<stem>.js` beside a `<stem>_bg.wasm` that
+ * is not a worker's (a worker has a `<stem>_loader.js`). */
+export function appStem(staging) {
+  const names = readdirSync(staging);
+  const stems = names.filter((n) => n.endsWith('_bg.wasm')).map((n) => n.replace(/_bg\.wasm$/, ''))
+    .filter((stem) => names.includes(`${stem}.js`) && !names.includes(`${stem}_loader.js`));
+  return stems.length === 1 ? stems[0] : null;
+}
+
+/** Where cargo left the module Trunk built (`bookshelf-<hash>` → `.../bookshelf.wasm`). */
+export function cargoWasmOf(stem, { source = process.cwd(), release = true } = {}) {
+  const bin = stem.replace(/-[0-9a-f]{1,16}$/, '');
+  const target = process.env.CARGO_TARGET_DIR
+    ? path.resolve(source, process.env.CARGO_TARGET_DIR)
+    : path.join(source, 'target');
+  const file = path.join(target, 'wasm32-unknown-unknown', release ? 'release' : 'debug', `${bin}.wasm`);
+  return existsSync(file) ? file : null;
+}

@@ -1,0 +1,101 @@
+//! Parts of the interface whose code is not in the app's wasm: the build
+//! (`scripts/split-wasm.mjs`) moves each `#[wasm_split(..)]` function of src/main.rs, with the code only it
+//! reaches, into a module of its own, fetched the first time the part is shown. The first page
+//! (the catalogue) downloads only what it needs; the pages and the import and export section
+//! follow when asked for, or from the service worker's cache when offline.
+//!
+//! A part that cannot be fetched (the network went away before the service worker had cached
+//! it) says so in place of the part and loses nothing; showing it again tries again.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use leptos::prelude::*;
+use leptos::wasm_split::SplitLoaderError;
+
+use crate::book::BookId;
+
+/// The code of a part could not be fetched.
+pub struct NotLoaded;
+
+impl From<SplitLoaderError> for NotLoaded {
+    fn from(_: SplitLoaderError) -> Self {
+        NotLoaded
+    }
+}
+
+/// A part on its way: its code is fetched, then its view made.
+pub type Loading = Pin<Box<dyn Future<Output = Result<AnyView, NotLoaded>> + Send>>;
+
+/// How the app gets each part that is not on the catalogue's first screen: the app's binary
+/// (src/main.rs) passes functions the build splits off, which call [`views`].
+#[derive(Clone, Copy)]
+pub struct Parts {
+    /// The Import and export section of the catalogue page.
+    pub transfer: fn() -> Loading,
+    /// The sample-books section of the catalogue page.
+    pub bulk: fn() -> Loading,
+    /// A book's own page.
+    pub book: fn(BookId) -> Loading,
+    /// The "Check a book" page.
+    pub check: fn() -> Loading,
+    /// The Statistics page.
+    pub stats: fn() -> Loading,
+    /// The Sync page.
+    pub sync: fn() -> Loading,
+}
+
+/// The parts' views, for the functions the build splits off.
+pub mod views {
+    use leptos::prelude::*;
+
+    use super::super::book_page::BookPage;
+    use super::super::bulk::BulkGenerator;
+    use super::super::check::CheckPage;
+    use super::super::stats::StatsPage;
+    use super::super::sync::SyncPage;
+    use super::super::transfer::Transfer;
+    use crate::book::BookId;
+
+    /// The Import and export section.
+    pub fn transfer() -> AnyView {
+        view! { <Transfer /> }.into_any()
+    }
+    /// The sample-books section.
+    pub fn bulk() -> AnyView {
+        view! { <BulkGenerator /> }.into_any()
+    }
+    /// A book's page.
+    pub fn book(id: BookId) -> AnyView {
+        view! { <BookPage id /> }.into_any()
+    }
+    /// The "Check a book" page.
+    pub fn check() -> AnyView {
+        view! { <CheckPage /> }.into_any()
+    }
+    /// The Statistics page.
+    pub fn stats() -> AnyView {
+        view! { <StatsPage /> }.into_any()
+    }
+    /// The Sync page.
+    pub fn sync() -> AnyView {
+        view! { <SyncPage /> }.into_any()
+    }
+}
+
+/// Said in place of a part whose code could not be fetched.
+const NOT_LOADED: &str = "This part of Bookshelf could not be downloaded (are you offline?). \
+    Your books are safe; reload the page to try again.";
+
+/// Shows the part `load` brings, once its code is here (nothing before: the parts are quick to
+/// arrive, and a "Loading…" flash would only distract).
+pub fn show(load: Loading) -> impl IntoView {
+    Suspend::new(async move {
+        match load.await {
+            Ok(view) => view,
+            Err(NotLoaded) => {
+                view! { <p role="alert" class="notice notice-error">{NOT_LOADED}</p> }.into_any()
+            }
+        }
+    })
+}
