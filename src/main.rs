@@ -14,6 +14,7 @@ fn main() {
         check: || Box::pin(split::check()),
         stats: || Box::pin(split::stats()),
         sync: || Box::pin(split::sync()),
+        resume_sync: |engine, settings| Box::pin(split::keep_in_sync(engine, settings)),
     };
     leptos::mount::mount_to_body(move || view! { <App parts /> });
 }
@@ -24,7 +25,9 @@ fn main() {
 #[cfg(all(target_arch = "wasm32", not(feature = "bench")))]
 mod split {
     use bookshelf::book::BookId;
+    use bookshelf::sync::replicate::Settings;
     use bookshelf::ui::lazy::{views, NotLoaded};
+    use bookshelf::ui::sync::SyncEngine;
     use leptos::prelude::AnyView;
     use leptos::wasm_split::wasm_split;
 
@@ -56,6 +59,12 @@ mod split {
     #[wasm_split(sync, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub fn sync() -> Result<AnyView, NotLoaded> {
         Ok(views::sync())
+    }
+
+    #[wasm_split(sync, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn keep_in_sync(engine: SyncEngine, settings: Settings) -> Result<(), NotLoaded> {
+        engine.keep_in_sync(settings);
+        Ok(())
     }
 }
 

@@ -8,10 +8,10 @@ use leptos::task::spawn_local;
 
 use super::book_page::UnknownPage;
 use super::check::CheckBox;
-use super::lazy::{show, Parts};
 use super::context::{Catalogue, CatalogueQuery};
 use super::footer::StorageFooter;
 use super::form::AddBookForm;
+use super::lazy::{show, Parts};
 use super::notices::{NoticeList, Notices};
 use super::router::use_route;
 use super::sync::SyncEngine;
@@ -142,7 +142,7 @@ fn Ready(repository: BookRepository, cleared: RwSignal<u32>, parts: Parts) -> im
         false,
     );
     // Above the route: "Keep in sync" goes on while the person moves between pages.
-    provide_context(SyncEngine::new(catalogue));
+    provide_context(SyncEngine::new(catalogue, parts.resume_sync));
     // Kept above the route so that a visit to a book's page keeps the search and sort.
     provide_context(CatalogueQuery::default());
     let route = use_route();

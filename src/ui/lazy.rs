@@ -13,7 +13,9 @@ use std::pin::Pin;
 use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
 
+use super::sync::SyncEngine;
 use crate::book::BookId;
+use crate::sync::replicate::Settings;
 
 /// The code of a part could not be fetched.
 pub struct NotLoaded;
@@ -43,7 +45,12 @@ pub struct Parts {
     pub stats: fn() -> Loading,
     /// The Sync page.
     pub sync: fn() -> Loading,
+    /// "Keep in sync" going on as the app opens.
+    pub resume_sync: Resume,
 }
+
+/// Goes on keeping in sync, once sync's code is here.
+pub type Resume = fn(SyncEngine, Settings) -> Pin<Box<dyn Future<Output = Result<(), NotLoaded>>>>;
 
 /// The parts' views, for the functions the build splits off.
 pub mod views {
@@ -84,7 +91,7 @@ pub mod views {
 }
 
 /// Said in place of a part whose code could not be fetched.
-const NOT_LOADED: &str = "This part of Bookshelf could not be downloaded (are you offline?). \
+pub const NOT_LOADED: &str = "This part of Bookshelf could not be downloaded (are you offline?). \
     Your books are safe; reload the page to try again.";
 
 /// Shows the part `load` brings, once its code is here (nothing before: the parts are quick to

@@ -21,7 +21,7 @@ pub mod notices;
 mod router;
 mod scan;
 pub mod stats;
-mod sync;
+pub mod sync;
 mod table;
 mod toolbar;
 mod transfer;

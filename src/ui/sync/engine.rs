@@ -15,6 +15,7 @@ use leptos::task::spawn_local;
 use crate::sync::error::SyncError;
 use crate::sync::replicate::{Progress, Replicator, Settings};
 use crate::ui::context::Catalogue;
+use crate::ui::lazy::{Resume, NOT_LOADED};
 
 /// Where the settings are remembered (this browser only; never exported, logged or put in a URL).
 const SETTINGS_KEY: &str = "bookshelf-sync";
@@ -85,8 +86,10 @@ fn now() -> String {
 }
 
 impl SyncEngine {
-    /// The engine of this page, idle; local changes nudge it when it keeps in sync.
-    pub fn new(catalogue: Catalogue) -> Self {
+    /// The engine of this page, idle; local changes nudge it when it keeps in sync. If "Keep in
+    /// sync" was on when the page last closed, `resume` (the app's sync code, fetched when first
+    /// used: src/ui/lazy.rs) goes on with it.
+    pub fn new(catalogue: Catalogue, resume: Resume) -> Self {
         let engine = Self {
             status: RwSignal::new(SyncStatus::default()),
             catalogue,
@@ -101,7 +104,11 @@ impl SyncEngine {
         );
         let settings = engine.settings();
         if settings.keep {
-            engine.keep_in_sync(settings);
+            spawn_local(async move {
+                if resume(engine, settings).await.is_err() {
+                    engine.update(|status| status.error = Some(NOT_LOADED.into()));
+                }
+            });
         }
         engine
     }
