@@ -1,0 +1,78 @@
+// The app's wasm is split (scripts/split-wasm.mjs, src/ui/lazy.rs): the catalogue's first page
+// fetches the app's own module and the parts it shows (Import and export, sample books), never the
+// code of the other pages; each page's code comes when the page is first shown; a part that
+// cannot be fetched says so in its place, the rest of the app goes on, and showing it again
+// tries again. The service worker is blocked here so that every request seen is the page's own
+// (offline.test.mjs covers the cached copy).
+
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { DIST, TIMEOUT, useBrowserAndServer, waitFor, waitForList, table } from './helpers.mjs';
+
+const handles = useBrowserAndServer();
+
+const heading = (page, name) => page.getByRole('heading', { name, level: 2, exact: true });
+const siteLink = (page, name) =>
+  page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name, exact: true });
+/** The parts fetched so far, by name ("transfer", "stats", ...). */
+const partsFetched = (urls) => [...new Set(urls
+  .map((url) => new URL(url).pathname.match(/\/split_([a-z]+)-[0-9a-f]+\.wasm$/)?.[1])
+  .filter(Boolean))].sort();
+
+test('the bundle holds the app module and its parts, each named by its content', () => {
+  const files = readdirSync(DIST);
+  const parts = files.filter((name) => /^split_[a-z]+-[0-9a-f]{16}\.wasm$/.test(name));
+  assert.deepEqual(partsFetched(parts.map((name) => `http://x/${name}`)),
+    ['book', 'bulk', 'check', 'stats', 'sync', 'transfer']);
+  const loaders = files.filter((name) => /^__wasm_split-[0-9a-f]{16}\.js$/.test(name));
+  assert.equal(loaders.length, 1, 'one loader for the parts');
+  const loader = readFileSync(path.join(DIST, loaders[0]), 'utf8');
+  for (const part of parts) assert.ok(loader.includes(`"./${part}"`), `the loader fetches ${part}`);
+  const glue = files.find((name) => /^bookshelf-[0-9a-f]+\.js$/.test(name));
+  assert.ok(readFileSync(path.join(DIST, glue), 'utf8').includes(`from "./${loaders[0]}"`),
+    'the app glue imports the loader by its hashed name');
+  // The service worker caches every part for offline use.
+  const worker = readFileSync(path.join(DIST, 'sw.js'), 'utf8');
+  for (const name of [...parts, loaders[0]]) assert.ok(worker.includes(name), `sw.js caches ${name}`);
+});
+
+test('a page\'s code comes when it is first shown; one that cannot come says so, and comes later', { timeout: 120_000 }, async () => {
+  const context = await handles.browser.newContext({ serviceWorkers: 'block', viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(TIMEOUT);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  const urls = [];
+  page.on('request', (request) => urls.push(request.url()));
+  try {
+    await page.goto(handles.server.url);
+    await waitForList(page);
+    await heading(page, 'Import and export').waitFor();
+    assert.deepEqual(partsFetched(urls), ['bulk', 'transfer'], 'the catalogue page fetches its own parts only');
+
+    await siteLink(page, 'Statistics').click();
+    await heading(page, 'Statistics').waitFor();
+    assert.deepEqual(partsFetched(urls), ['bulk', 'stats', 'transfer']);
+
+    // The Sync page's code cannot be fetched: the page says so, and nothing else breaks.
+    await page.route(/\/split_sync-[0-9a-f]+\.wasm$/, (route) => route.abort());
+    await siteLink(page, 'Sync').click();
+    const alert = page.getByRole('alert').filter({ hasText: 'could not be downloaded' });
+    await alert.waitFor();
+    assert.equal(await heading(page, 'Sync').count(), 0);
+    await siteLink(page, 'Books').click();
+    await table(page).waitFor();
+    await waitForList(page);
+
+    // Once it can be fetched, showing the page again brings it.
+    await page.unroute(/\/split_sync-[0-9a-f]+\.wasm$/);
+    await siteLink(page, 'Sync').click();
+    await heading(page, 'Sync').waitFor();
+    await waitFor(() => assert.equal(errors.length, 0, `no page errors: ${errors.join('; ')}`));
+    assert.deepEqual(partsFetched(urls), ['bulk', 'stats', 'sync', 'transfer']);
+  } finally {
+    await context.close();
+  }
+});
