@@ -6,6 +6,7 @@
 // (offline.test.mjs covers the cached copy).
 
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -26,6 +27,10 @@ test('the bundle holds the app module and its parts, each named by its content',
   const parts = files.filter((name) => /^split_[a-z]+-[0-9a-f]{16}\.wasm$/.test(name));
   assert.deepEqual(partsFetched(parts.map((name) => `http://x/${name}`)),
     ['book', 'bulk', 'check', 'stats', 'sync', 'transfer']);
+  for (const part of parts) {
+    const hash = createHash('sha256').update(readFileSync(path.join(DIST, part))).digest('hex').slice(0, 16);
+    assert.ok(part.endsWith(`-${hash}.wasm`), `${part} is named by its content`);
+  }
   const loaders = files.filter((name) => /^__wasm_split-[0-9a-f]{16}\.js$/.test(name));
   assert.equal(loaders.length, 1, 'one loader for the parts');
   const loader = readFileSync(path.join(DIST, loaders[0]), 'utf8');
