@@ -12,7 +12,7 @@
 // 2. The service worker (copied from public/sw.js) gets this build's version and the list of every
 //    file to cache, so a changed bundle makes a changed sw.js, which is how browsers notice an update.
 //
-// Environment (set by Trunk): TRUNK_STAGING_DIR, TRUNK_HTML_FILE, TRUNK_PROFILE, TRUNK_SOURCE_DIR.
+// Environment (set by Trunk): TRUNK_STAGING_DIR, TRUNK_HTML_FILE, TRUNK_PROFILE.
 
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
@@ -37,14 +37,17 @@ function files(dir, prefix = '') {
 }
 
 // --- Splitting the wasm -------------------------------------------------------------------------
-{
+// A staged bundle already split (the hook run again on its own output) is left as it is.
+if (!readdirSync(staging).some((name) => /^__wasm_split-[0-9a-f]+\.js$/.test(name))) {
   const stem = appStem(staging);
   const release = process.env.TRUNK_PROFILE !== 'debug';
-  const cargoWasm = stem && cargoWasmOf(stem, { source: process.env.TRUNK_SOURCE_DIR, release });
+  const cargoWasm = stem && cargoWasmOf(stem, { release });
   if (!stem || !cargoWasm) fail(`cannot find the app's wasm to split (staged ${stem}, cargo's ${cargoWasm})`);
   try {
     const parts = splitWasm({ staging, stem, cargoWasm, release });
-    console.log(`finish-build: ${stem}_bg.wasm split, ${parts.length} files fetched when first used`);
+    console.log(parts.length
+      ? `finish-build: ${stem}_bg.wasm split, ${parts.length} files fetched when first used`
+      : `finish-build: ${stem}_bg.wasm has no split points, left as Trunk made it`);
   } catch (error) {
     fail(`splitting the wasm: ${error.message}`);
   }

@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The wasm features the app is built with (.cargo/config.toml and Rust's wasm32 defaults). */
 const FEATURES = ['simd', 'bulk-memory', 'nontrapping-float-to-int', 'sign-ext', 'mutable-globals',
@@ -40,7 +41,8 @@ function run(command, args) {
  */
 export function splitWasm({ staging, stem, cargoWasm, release }) {
   const input = readFileSync(cargoWasm);
-  if (!input.includes(Buffer.from('__wasm_split_unstable'))) return [];
+  // Split points are imports from the placeholder module `#[wasm_split]` declares.
+  if (!input.includes(Buffer.from('__wasm_split_placeholder__'))) return [];
   const work = mkdtempSync(path.join(tmpdir(), 'bookshelf-split-'));
   try {
     run('wasm-split-cli', [cargoWasm, work, '--out-name', stem]);
@@ -109,12 +111,14 @@ export function appStem(staging) {
   return stems.length === 1 ? stems[0] : null;
 }
 
-/** Where cargo left the module Trunk built (`bookshelf-<hash>` → `.../bookshelf.wasm`). */
-export function cargoWasmOf(stem, { source = process.cwd(), release = true } = {}) {
+/** Where cargo left the module Trunk built (`bookshelf-<hash>` → `.../bookshelf.wasm`): under
+ * CARGO_TARGET_DIR (relative to where Trunk runs, as cargo takes it) or this repository's target/. */
+export function cargoWasmOf(stem, { release = true } = {}) {
   const bin = stem.replace(/-[0-9a-f]{1,16}$/, '');
+  const repository = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   const target = process.env.CARGO_TARGET_DIR
-    ? path.resolve(source, process.env.CARGO_TARGET_DIR)
-    : path.join(source, 'target');
+    ? path.resolve(process.env.CARGO_TARGET_DIR)
+    : path.join(repository, 'target');
   const file = path.join(target, 'wasm32-unknown-unknown', release ? 'release' : 'debug', `${bin}.wasm`);
   return existsSync(file) ? file : null;
 }
