@@ -113,6 +113,10 @@ proptest! {
         order in Just((0..8usize).collect::<Vec<_>>()).prop_shuffle(),
         moments in prop::collection::vec(0..9usize, 12),
     ) {
+        // The index hears of each write when it commits, in the order they commit: the moment
+        // a write is remembered never comes before an earlier write's.
+        let mut moments = moments;
+        moments.sort_unstable();
         let mut stored = BTreeMap::new();
         for write in before.iter().chain(&during) {
             store(&mut stored, write);
