@@ -270,20 +270,18 @@ function idAtRank(page, index, rank, descending) {
   );
 }
 
-/** The page's memory: JS heap used, and the bytes of every wasm linear memory. */
+/**
+ * The page's memory: JS heap used (after a collection), and the bytes of the app's wasm linear
+ * memory (one for the app and its split-off parts; `wasmBindings` is the glue Trunk's loader
+ * exposes, whose `initSync` hands back the running module's exports). Not `Runtime.queryObjects`:
+ * it crashed the renderer holding a million books (Chromium, 2026-12-03).
+ */
 export async function pageMemory(page) {
   const cdp = await page.context().newCDPSession(page);
   try {
     await cdp.send('HeapProfiler.collectGarbage');
     const heap = await cdp.send('Runtime.getHeapUsage');
-    const proto = await cdp.send('Runtime.evaluate', { expression: 'WebAssembly.Memory.prototype' });
-    const found = await cdp.send('Runtime.queryObjects', { prototypeObjectId: proto.result.objectId });
-    const sizes = await cdp.send('Runtime.callFunctionOn', {
-      objectId: found.objects.objectId,
-      functionDeclaration: 'function () { return this.map((m) => m.buffer.byteLength); }',
-      returnByValue: true,
-    });
-    const wasm = sizes.result.value.reduce((a, b) => a + b, 0);
+    const wasm = await page.evaluate(() => window.wasmBindings.initSync().memory.buffer.byteLength);
     return { jsHeap: heap.usedSize, wasm, total: heap.usedSize + wasm };
   } finally {
     await cdp.detach();

@@ -96,8 +96,6 @@ pub(super) struct Inner {
     watch: RefCell<Option<Watch>>,
     on_lost: Option<Rc<dyn Fn(Lost)>>,
     permits: Semaphore,
-    /// How many operations may be in flight at once (all of `permits`).
-    max_in_flight: usize,
     /// The search index in memory, loaded at the first search and kept in step with writes.
     pub(super) search: SearchState,
 }
@@ -118,7 +116,6 @@ impl BookRepository {
                 watch: RefCell::new(None),
                 on_lost: options.on_lost,
                 permits: Semaphore::new(options.max_in_flight.max(1)),
-                max_in_flight: options.max_in_flight.max(1),
                 search: SearchState::default(),
             }),
         };
@@ -210,11 +207,6 @@ impl BookRepository {
     /// A permit to run one call (one transaction); held until the call is done.
     pub(super) async fn slot(&self) -> SemaphoreGuard<'_> {
         self.inner.permits.acquire().await
-    }
-
-    /// True while any operation holds a slot.
-    pub(super) fn busy(&self) -> bool {
-        self.inner.permits.available_permits() < self.inner.max_in_flight
     }
 
     pub(super) fn transaction(

@@ -379,8 +379,8 @@ impl BookRepository {
     pub async fn closest(&self, text: &str, limit: usize) -> Result<Closest> {
         loop {
             self.load_search_index().await?;
-            // A search typed meanwhile, and the rows it shows, come first.
-            self.until_idle().await;
+            // A search typed meanwhile is answered first.
+            self.inner.search.after_searches().await;
             let started = js_sys::Date::now();
             // None: the slice's time is up, or the index was dropped meanwhile (another tab
             // wrote) and is read again.

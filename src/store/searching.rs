@@ -47,10 +47,6 @@ const QUICK_LIMIT: u32 = 50;
 const SLICE_MILLIS: f64 = 8.0;
 /// While the index arrives, the matches found so far are shown at most this often.
 const SHOW_EVERY_MILLIS: f64 = 60.0;
-/// How often work that can wait looks again whether the store's operations are done.
-const IDLE_POLL_MILLIS: u32 = 4;
-/// The longest such work waits for the store's operations to end.
-const IDLE_WAIT_MILLIS: f64 = 250.0;
 
 /// The search index while it is read: the chunks arrived so far.
 pub(super) struct Loading {
@@ -363,22 +359,6 @@ impl BookRepository {
         values_to_books(end_read(transaction, outcome).await?, OPERATION)
     }
 
-    /// Waits until the page's own work is done: no search under way, and no store operation in
-    /// flight (for up to [`IDLE_WAIT_MILLIS`]: an import holds the store for minutes). Work that
-    /// can wait (the rank and word indexes) goes on only then, so that the rows of a search, read
-    /// after it is answered, are not held back a slice of that work at each of their reads (a
-    /// read's answers come one event at a time).
-    pub(super) async fn until_idle(&self) {
-        let started = now();
-        loop {
-            self.search_state().after_searches().await;
-            if !self.busy() || now() - started >= IDLE_WAIT_MILLIS {
-                return;
-            }
-            gloo_timers::future::TimeoutFuture::new(IDLE_POLL_MILLIS).await;
-        }
-    }
-
     /// Loads the search index and makes `field`'s rank index, so that jumps in that order are
     /// short from now on (the table asks once its first rows are in, and when the sort changes).
     /// The rank index is made a slice of [`SLICE_MILLIS`] at a time with the page free in
@@ -391,7 +371,7 @@ impl BookRepository {
             let writes = state.writes.get();
             let mut build = RankBuild::new(field);
             loop {
-                self.until_idle().await;
+                state.after_searches().await;
                 let made = {
                     let index = state.index.borrow();
                     let Some(index) = index.as_ref() else {
