@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { DIST, TIMEOUT, useBrowserAndServer, waitFor, waitForList, table } from './helpers.mjs';
+import { DIST, TIMEOUT, useBrowserAndServer, waitFor, waitForList } from './helpers.mjs';
 
 const handles = useBrowserAndServer();
 
@@ -68,7 +68,6 @@ test('a page\'s code comes when it is first shown; one that cannot come says so,
     await alert.waitFor();
     assert.equal(await heading(page, 'Sync').count(), 0);
     await siteLink(page, 'Books').click();
-    await table(page).waitFor();
     await waitForList(page);
 
     // Once it can be fetched, showing the page again brings it.

@@ -51,7 +51,9 @@ export function splitWasm({ staging, stem, cargoWasm, release }) {
       '--out-dir', glue, '--out-name', stem, path.join(work, `${stem}.wasm`)]);
 
     const optimise = (from, to) => {
-      if (release) run('wasm-opt', ['-Oz', ...FEATURES, '--strip-debug', '--strip-producers', from, '-o', to]);
+      // BOOKSHELF_WASM_NAMES=1 keeps the functions' names, for a CPU profile that names them.
+      const names = process.env.BOOKSHELF_WASM_NAMES === '1' ? ['-g'] : ['--strip-debug'];
+      if (release) run('wasm-opt', ['-Oz', ...FEATURES, ...names, '--strip-producers', from, '-o', to]);
       else copyFileSync(from, to);
     };
     // The split-off modules, renamed by content; the loader JS points at the new names.

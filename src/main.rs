@@ -3,17 +3,36 @@
 
 #[cfg(all(target_arch = "wasm32", not(feature = "bench")))]
 fn main() {
-    use bookshelf::ui::{lazy::Parts, App};
+    use bookshelf::ui::lazy::{Part, Parts};
+    use bookshelf::ui::App;
     use leptos::prelude::*;
 
     bookshelf::ui::install_panic_hook();
     let parts = Parts {
-        transfer: || Box::pin(split::transfer()),
-        bulk: || Box::pin(split::bulk()),
-        book: |id| Box::pin(split::book(id)),
-        check: || Box::pin(split::check()),
-        stats: || Box::pin(split::stats()),
-        sync: || Box::pin(split::sync()),
+        transfer: Part {
+            fetch: || Box::pin(split::fetch_transfer()),
+            make: || Box::pin(split::transfer()),
+        },
+        bulk: Part {
+            fetch: || Box::pin(split::fetch_bulk()),
+            make: || Box::pin(split::bulk()),
+        },
+        book: Part {
+            fetch: || Box::pin(split::fetch_book()),
+            make: |id| Box::pin(split::book(id)),
+        },
+        check: Part {
+            fetch: || Box::pin(split::fetch_check()),
+            make: || Box::pin(split::check()),
+        },
+        stats: Part {
+            fetch: || Box::pin(split::fetch_stats()),
+            make: || Box::pin(split::stats()),
+        },
+        sync: Part {
+            fetch: || Box::pin(split::fetch_sync()),
+            make: || Box::pin(split::sync()),
+        },
         resume_sync: |engine, settings| Box::pin(split::keep_in_sync(engine, settings)),
     };
     leptos::mount::mount_to_body(move || view! { <App parts /> });
@@ -31,32 +50,32 @@ mod split {
     use leptos::prelude::AnyView;
     use leptos::wasm_split::wasm_split;
 
-    #[wasm_split(transfer, wasm_split_path = ::leptos::wasm_split, fallible)]
+    #[wasm_split(transfer, wasm_split_path = ::leptos::wasm_split, fallible, preload(fetch_transfer))]
     pub fn transfer() -> Result<AnyView, NotLoaded> {
         Ok(views::transfer())
     }
 
-    #[wasm_split(bulk, wasm_split_path = ::leptos::wasm_split, fallible)]
+    #[wasm_split(bulk, wasm_split_path = ::leptos::wasm_split, fallible, preload(fetch_bulk))]
     pub fn bulk() -> Result<AnyView, NotLoaded> {
         Ok(views::bulk())
     }
 
-    #[wasm_split(book, wasm_split_path = ::leptos::wasm_split, fallible)]
+    #[wasm_split(book, wasm_split_path = ::leptos::wasm_split, fallible, preload(fetch_book))]
     pub fn book(id: BookId) -> Result<AnyView, NotLoaded> {
         Ok(views::book(id))
     }
 
-    #[wasm_split(check, wasm_split_path = ::leptos::wasm_split, fallible)]
+    #[wasm_split(check, wasm_split_path = ::leptos::wasm_split, fallible, preload(fetch_check))]
     pub fn check() -> Result<AnyView, NotLoaded> {
         Ok(views::check())
     }
 
-    #[wasm_split(stats, wasm_split_path = ::leptos::wasm_split, fallible)]
+    #[wasm_split(stats, wasm_split_path = ::leptos::wasm_split, fallible, preload(fetch_stats))]
     pub fn stats() -> Result<AnyView, NotLoaded> {
         Ok(views::stats())
     }
 
-    #[wasm_split(sync, wasm_split_path = ::leptos::wasm_split, fallible)]
+    #[wasm_split(sync, wasm_split_path = ::leptos::wasm_split, fallible, preload(fetch_sync))]
     pub fn sync() -> Result<AnyView, NotLoaded> {
         Ok(views::sync())
     }

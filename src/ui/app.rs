@@ -155,15 +155,15 @@ fn Ready(repository: BookRepository, cleared: RwSignal<u32>, parts: Parts) -> im
                 <Toolbar />
                 <BookTable />
             </section>
-            {show((parts.transfer)())}
-            {show((parts.bulk)())}
+            {show(parts.transfer.fetch, parts.transfer.make)}
+            {show(parts.bulk.fetch, parts.bulk.make)}
             <StorageFooter />
         }
         .into_any(),
-        Route::Book(id) => show((parts.book)(id)).into_any(),
-        Route::Check => show((parts.check)()).into_any(),
-        Route::Stats => show((parts.stats)()).into_any(),
-        Route::Sync => show((parts.sync)()).into_any(),
+        Route::Book(id) => show(parts.book.fetch, move || (parts.book.make)(id)).into_any(),
+        Route::Check => show(parts.check.fetch, parts.check.make).into_any(),
+        Route::Stats => show(parts.stats.fetch, parts.stats.make).into_any(),
+        Route::Sync => show(parts.sync.fetch, parts.sync.make).into_any(),
         Route::Unknown => view! { <UnknownPage /> }.into_any(),
     };
     view! {

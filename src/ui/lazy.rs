@@ -10,7 +10,9 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use futures::FutureExt;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos::wasm_split::SplitLoaderError;
 
 use super::sync::SyncEngine;
@@ -26,25 +28,39 @@ impl From<SplitLoaderError> for NotLoaded {
     }
 }
 
-/// A part on its way: its code is fetched, then its view made.
-pub type Loading = Pin<Box<dyn Future<Output = Result<AnyView, NotLoaded>> + Send>>;
+/// Fetches a part's code (at once if it is here already).
+pub type Fetch = fn() -> Pin<Box<dyn Future<Output = Result<(), SplitLoaderError>>>>;
+
+/// Makes a part's view. Once its code is here, the future is ready when first polled: the view
+/// is made then, synchronously, by the reactive closure that shows it, so that the part's signals,
+/// effects and cleanups all belong to that closure and go together when the page changes.
+pub type Loading = Pin<Box<dyn Future<Output = Result<AnyView, NotLoaded>>>>;
+
+/// A part: how to fetch its code, and how to make its view.
+#[derive(Clone, Copy)]
+pub struct Part<M> {
+    /// Fetches the code.
+    pub fetch: Fetch,
+    /// Makes the view (see [`Loading`]).
+    pub make: M,
+}
 
 /// How the app gets each part that is not on the catalogue's first screen: the app's binary
 /// (src/main.rs) passes functions the build splits off, which call [`views`].
 #[derive(Clone, Copy)]
 pub struct Parts {
     /// The Import and export section of the catalogue page.
-    pub transfer: fn() -> Loading,
+    pub transfer: Part<fn() -> Loading>,
     /// The sample-books section of the catalogue page.
-    pub bulk: fn() -> Loading,
+    pub bulk: Part<fn() -> Loading>,
     /// A book's own page.
-    pub book: fn(BookId) -> Loading,
+    pub book: Part<fn(BookId) -> Loading>,
     /// The "Check a book" page.
-    pub check: fn() -> Loading,
+    pub check: Part<fn() -> Loading>,
     /// The Statistics page.
-    pub stats: fn() -> Loading,
+    pub stats: Part<fn() -> Loading>,
     /// The Sync page.
-    pub sync: fn() -> Loading,
+    pub sync: Part<fn() -> Loading>,
     /// "Keep in sync" going on as the app opens.
     pub resume_sync: Resume,
 }
@@ -94,15 +110,22 @@ pub mod views {
 pub const NOT_LOADED: &str = "This part of Bookshelf could not be downloaded (are you offline?). \
     Your books are safe; reload the page to try again.";
 
-/// Shows the part `load` brings, once its code is here (nothing before: the parts are quick to
-/// arrive, and a "Loading…" flash would only distract).
-pub fn show(load: Loading) -> impl IntoView {
-    Suspend::new(async move {
-        match load.await {
-            Ok(view) => view,
-            Err(NotLoaded) => {
-                view! { <p role="alert" class="notice notice-error">{NOT_LOADED}</p> }.into_any()
-            }
-        }
-    })
+/// Shows a part once its code is here (nothing before: the parts are quick to arrive, and a
+/// "Loading…" flash would only distract): `fetch` brings the code, then `make` makes the view.
+pub fn show(fetch: Fetch, make: impl Fn() -> Loading + Send + 'static) -> impl IntoView {
+    let fetched = RwSignal::new_local(None::<bool>);
+    spawn_local(async move {
+        let fetched_ok = fetch().await.is_ok();
+        fetched.try_set(Some(fetched_ok));
+    });
+    let not_loaded =
+        || view! { <p role="alert" class="notice notice-error">{NOT_LOADED}</p> }.into_any();
+    move || match fetched.get() {
+        None => ().into_any(),
+        Some(false) => not_loaded(),
+        Some(true) => match make().now_or_never() {
+            Some(Ok(view)) => view,
+            _ => not_loaded(),
+        },
+    }
 }
