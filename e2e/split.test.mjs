@@ -80,3 +80,32 @@ test('a page\'s code comes when it is first shown; one that cannot come says so,
     await context.close();
   }
 });
+
+test('a part slow to arrive says "Loading…" in its place until it is here', { timeout: 120_000 }, async () => {
+  const context = await handles.browser.newContext({ serviceWorkers: 'block', viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(TIMEOUT);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  try {
+    await page.goto(handles.server.url);
+    await waitForList(page);
+    // "Check a book"'s code takes two seconds to come.
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    await page.route(/\/split_check-[0-9a-f]+\.wasm$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await siteLink(page, 'Check a book').click();
+    const loading = page.getByRole('status').filter({ hasText: /^Loading…$/ });
+    await loading.waitFor();
+    assert.equal(await heading(page, 'Check a book').count(), 0, 'the page is not there yet');
+    release();
+    await heading(page, 'Check a book').waitFor();
+    await loading.waitFor({ state: 'detached' });
+    await waitFor(() => assert.equal(errors.length, 0, `no page errors: ${errors.join('; ')}`));
+  } finally {
+    await context.close();
+  }
+});

@@ -8,31 +8,22 @@ fn main() {
     use leptos::prelude::*;
 
     bookshelf::ui::install_panic_hook();
+    // A part: how to fetch its code, and how to make its view (`split`'s two functions for it).
+    macro_rules! part {
+        ($make:ident, $fetch:ident $(, $arg:ident)?) => {
+            Part {
+                fetch: || Box::pin(split::$fetch()),
+                make: |$($arg)?| Box::pin(split::$make($($arg)?)),
+            }
+        };
+    }
     let parts = Parts {
-        transfer: Part {
-            fetch: || Box::pin(split::fetch_transfer()),
-            make: || Box::pin(split::transfer()),
-        },
-        bulk: Part {
-            fetch: || Box::pin(split::fetch_bulk()),
-            make: || Box::pin(split::bulk()),
-        },
-        book: Part {
-            fetch: || Box::pin(split::fetch_book()),
-            make: |id| Box::pin(split::book(id)),
-        },
-        check: Part {
-            fetch: || Box::pin(split::fetch_check()),
-            make: || Box::pin(split::check()),
-        },
-        stats: Part {
-            fetch: || Box::pin(split::fetch_stats()),
-            make: || Box::pin(split::stats()),
-        },
-        sync: Part {
-            fetch: || Box::pin(split::fetch_sync()),
-            make: || Box::pin(split::sync()),
-        },
+        transfer: part!(transfer, fetch_transfer),
+        bulk: part!(bulk, fetch_bulk),
+        book: part!(book, fetch_book, id),
+        check: part!(check, fetch_check),
+        stats: part!(stats, fetch_stats),
+        sync: part!(sync, fetch_sync),
         resume_sync: |engine, settings| Box::pin(split::keep_in_sync(engine, settings)),
     };
     leptos::mount::mount_to_body(move || view! { <App parts /> });
@@ -50,35 +41,22 @@ mod split {
     use leptos::prelude::AnyView;
     use leptos::wasm_split::wasm_split;
 
-    #[wasm_split(transfer, wasm_split_path = ::leptos::wasm_split, fallible, preload(fetch_transfer))]
-    pub fn transfer() -> Result<AnyView, NotLoaded> {
-        Ok(views::transfer())
+    /// A part's view, split off with the code only it reaches; `$fetch` fetches that code.
+    macro_rules! split_view {
+        ($name:ident, $fetch:ident $(, $arg:ident: $type:ty)?) => {
+            #[wasm_split($name, wasm_split_path = ::leptos::wasm_split, fallible, preload($fetch))]
+            pub fn $name($($arg: $type)?) -> Result<AnyView, NotLoaded> {
+                Ok(views::$name($($arg)?))
+            }
+        };
     }
 
-    #[wasm_split(bulk, wasm_split_path = ::leptos::wasm_split, fallible, preload(fetch_bulk))]
-    pub fn bulk() -> Result<AnyView, NotLoaded> {
-        Ok(views::bulk())
-    }
-
-    #[wasm_split(book, wasm_split_path = ::leptos::wasm_split, fallible, preload(fetch_book))]
-    pub fn book(id: BookId) -> Result<AnyView, NotLoaded> {
-        Ok(views::book(id))
-    }
-
-    #[wasm_split(check, wasm_split_path = ::leptos::wasm_split, fallible, preload(fetch_check))]
-    pub fn check() -> Result<AnyView, NotLoaded> {
-        Ok(views::check())
-    }
-
-    #[wasm_split(stats, wasm_split_path = ::leptos::wasm_split, fallible, preload(fetch_stats))]
-    pub fn stats() -> Result<AnyView, NotLoaded> {
-        Ok(views::stats())
-    }
-
-    #[wasm_split(sync, wasm_split_path = ::leptos::wasm_split, fallible, preload(fetch_sync))]
-    pub fn sync() -> Result<AnyView, NotLoaded> {
-        Ok(views::sync())
-    }
+    split_view!(transfer, fetch_transfer);
+    split_view!(bulk, fetch_bulk);
+    split_view!(book, fetch_book, id: BookId);
+    split_view!(check, fetch_check);
+    split_view!(stats, fetch_stats);
+    split_view!(sync, fetch_sync);
 
     #[wasm_split(sync, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub fn keep_in_sync(engine: SyncEngine, settings: Settings) -> Result<(), NotLoaded> {

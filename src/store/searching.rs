@@ -47,6 +47,10 @@ const QUICK_LIMIT: u32 = 50;
 const SLICE_MILLIS: f64 = 8.0;
 /// While the index arrives, the matches found so far are shown at most this often.
 const SHOW_EVERY_MILLIS: f64 = 60.0;
+/// Work that can wait (the word index, the rank index) waits this long after a search began or
+/// ended: the table reads and paints the answer's rows, and the next thing typed is searched,
+/// without that work's slices between them.
+const QUIET_MILLIS: f64 = 300.0;
 
 /// The search index while it is read: the chunks arrived so far.
 pub(super) struct Loading {
@@ -74,6 +78,8 @@ pub(super) struct SearchState {
     /// How many searches are under way: work that can wait (the rank index, the word index)
     /// waits for them, so that what is typed is answered first.
     searching: Cell<u32>,
+    /// When (the page's clock) a search last began or ended.
+    searched_at: Cell<f64>,
 }
 
 /// A search under way, counted in [`SearchState::searching`] while it lives.
@@ -82,6 +88,7 @@ struct Searching<'a>(&'a SearchState);
 impl<'a> Searching<'a> {
     fn start(state: &'a SearchState) -> Self {
         state.searching.set(state.searching.get() + 1);
+        state.searched_at.set(now());
         Searching(state)
     }
 }
@@ -90,6 +97,7 @@ impl Drop for Searching<'_> {
     fn drop(&mut self) {
         let state = self.0;
         state.searching.set(state.searching.get().saturating_sub(1));
+        state.searched_at.set(now());
         state.happened();
     }
 }
@@ -126,10 +134,21 @@ impl SearchState {
         self.happened();
     }
 
-    /// Waits until no search is under way (see [`SearchState::searching`]).
+    /// Waits until no search is under way (see [`SearchState::searching`]), nor began or ended
+    /// in the last [`QUIET_MILLIS`].
     pub(super) async fn after_searches(&self) {
-        while self.searching.get() > 0 {
-            self.next_event(self.events.get()).await;
+        loop {
+            if self.searching.get() > 0 {
+                self.next_event(self.events.get()).await;
+                continue;
+            }
+            let quiet_for = now() - self.searched_at.get();
+            if quiet_for >= QUIET_MILLIS {
+                return;
+            }
+            // At least a millisecond: the clock's last digits must not make this spin.
+            let left = (QUIET_MILLIS - quiet_for).ceil().max(1.0);
+            gloo_timers::future::TimeoutFuture::new(left as u32).await;
         }
     }
 

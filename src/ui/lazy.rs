@@ -11,6 +11,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use futures::FutureExt;
+use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::SplitLoaderError;
@@ -110,17 +111,27 @@ pub mod views {
 pub const NOT_LOADED: &str = "This part of Bookshelf could not be downloaded (are you offline?). \
     Your books are safe; reload the page to try again.";
 
-/// Shows a part once its code is here (nothing before: the parts are quick to arrive, and a
-/// "Loading…" flash would only distract): `fetch` brings the code, then `make` makes the view.
+/// How long a part may take to arrive before the page says it is coming (most arrive well within
+/// it, and a "Loading…" flash would only distract).
+const PATIENCE_MILLIS: u32 = 400;
+
+/// Shows a part once its code is here: `fetch` brings the code, then `make` makes the view. A part
+/// still on its way after [`PATIENCE_MILLIS`] says "Loading…" in its place.
 pub fn show(fetch: Fetch, make: impl Fn() -> Loading + Send + 'static) -> impl IntoView {
     let fetched = RwSignal::new_local(None::<bool>);
+    let slow = RwSignal::new(false);
     spawn_local(async move {
         let fetched_ok = fetch().await.is_ok();
         fetched.try_set(Some(fetched_ok));
     });
+    spawn_local(async move {
+        TimeoutFuture::new(PATIENCE_MILLIS).await;
+        slow.try_set(true);
+    });
     let not_loaded =
         || view! { <p role="alert" class="notice notice-error">{NOT_LOADED}</p> }.into_any();
     move || match fetched.get() {
+        None if slow.get() => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
         None => ().into_any(),
         Some(false) => not_loaded(),
         Some(true) => match make().now_or_never() {

@@ -90,18 +90,20 @@ pub fn Toolbar() -> impl IntoView {
         let checked = event_target_checked(&ev);
         query.filter.update(|filter| filter.on_loan = checked);
     };
-    let statuses = Status::ALL
+    let statuses: Vec<_> = Status::ALL
+        .into_iter()
         .map(|status| {
             let selected = move || query.filter.with(|f| f.status == Some(status));
             view! { <option value=status.key() selected=selected>{status.label()}</option> }
         })
-        .to_vec();
-    let formats = Format::ALL
+        .collect();
+    let formats: Vec<_> = Format::ALL
+        .into_iter()
         .map(|format| {
             let selected = move || query.filter.with(|f| f.format == Some(format));
             view! { <option value=format.label() selected=selected>{format.label()}</option> }
         })
-        .to_vec();
+        .collect();
 
     view! {
         <div class="toolbar" role="search">
