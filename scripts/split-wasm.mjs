@@ -1,13 +1,14 @@
 // Splits the app's wasm into the part the first page needs and the parts fetched when first used.
 //
 // Trunk 0.21 cannot split a wasm module, so finish-build.mjs calls this first, on the staged
-// bundle. It takes the module cargo linked for Trunk (built with `--emit-relocs`, see
-// .cargo/config.toml), and:
+// bundle. It takes the module cargo linked for Trunk (built with `--emit-relocs`, see build.rs),
+// and:
 //   1. `wasm-split-cli` (crate wasm_split_cli_support, installed by scripts/setup.sh) moves every
-//      `#[wasm_split(..)]` function of src/ui/lazy.rs, with the code only it reaches, into a module
+//      `#[wasm_split(..)]` function of src/main.rs, with the code only it reaches, into a module
 //      of its own, and writes the small JS that fetches them (`__wasm_split.js`);
 //   2. wasm-bindgen (the version Trunk uses) makes the JS glue of what is left, keeping the exports
-//      the split modules link to (`--keep-lld-exports`); it replaces the glue Trunk made;
+//      the split modules link to (`--keep-lld-exports`); it replaces the glue Trunk made, and is
+//      minified as Trunk's would have been (terser; release builds only);
 //   3. wasm-opt shrinks each module as Trunk would have (release builds only);
 //   4. the split modules and their JS get names that change with their content, so a static host's
 //      cache never pairs a new app with an old part, and index.html's integrity hashes are redone.
@@ -32,6 +33,12 @@ function run(command, args) {
   } catch (error) {
     throw new Error(`${command} ${args.join(' ')} failed:\n${error.stderr ?? error.message}`);
   }
+}
+
+/** Minifies an ES module in place, as Trunk's `minify` does to the glue it makes (terser, from npm). */
+function minify(file) {
+  const terser = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.bin', 'terser');
+  run(terser, [file, '--module', '--compress', '--mangle', '--output', file]);
 }
 
 /**
@@ -82,6 +89,7 @@ export function splitWasm({ staging, stem, cargoWasm, release }) {
     if (!imports.test(js)) throw new Error(`${stem}.js does not import __wasm_split.js`);
     js = js.replace(imports, `$1"./${loaderName}"`);
     writeFileSync(path.join(staging, `${stem}.js`), js);
+    if (release) minify(path.join(staging, `${stem}.js`));
     optimise(path.join(glue, `${stem}_bg.wasm`), path.join(staging, `${stem}_bg.wasm`));
 
     // index.html preloads the glue and the wasm with integrity hashes: they are this build's now.

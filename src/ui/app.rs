@@ -11,7 +11,7 @@ use super::check::CheckBox;
 use super::context::{Catalogue, CatalogueQuery};
 use super::footer::StorageFooter;
 use super::form::AddBookForm;
-use super::lazy::{show, Parts};
+use super::lazy::{show_page, show_section, Parts};
 use super::notices::{NoticeList, Notices};
 use super::router::use_route;
 use super::sync::SyncEngine;
@@ -155,15 +155,15 @@ fn Ready(repository: BookRepository, cleared: RwSignal<u32>, parts: Parts) -> im
                 <Toolbar />
                 <BookTable />
             </section>
-            {show(parts.transfer.fetch, parts.transfer.make)}
-            {show(parts.bulk.fetch, parts.bulk.make)}
+            {show_section(parts.transfer.fetch, parts.transfer.make)}
+            {show_section(parts.bulk.fetch, parts.bulk.make)}
             <StorageFooter />
         }
         .into_any(),
-        Route::Book(id) => show(parts.book.fetch, move || (parts.book.make)(id)).into_any(),
-        Route::Check => show(parts.check.fetch, parts.check.make).into_any(),
-        Route::Stats => show(parts.stats.fetch, parts.stats.make).into_any(),
-        Route::Sync => show(parts.sync.fetch, parts.sync.make).into_any(),
+        Route::Book(id) => show_page(parts.book.fetch, move || (parts.book.make)(id)).into_any(),
+        Route::Check => show_page(parts.check.fetch, parts.check.make).into_any(),
+        Route::Stats => show_page(parts.stats.fetch, parts.stats.make).into_any(),
+        Route::Sync => show_page(parts.sync.fetch, parts.sync.make).into_any(),
         Route::Unknown => view! { <UnknownPage /> }.into_any(),
     };
     view! {

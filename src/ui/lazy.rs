@@ -111,23 +111,40 @@ pub mod views {
 pub const NOT_LOADED: &str = "This part of Bookshelf could not be downloaded (are you offline?). \
     Your books are safe; reload the page to try again.";
 
-/// How long a part may take to arrive before the page says it is coming (most arrive well within
-/// it, and a "Loading…" flash would only distract).
+/// How long a page's part may take to arrive before the page says it is coming (most arrive well
+/// within it, and a "Loading…" flash would only distract).
 const PATIENCE_MILLIS: u32 = 400;
 
-/// Shows a part once its code is here: `fetch` brings the code, then `make` makes the view. A part
-/// still on its way after [`PATIENCE_MILLIS`] says "Loading…" in its place.
-pub fn show(fetch: Fetch, make: impl Fn() -> Loading + Send + 'static) -> impl IntoView {
+/// Shows a page whose code is a part (see [`show`]); still on its way after
+/// [`PATIENCE_MILLIS`], it says "Loading…" in its place.
+pub fn show_page(fetch: Fetch, make: impl Fn() -> Loading + Send + 'static) -> impl IntoView {
+    show(fetch, make, true)
+}
+
+/// Shows a section of the catalogue page whose code is a part (see [`show`]), nothing before it
+/// is here: the sections are below the rows, and a "Loading…" there would only move the page.
+pub fn show_section(fetch: Fetch, make: impl Fn() -> Loading + Send + 'static) -> impl IntoView {
+    show(fetch, make, false)
+}
+
+/// Shows a part once its code is here: `fetch` brings the code, then `make` makes the view.
+fn show(
+    fetch: Fetch,
+    make: impl Fn() -> Loading + Send + 'static,
+    say_loading: bool,
+) -> impl IntoView {
     let fetched = RwSignal::new_local(None::<bool>);
     let slow = RwSignal::new(false);
     spawn_local(async move {
         let fetched_ok = fetch().await.is_ok();
         fetched.try_set(Some(fetched_ok));
     });
-    spawn_local(async move {
-        TimeoutFuture::new(PATIENCE_MILLIS).await;
-        slow.try_set(true);
-    });
+    if say_loading {
+        spawn_local(async move {
+            TimeoutFuture::new(PATIENCE_MILLIS).await;
+            slow.try_set(true);
+        });
+    }
     let not_loaded =
         || view! { <p role="alert" class="notice notice-error">{NOT_LOADED}</p> }.into_any();
     move || match fetched.get() {
