@@ -147,19 +147,32 @@ fn Ready(repository: BookRepository, cleared: RwSignal<u32>, parts: Parts) -> im
     provide_context(CatalogueQuery::default());
     let route = use_route();
     let page = move || match route.get() {
-        Route::Catalogue => view! {
-            <CheckBox />
-            <AddBookForm />
-            <section class="catalogue" aria-labelledby="catalogue-heading">
-                <h2 id="catalogue-heading">"Catalogue"</h2>
-                <Toolbar />
-                <BookTable />
-            </section>
-            {show_section(parts.transfer.fetch, parts.transfer.make)}
-            {show_section(parts.bulk.fetch, parts.bulk.make)}
-            <StorageFooter />
+        Route::Catalogue => {
+            // What is below the table comes once the table has its first answer: arriving
+            // before it, it would be pushed down (a layout shift), and the parts' code is
+            // fetched after the rows, not beside them.
+            let answered = RwSignal::new(false);
+            let below = move || {
+                answered.get().then(|| {
+                    view! {
+                        {show_section(parts.transfer.fetch, parts.transfer.make)}
+                        {show_section(parts.bulk.fetch, parts.bulk.make)}
+                        <StorageFooter />
+                    }
+                })
+            };
+            view! {
+                <CheckBox />
+                <AddBookForm />
+                <section class="catalogue" aria-labelledby="catalogue-heading">
+                    <h2 id="catalogue-heading">"Catalogue"</h2>
+                    <Toolbar />
+                    <BookTable answered />
+                </section>
+                {below}
+            }
+            .into_any()
         }
-        .into_any(),
         Route::Book(id) => show_page(parts.book.fetch, move || (parts.book.make)(id)).into_any(),
         Route::Check => show_page(parts.check.fetch, parts.check.make).into_any(),
         Route::Stats => show_page(parts.stats.fetch, parts.stats.make).into_any(),

@@ -41,9 +41,11 @@ enum Shown {
     Table,
 }
 
-/// The table, its empty states, and the edit dialog.
+/// The table, its empty states, and the edit dialog. `answered` turns true once the first answer
+/// (rows, the empty catalogue, or an error) is shown: from then on the table's height is its own,
+/// and what is below it can be shown without being moved.
 #[component]
-pub fn BookTable() -> impl IntoView {
+pub fn BookTable(answered: RwSignal<bool>) -> impl IntoView {
     let catalogue = expect_context::<Catalogue>();
     let notices = expect_context::<Notices>();
     let query = expect_context::<CatalogueQuery>();
@@ -105,6 +107,11 @@ pub fn BookTable() -> impl IntoView {
             Some(_) => Shown::Table,
             None => Shown::Loading,
         },
+    });
+    Effect::new(move || {
+        if shown.get() != Shown::Loading && !answered.get_untracked() {
+            answered.set(true);
+        }
     });
     let failure = move || match table.result.get() {
         Some(Err(error)) => error.to_string(),
