@@ -91,7 +91,7 @@ function instrument() {
   window.scaleWaitRows = waitRowsInPage;
 }
 
-export async function openApp(context, url) {
+async function openApp(context, url) {
   const page = await context.newPage();
   await page.addInitScript(`${waitRowsInPage.toString()}; (${instrument.toString()})();`);
   await page.goto(url);
@@ -133,7 +133,7 @@ function quiet(page, quietMs = 500, deadlineMs = 60_000) {
 }
 
 /** Types `text` in the search box as one input event and times it to the rows. */
-export function typeSearch(page, text, want, rows = 1, rowTitle = null) {
+function typeSearch(page, text, want, rows = 1, rowTitle = null) {
   return page.evaluate(
     async ({ text, want, rows, rowTitle }) => {
       const box = document.getElementById('search');
