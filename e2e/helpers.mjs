@@ -25,11 +25,15 @@ export const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS) || 10_000;
 
 mkdirSync(ARTIFACTS, { recursive: true });
 
-/** Launches Debian's Chromium, headless. */
-export function launchBrowser() {
+/**
+ * Launches Debian's Chromium, headless. `scrollbars: true` shows scrollbars as a person's browser
+ * has them (Playwright hides them by default, and a hidden scrollbar takes no room).
+ */
+export function launchBrowser({ scrollbars = false } = {}) {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
+    ...(scrollbars ? { ignoreDefaultArgs: ['--hide-scrollbars'] } : {}),
   });
 }
 
@@ -313,10 +317,10 @@ export async function openApp(browser, baseUrl, { hash = '' } = {}) {
  * For test files that make their own contexts: starts Chromium and the server on dist/ before the
  * file's tests and stops them after. The returned object gets `browser` and `server`.
  */
-export function useBrowserAndServer() {
+export function useBrowserAndServer(browserOptions = {}) {
   const handles = {};
   before(async () => {
-    handles.browser = await launchBrowser();
+    handles.browser = await launchBrowser(browserOptions);
     handles.server = await startServer({ dir: DIST });
   });
   after(async () => {

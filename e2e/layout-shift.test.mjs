@@ -5,27 +5,11 @@
 // export section could arrive before the table's rows and be pushed down by them.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
-import { startServer } from '../scripts/serve.mjs';
-import { DIST, TIMEOUT, bookRows, waitForList } from './helpers.mjs';
+import { test } from 'node:test';
+import { TIMEOUT, bookRows, useBrowserAndServer, waitForList } from './helpers.mjs';
 
-// Scrollbars as a person's browser has them: Playwright hides them by default, and a hidden
-// scrollbar takes no room, so it could not move the page.
-const handles = {};
-before(async () => {
-  handles.browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_ARGS,
-    ignoreDefaultArgs: ['--hide-scrollbars'],
-  });
-  handles.server = await startServer({ dir: DIST });
-});
-after(async () => {
-  await handles.browser?.close();
-  await handles.server?.close();
-});
+// Scrollbars shown: a hidden one takes no room, so it could not move the page.
+const handles = useBrowserAndServer({ scrollbars: true });
 
 /** Every layout shift of the page from its start, as the browser reports them. */
 function recordShifts() {

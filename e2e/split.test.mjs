@@ -45,7 +45,8 @@ test('the bundle holds the app module and its parts, each named by its content',
   for (const name of [...parts, loaders[0]]) assert.ok(worker.includes(name), `sw.js caches ${name}`);
 });
 
-test('a page\'s code comes when it is first shown; one that cannot come says so, and comes later', { timeout: 120_000 }, async () => {
+/** The catalogue opened in a new context without the service worker; its page errors gathered. */
+async function openCatalogue() {
   const context = await handles.browser.newContext({ serviceWorkers: 'block', viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(TIMEOUT);
   const page = await context.newPage();
@@ -53,9 +54,14 @@ test('a page\'s code comes when it is first shown; one that cannot come says so,
   page.on('pageerror', (error) => errors.push(error.message));
   const urls = [];
   page.on('request', (request) => urls.push(request.url()));
+  await page.goto(handles.server.url);
+  await waitForList(page);
+  return { context, page, errors, urls };
+}
+
+test('a page\'s code comes when it is first shown; one that cannot come says so, and comes later', { timeout: 120_000 }, async () => {
+  const { context, page, errors, urls } = await openCatalogue();
   try {
-    await page.goto(handles.server.url);
-    await waitForList(page);
     await heading(page, 'Import and export').waitFor();
     assert.deepEqual(partsFetched(urls), ['bulk', 'transfer'], 'the catalogue page fetches its own parts only');
 
@@ -84,14 +90,8 @@ test('a page\'s code comes when it is first shown; one that cannot come says so,
 });
 
 test('a part slow to arrive says "Loading…" in its place until it is here', { timeout: 120_000 }, async () => {
-  const context = await handles.browser.newContext({ serviceWorkers: 'block', viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(TIMEOUT);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error.message));
+  const { context, page, errors } = await openCatalogue();
   try {
-    await page.goto(handles.server.url);
-    await waitForList(page);
     // "Check a book"'s code takes two seconds to come.
     let release;
     const held = new Promise((resolve) => { release = resolve; });
