@@ -1,6 +1,9 @@
 // The app's wasm is split (scripts/split-wasm.mjs, src/ui/lazy.rs): the catalogue's first page
 // fetches the app's own module and the parts it shows (Import and export, sample books), never the
-// code of the other pages; each page's code comes when the page is first shown; a part that
+// code of the other pages; each page's code comes when the page is first shown, and the code of
+// "Add sample books" (the bulk write path) and of "Scan barcode" on the first click, and the
+// upgrade of data an older version stored only when there is such data (storage-faults.test.mjs
+// opens a version-1 database); a part that
 // cannot be fetched says so in its place, the rest of the app goes on, and showing it again
 // tries again. The service worker is blocked here so that every request seen is the page's own
 // (offline.test.mjs covers the cached copy).
@@ -26,7 +29,7 @@ test('the bundle holds the app module and its parts, each named by its content',
   const files = readdirSync(DIST);
   const parts = files.filter((name) => /^split_[a-z]+-[0-9a-f]{16}\.wasm$/.test(name));
   assert.deepEqual(partsFetched(parts.map((name) => `http://x/${name}`)),
-    ['book', 'bulk', 'check', 'stats', 'sync', 'transfer']);
+    ['book', 'bulk', 'check', 'edit', 'scan', 'stats', 'sync', 'transfer', 'upgrade']);
   for (const part of parts) {
     const hash = createHash('sha256').update(readFileSync(path.join(DIST, part))).digest('hex').slice(0, 16);
     assert.ok(part.endsWith(`-${hash}.wasm`), `${part} is named by its content`);
@@ -107,6 +110,82 @@ test('a part slow to arrive says "Loading…" in its place until it is here', { 
     await heading(page, 'Check a book').waitFor();
     await loading.waitFor({ state: 'detached' });
     await waitFor(() => assert.equal(errors.length, 0, `no page errors: ${errors.join('; ')}`));
+  } finally {
+    await context.close();
+  }
+});
+
+test('"Scan barcode" brings its code on the first click, and "Add sample books" works from its part', { timeout: 120_000 }, async () => {
+  const { context, page, errors, urls } = await openCatalogue();
+  try {
+    await heading(page, 'Import and export').waitFor();
+    assert.ok(!partsFetched(urls).includes('scan'), 'the scanner\'s code is not fetched before its button is used');
+
+    await page.getByRole('button', { name: 'Add sample books', exact: true }).click();
+    await page.locator('table').waitFor();
+    assert.match(await page.locator('#book-count').textContent(), /^[1-9]\d* books$/, 'the classics were added');
+
+    // No BarcodeDetector here: the click fetches the scanner's code, which offers the photo input.
+    await page.getByRole('button', { name: 'Scan barcode', exact: true }).click();
+    await waitFor(() => assert.ok(partsFetched(urls).includes('scan'), 'the scanner\'s code came on the click'));
+    await waitFor(() => assert.equal(errors.length, 0, `no page errors: ${errors.join('; ')}`));
+  } finally {
+    await context.close();
+  }
+});
+
+test('"Add sample books" whose code cannot be downloaded says so and adds nothing', { timeout: 120_000 }, async () => {
+  const context = await handles.browser.newContext({ serviceWorkers: 'block', viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(TIMEOUT);
+  const page = await context.newPage();
+  try {
+    await page.route(/\/split_bulk-[0-9a-f]+\.wasm$/, (route) => route.abort());
+    await page.goto(handles.server.url);
+    await waitForList(page);
+    await page.getByRole('button', { name: 'Add sample books', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'Could not add the sample books: the code for it could not be downloaded' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Add sample books', exact: true }).count(), 1, 'the catalogue is still empty');
+
+    // Once it can be fetched, the same button adds them.
+    await page.unroute(/\/split_bulk-[0-9a-f]+\.wasm$/);
+    await page.getByRole('button', { name: 'Add sample books', exact: true }).click();
+    await page.locator('table').waitFor();
+  } finally {
+    await context.close();
+  }
+});
+
+test('books an older version stored are upgraded by code fetched only for them; code that cannot come is said', { timeout: 120_000 }, async () => {
+  const context = await handles.browser.newContext({ serviceWorkers: 'block', viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(TIMEOUT);
+  const page = await context.newPage();
+  const urls = [];
+  page.on('request', (request) => urls.push(request.url()));
+  try {
+    // The first version's database (one store, auto-increment ids) with one book, made on the
+    // app's origin before the app opens it.
+    await page.goto(new URL('manifest.webmanifest', handles.server.url).href);
+    await page.evaluate(() => new Promise((resolve, reject) => {
+      const request = indexedDB.open('bookshelf', 1);
+      request.onupgradeneeded = () => request.result.createObjectStore('books', { keyPath: 'id', autoIncrement: true });
+      request.onerror = () => reject(request.error);
+      request.onsuccess = () => {
+        const write = request.result.transaction('books', 'readwrite');
+        write.objectStore('books').add({ title: 'Kept Through The Upgrade', author: 'Old Author', genre: 'Classics' });
+        write.oncomplete = () => { request.result.close(); resolve(); };
+        write.onerror = () => reject(write.error);
+      };
+    }));
+
+    await page.route(/\/split_upgrade-[0-9a-f]+\.wasm$/, (route) => route.abort());
+    await page.goto(handles.server.url);
+    await page.getByRole('alert').filter({ hasText: 'Could not upgrade the stored books: the code for it could not be downloaded' }).waitFor();
+    assert.equal(await page.getByRole('table').count(), 0, 'no catalogue is shown in place of the stored one');
+
+    await page.unroute(/\/split_upgrade-[0-9a-f]+\.wasm$/);
+    await page.reload();
+    await page.getByRole('cell', { name: 'Kept Through The Upgrade', exact: true }).waitFor();
+    assert.ok(partsFetched(urls).includes('upgrade'), 'the upgrade\'s code came for the old data');
   } finally {
     await context.close();
   }

@@ -3,17 +3,17 @@
 
 #[cfg(all(target_arch = "wasm32", not(feature = "bench")))]
 fn main() {
-    use bookshelf::ui::lazy::{Part, Parts};
+    use bookshelf::ui::lazy::{not_loaded, Part, Parts};
     use bookshelf::ui::App;
     use leptos::prelude::*;
 
     bookshelf::ui::install_panic_hook();
     // A part: how to fetch its code, and how to make its view (`split`'s two functions for it).
     macro_rules! part {
-        ($make:ident, $fetch:ident $(, $arg:ident)?) => {
+        ($make:ident, $fetch:ident $(, $arg:ident)*) => {
             Part {
                 fetch: || Box::pin(split::$fetch()),
-                make: |$($arg)?| Box::pin(split::$make($($arg)?)),
+                make: |$($arg),*| Box::pin(split::$make($($arg),*)),
             }
         };
     }
@@ -21,10 +21,19 @@ fn main() {
         transfer: part!(transfer, fetch_transfer),
         bulk: part!(bulk, fetch_bulk),
         book: part!(book, fetch_book, id),
+        edit: part!(edit, fetch_edit, book, on_close),
         check: part!(check, fetch_check),
         stats: part!(stats, fetch_stats),
         sync: part!(sync, fetch_sync),
         resume_sync: |engine, settings| Box::pin(split::keep_in_sync(engine, settings)),
+        add_classics: |repository| Box::pin(split::add_classics(repository)),
+        scan: |scanner, ask| Box::pin(split::scan(scanner, ask)),
+        upgrade: |name| {
+            Box::pin(async move {
+                let upgrading = split::upgrade(name).await;
+                upgrading.map_err(|_| not_loaded("upgrade the stored books"))?.await
+            })
+        },
     };
     leptos::mount::mount_to_body(move || view! { <App parts /> });
 }
@@ -34,19 +43,27 @@ fn main() {
 /// Here, not in the library, so that no other binary (the barcode worker) links them.
 #[cfg(all(target_arch = "wasm32", not(feature = "bench")))]
 mod split {
-    use bookshelf::book::BookId;
+    use bookshelf::book::{Book, BookId};
+    use bookshelf::store::{migrate, BookRepository, Result as Stored};
     use bookshelf::sync::replicate::Settings;
+    use bookshelf::ui::commands::{write_classics, Writing};
     use bookshelf::ui::lazy::{views, NotLoaded};
+    use bookshelf::ui::scan::{Ask, Scanner};
     use bookshelf::ui::sync::SyncEngine;
-    use leptos::prelude::AnyView;
+    use leptos::prelude::{AnyView, Callback};
     use leptos::wasm_split::wasm_split;
+    use std::future::Future;
+    use std::pin::Pin;
+
+    /// The upgrade under way, once its code is here.
+    type Upgrading = Pin<Box<dyn Future<Output = Stored<()>>>>;
 
     /// A part's view, split off with the code only it reaches; `$fetch` fetches that code.
     macro_rules! split_view {
-        ($name:ident, $fetch:ident $(, $arg:ident: $type:ty)?) => {
+        ($name:ident, $fetch:ident $(, $arg:ident: $type:ty)*) => {
             #[wasm_split($name, wasm_split_path = ::leptos::wasm_split, fallible, preload($fetch))]
-            pub fn $name($($arg: $type)?) -> Result<AnyView, NotLoaded> {
-                Ok(views::$name($($arg)?))
+            pub fn $name($($arg: $type),*) -> Result<AnyView, NotLoaded> {
+                Ok(views::$name($($arg),*))
             }
         };
     }
@@ -54,9 +71,27 @@ mod split {
     split_view!(transfer, fetch_transfer);
     split_view!(bulk, fetch_bulk);
     split_view!(book, fetch_book, id: BookId);
+    split_view!(edit, fetch_edit, book: Book, on_close: Callback<()>);
     split_view!(check, fetch_check);
     split_view!(stats, fetch_stats);
     split_view!(sync, fetch_sync);
+
+    #[wasm_split(bulk, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn add_classics(repository: BookRepository) -> Result<Writing, NotLoaded> {
+        Ok(write_classics(repository))
+    }
+
+    #[wasm_split(scan, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn scan(scanner: Scanner, ask: Ask) -> Result<(), NotLoaded> {
+        bookshelf::ui::scan::run(scanner, ask);
+        Ok(())
+    }
+
+    /// The upgrade of data stored by an older version.
+    #[wasm_split(upgrade, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn upgrade(name: String) -> Result<Upgrading, NotLoaded> {
+        Ok(Box::pin(async move { migrate(&name).await }))
+    }
 
     #[wasm_split(sync, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub fn keep_in_sync(engine: SyncEngine, settings: Settings) -> Result<(), NotLoaded> {

@@ -11,8 +11,12 @@ pub fn size_label(bytes: f64) -> String {
         true => (megabytes / 1_024.0, "GB"),
         false => (megabytes, "MB"),
     };
-    let number = format!("{number:.1}");
-    format!("{} {unit}", number.strip_suffix(".0").unwrap_or(&number))
+    // In tenths, as integers: formatting an `f64` would bring its code and tables into the wasm.
+    let tenths = (number * 10.0).round() as u64;
+    match tenths % 10 {
+        0 => format!("{} {unit}", tenths / 10),
+        tenth => format!("{}.{tenth} {unit}", tenths / 10),
+    }
 }
 
 #[cfg(test)]
@@ -25,5 +29,7 @@ mod tests {
         assert_eq!(size_label(200.0 * MB), "200 MB");
         assert_eq!(size_label(12.34 * MB), "12.3 MB");
         assert_eq!(size_label(1_536.0 * MB), "1.5 GB");
+        assert_eq!(size_label(0.96 * MB), "1 MB");
+        assert_eq!(size_label(2_047.9 * MB), "2 GB");
     }
 }

@@ -148,31 +148,47 @@ impl Stars {
     }
 
     /// A rating as typed: "4", "4.5", "3.75" (a comma works as the point); empty is none.
+    /// Read by hand, not as an `f64`: the float parser's code and tables would be in the first
+    /// page's wasm for this one field.
     pub fn parse(text: &str) -> Result<Option<Stars>, ValidationError> {
-        let text = text.trim().replace(',', ".");
+        let text = text.trim();
         if text.is_empty() {
             return Ok(None);
         }
-        let refused = ValidationError {
-            field: Field::Rating,
-            kind: ValidationErrorKind::NotAQuarterStar,
+        let (whole, fraction) = text.split_once(['.', ',']).unwrap_or((text, ""));
+        let whole = match whole {
+            "" if !fraction.is_empty() => Some(0),
+            _ => whole.parse::<u8>().ok(),
         };
-        let stars: f64 = text.parse().map_err(|_| refused.clone())?;
-        Stars::try_from(stars).map(Some).map_err(|_| refused)
+        let quarter = match fraction.trim_end_matches('0') {
+            _ if !fraction.bytes().all(|byte| byte.is_ascii_digit()) => None,
+            "" => Some(0),
+            "25" => Some(1),
+            "5" => Some(2),
+            "75" => Some(3),
+            _ => None,
+        };
+        whole
+            .zip(quarter)
+            .and_then(|(whole, quarter)| whole.checked_mul(4)?.checked_add(quarter))
+            .and_then(Stars::from_quarters)
+            .map(Some)
+            .ok_or(ValidationError {
+                field: Field::Rating,
+                kind: ValidationErrorKind::NotAQuarterStar,
+            })
     }
 }
 
 impl TryFrom<f64> for Stars {
-    type Error = String;
+    type Error = &'static str;
 
     fn try_from(stars: f64) -> Result<Self, Self::Error> {
         let quarters = stars * 4.0;
         let whole = quarters.round();
         match (quarters - whole).abs() < 1e-9 && (1.0..=20.0).contains(&whole) {
             true => Ok(Stars(whole as u8)),
-            false => Err(format!(
-                "{stars} is not a rating from 0.25 to 5 in quarter stars"
-            )),
+            false => Err("not a rating from 0.25 to 5 in quarter stars"),
         }
     }
 }
@@ -297,7 +313,12 @@ mod tests {
         assert_eq!(Stars::parse("4,5").unwrap().unwrap().to_string(), "4.5");
         assert_eq!(Stars::parse("0.25").unwrap().unwrap().to_string(), "0.25");
         assert_eq!(Stars::parse(" "), Ok(None));
-        for bad in ["7", "0", "4.3", "-1", "five", "5.25"] {
+        assert_eq!(Stars::parse("+4.50").unwrap().unwrap().to_string(), "4.5");
+        assert_eq!(Stars::parse(".75").unwrap().unwrap().to_string(), "0.75");
+        assert_eq!(Stars::parse("2.").unwrap().unwrap().to_string(), "2");
+        for bad in [
+            "7", "0", "4.3", "-1", "five", "5.25", ".", "4.5.0", "1e0", "4.2a", "300", "inf",
+        ] {
             let error = Stars::parse(bad).unwrap_err();
             assert_eq!(error.kind, ValidationErrorKind::NotAQuarterStar, "{bad}");
         }

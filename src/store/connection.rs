@@ -5,6 +5,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use async_lock::{Semaphore, SemaphoreGuard};
@@ -20,6 +22,10 @@ use super::watch::{wait_until_unblocked, Watch};
 /// How many repository calls may run at once unless told otherwise (the original design's 50).
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 50;
 
+/// Brings the data an older version stored in the database of this name up to this version
+/// ([`schema::migrate`]). Few people ever need it, so the app fetches its code only then (a part).
+pub type Upgrade = fn(String) -> Pin<Box<dyn Future<Output = Result<()>>>>;
+
 /// How a repository is opened.
 #[derive(Clone)]
 pub struct OpenOptions {
@@ -30,15 +36,26 @@ pub struct OpenOptions {
     pub on_blocked: Option<Rc<dyn Fn(StoreError)>>,
     /// Called when the database is taken away from this page without it asking (see [`Lost`]).
     pub on_lost: Option<Rc<dyn Fn(Lost)>>,
+    /// Upgrades data stored by an older version (see [`Upgrade`]).
+    pub upgrade: Upgrade,
 }
 
-impl Default for OpenOptions {
-    fn default() -> Self {
+impl OpenOptions {
+    /// The default options, upgrading older data with `upgrade`.
+    pub fn new(upgrade: Upgrade) -> Self {
         Self {
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             on_blocked: None,
             on_lost: None,
+            upgrade,
         }
+    }
+}
+
+impl Default for OpenOptions {
+    /// Upgrades older data with the code linked in (the app passes a part instead).
+    fn default() -> Self {
+        Self::new(|name| Box::pin(async move { schema::migrate(&name).await }))
     }
 }
 
@@ -95,6 +112,7 @@ pub(super) struct Inner {
     /// Watches for the database being taken away.
     watch: RefCell<Option<Watch>>,
     on_lost: Option<Rc<dyn Fn(Lost)>>,
+    upgrade: Upgrade,
     permits: Semaphore,
     /// The search index in memory, loaded at the first search and kept in step with writes.
     pub(super) search: SearchState,
@@ -108,13 +126,14 @@ impl BookRepository {
 
     /// Opens the database `name`: creates it, or upgrades it from any older version keeping every record.
     pub async fn open_with(name: &str, options: OpenOptions) -> Result<Self> {
-        let database = connect(name, options.on_blocked).await?;
+        let database = connect(name, options.on_blocked, options.upgrade).await?;
         let repository = Self {
             inner: Rc::new(Inner {
                 name: name.to_owned(),
                 connection: RefCell::new(Connection::Open(database)),
                 watch: RefCell::new(None),
                 on_lost: options.on_lost,
+                upgrade: options.upgrade,
                 permits: Semaphore::new(options.max_in_flight.max(1)),
                 search: SearchState::default(),
             }),
@@ -153,7 +172,7 @@ impl BookRepository {
         }
         self.disconnect(gone);
         let event = match gone {
-            Gone::Deleted => match connect(&self.inner.name, None).await {
+            Gone::Deleted => match connect(&self.inner.name, None, self.inner.upgrade).await {
                 Ok(database) => {
                     if !self.reconnect(database) {
                         // Closed here (or replaced) while opening again: nothing to tell.
@@ -241,7 +260,11 @@ impl BookRepository {
 
 /// Opens `name` at this build's schema version, after other tabs have let go of older versions,
 /// and brings its data up to date.
-async fn connect(name: &str, on_blocked: Option<Rc<dyn Fn(StoreError)>>) -> Result<Rexie> {
+async fn connect(
+    name: &str,
+    on_blocked: Option<Rc<dyn Fn(StoreError)>>,
+    upgrade: Upgrade,
+) -> Result<Rexie> {
     wait_until_unblocked(name, schema::VERSION, move || {
         if let Some(on_blocked) = &on_blocked {
             on_blocked(StoreError::Blocked);
@@ -252,7 +275,12 @@ async fn connect(name: &str, on_blocked: Option<Rc<dyn Fn(StoreError)>>) -> Resu
         .build()
         .await
         .map_err(|error| StoreError::unavailable(reported(&error)))?;
-    if let Err(error) = schema::migrate(name, &database).await {
+    let upgraded = match schema::needs_migrate(&database).await {
+        Ok(true) => upgrade(name.to_owned()).await,
+        Ok(false) => Ok(()),
+        Err(error) => Err(error),
+    };
+    if let Err(error) = upgraded {
         // Left open, it would block every later upgrade and deletion until the page goes.
         database.close();
         return Err(error);

@@ -27,7 +27,8 @@ mod watch;
 #[cfg(target_arch = "wasm32")]
 pub use self::{
     codec::records_to_js,
-    connection::{BookRepository, Lost, OpenOptions, DEFAULT_MAX_IN_FLIGHT},
+    connection::{BookRepository, Lost, OpenOptions, Upgrade, DEFAULT_MAX_IN_FLIGHT},
+    schema::migrate,
     repository::{BookPages, PageRequest},
     storage::{request_persistence, storage_estimate, storage_status, StorageStatus},
     sync::Conflict,

@@ -55,19 +55,33 @@ impl BookPages {
 }
 
 impl BookRepository {
-    /// Stores a new book and returns it with its id.
+    /// Stores a new book and returns it with its id. One book's own write (not the bulk path of
+    /// `bulk.rs`, which is code the first page does not need).
     pub async fn create(&self, book: NewBook) -> Result<Book> {
-        let mut created = self
-            .create_many(vec![book])
-            .await
-            .map_err(|error| match error {
-                StoreError::InvalidBook { error, .. } => StoreError::Invalid(error),
-                other => other,
-            })?;
-        created.pop().ok_or(StoreError::Other {
-            operation: "add the book",
-            detail: "the store returned no book".into(),
-        })
+        const OPERATION: &str = "add the book";
+        let mut checked = book.validated()?;
+        if checked.uid.is_empty() {
+            checked.uid = new_uids(1, OPERATION)?.pop().unwrap_or_default();
+        }
+        let value = to_js(&Record::from_new(&checked), OPERATION)?;
+        let _slot = self.slot().await;
+        let transaction = self.write_transaction(OPERATION)?;
+        let outcome = async {
+            let key = books_store(&transaction, OPERATION)?
+                .add(&value, None)
+                .await
+                .map_err(|error| browser_error(OPERATION, error))?;
+            let book = checked.with_id(id_of(&key, OPERATION)?);
+            log_change(&transaction, &[&book.uid], OPERATION).await?;
+            counter::change(&meta_store(&transaction, OPERATION)?, 1, 0, OPERATION).await?;
+            let search = search_store(&transaction, OPERATION)?;
+            chunks::upsert_all(&search, std::slice::from_ref(&book), OPERATION).await?;
+            Ok(book)
+        }
+        .await;
+        let book = settle(transaction, outcome, OPERATION).await?;
+        self.remember(|index| index.upsert(&book));
+        Ok(book)
     }
 
     /// Puts a deleted book back with its own id and uid (undo). Fails if that id is in use again,

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use rexie::{Index, ObjectStore, Rexie, RexieBuilder, TransactionMode};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::chunks;
 use super::codec::{from_js, to_js};
@@ -19,7 +19,7 @@ use super::error::{Result, StoreError};
 use super::identity::new_uids;
 use super::record::Record;
 use super::strict::StrictTransaction;
-use super::transaction::{begin_error, browser_error};
+use super::transaction::{begin_error, browser_error, settle};
 use super::watch::open_without_upgrade;
 use crate::query::SortField;
 use crate::search;
@@ -123,14 +123,44 @@ pub fn builder(name: &str, version: u32) -> RexieBuilder {
         .add_object_store(ObjectStore::new(CHANGES).auto_increment(true))
 }
 
+/// Whether the data needs [`migrate`]: it does when an older version stored books in it. A
+/// database without books (a new one, or one whose books are all gone) is marked current here,
+/// in one transaction, without the upgrade's code (which the app fetches only when needed).
+pub(crate) async fn needs_migrate(database: &Rexie) -> Result<bool> {
+    const OPERATION: &str = "upgrade the stored books";
+    if data_version(database, OPERATION).await? >= f64::from(VERSION) {
+        return Ok(false);
+    }
+    let fail = |error| browser_error(OPERATION, error);
+    let transaction = database
+        .transaction(&[BOOKS, SEARCH, META], TransactionMode::ReadWrite)
+        .map_err(|error| begin_error(OPERATION, error))?;
+    let outcome = async {
+        let meta = transaction.store(META).map_err(fail)?;
+        let key = JsValue::from_str(DATA_VERSION_KEY);
+        // Asked again inside the write: another tab may have marked or upgraded it meanwhile.
+        let reached = meta.get(key.clone()).await.map_err(fail)?;
+        if reached.and_then(|value| value.as_f64()).unwrap_or(1.0) >= f64::from(VERSION) {
+            return Ok(false);
+        }
+        if transaction.store(BOOKS).map_err(fail)?.count(None).await.map_err(fail)? > 0 {
+            return Ok(true);
+        }
+        // No book: nothing to rewrite or to queue for sync; no line to search; none to count.
+        transaction.store(SEARCH).map_err(fail)?.clear().await.map_err(fail)?;
+        counter::set(&meta, 0, OPERATION).await?;
+        meta.put(&JsValue::from(VERSION), Some(&key)).await.map_err(fail)?;
+        Ok(false)
+    }
+    .await;
+    settle(transaction, outcome, OPERATION).await
+}
+
 /// Brings the data of the database `name` up to [`VERSION`]: one transaction, all or nothing,
 /// only IndexedDB awaits, with strict durability (the rewrite must be on disk before the app
 /// counts on it), on a plain connection beside rexie's (which has no such option).
-pub(crate) async fn migrate(name: &str, database: &Rexie) -> Result<()> {
+pub async fn migrate(name: &str) -> Result<()> {
     let operation = "upgrade the stored books";
-    if data_version(database, operation).await? >= f64::from(VERSION) {
-        return Ok(());
-    }
     let Some(connection) = open_without_upgrade(name, VERSION, || {}).await? else {
         return Err(StoreError::ClosedElsewhere);
     };
@@ -209,7 +239,12 @@ fn text_fields(record: &JsValue) {
             continue;
         }
         let text = match (value.as_f64(), value.as_bool()) {
-            (Some(number), _) => number.to_string(),
+            // Written out as JavaScript writes it (Rust's float formatting is not in the wasm).
+            (Some(_), _) => value
+                .unchecked_ref::<js_sys::Number>()
+                .to_string_with_radix(10)
+                .map(String::from)
+                .unwrap_or_default(),
             (None, Some(flag)) => flag.to_string(),
             (None, None) => String::new(),
         };

@@ -58,6 +58,8 @@ pub fn App(
 ) -> impl IntoView {
     let notices = Notices::default();
     provide_context(notices);
+    // "Scan barcode" is on the catalogue's first page and on "Check a book".
+    provide_context(parts.scan);
     crate::offline::register(move || {
         notices.offer(
             "A new version of Bookshelf is ready.",
@@ -87,7 +89,8 @@ pub fn App(
         let options = OpenOptions {
             on_blocked: Some(on_blocked),
             on_lost: Some(on_lost),
-            ..OpenOptions::default()
+            // The upgrade of older data is a part: not the default's, linked in.
+            ..OpenOptions::new(parts.upgrade)
         };
         // A store that will not open is often busy for a moment (another tab upgrading, a slow
         // disk): try a few times before saying so. Never show an empty catalogue instead.
@@ -167,7 +170,7 @@ fn Ready(repository: BookRepository, cleared: RwSignal<u32>, parts: Parts) -> im
                 <section class="catalogue" aria-labelledby="catalogue-heading">
                     <h2 id="catalogue-heading">"Catalogue"</h2>
                     <Toolbar />
-                    <BookTable answered />
+                    <BookTable answered parts />
                 </section>
                 {below}
             }

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 
-use super::commands::Samples;
 use super::context::Catalogue;
 use super::notices::Notices;
 
@@ -35,7 +34,7 @@ pub fn BulkGenerator() -> impl IntoView {
             }
         };
         progress.set((0, wanted as u64));
-        generate.dispatch_local(Samples::Generated(wanted));
+        generate.dispatch_local(wanted);
     };
 
     view! {

@@ -1,5 +1,5 @@
 //! The commands: every change a person makes to the catalogue goes through one of these. Each is
-//! a Leptos `Action` (`pending()` while it runs, `value()` once it ends) made by the catalogue
+//! a [`Command`] (`pending()` while it runs, `value()` once it ends) made by the catalogue
 //! handle, and owns, once, what every write needs: the repository (a missing one is an error,
 //! never a silent no-op), "the books changed" here and in the other tabs, the notice of what was
 //! done (with Undo after a delete), and the error notice unless the component that asked says
@@ -7,6 +7,7 @@
 
 use std::cell::RefCell;
 use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -14,6 +15,7 @@ use leptos::task::spawn_local;
 
 use super::breather::{free_in_slices, Breather};
 use super::context::Catalogue;
+use super::lazy::{not_loaded, NotLoaded};
 use crate::book::{Book, BookId, BookPatch, NewBook};
 use crate::lookup::Existing;
 use crate::query::count_label;
@@ -23,8 +25,81 @@ use crate::transfer::ImportPlan;
 
 /// What a command ends with.
 pub type Outcome<T> = Result<T, StoreError>;
-/// A command: asked with `dispatch_local(input)`; its `pending()` and `value()` are its state.
-pub type Command<I, T> = Action<I, Outcome<T>>;
+/// A write a command starts.
+type Run<I, T> = Rc<dyn Fn(I) -> Pin<Box<dyn Future<Output = Outcome<T>>>>>;
+
+/// A command: asked with `dispatch_local(input)`; `pending()` while any run is under way, and
+/// `value()` the outcome of the latest one asked, once it ends (an earlier run that ends later
+/// is not shown over it). What Leptos's `Action` does for us, without what we never use (its
+/// abort handles, its input signal), which weighs in the wasm of every command.
+pub struct Command<I: 'static, T: 'static> {
+    run: StoredValue<Run<I, T>, LocalStorage>,
+    running: RwSignal<u32>,
+    asked: StoredValue<u32>,
+    value: RwSignal<Option<Outcome<T>>, LocalStorage>,
+    /// How many outcomes `value` has shown.
+    answered: RwSignal<u32>,
+}
+
+impl<I, T> Clone for Command<I, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<I, T> Copy for Command<I, T> {}
+
+impl<I, T> Command<I, T> {
+    fn new(run: Run<I, T>) -> Self {
+        Self {
+            run: StoredValue::new_local(run),
+            running: RwSignal::new(0),
+            asked: StoredValue::new(0),
+            value: RwSignal::new_local(None),
+            answered: RwSignal::new(0),
+        }
+    }
+
+    /// Starts the command on `input` (nothing once its owner is gone).
+    pub fn dispatch_local(&self, input: I) {
+        let Some(run) = self.run.try_get_value() else {
+            return;
+        };
+        let Some(asked) = self.asked.try_update_value(|asked| {
+            *asked += 1;
+            *asked
+        }) else {
+            return;
+        };
+        let written = run(input);
+        self.running.update(|running| *running += 1);
+        let command = *self;
+        spawn_local(async move {
+            let outcome = written.await;
+            command.running.try_update(|running| *running -= 1);
+            if command.asked.try_get_value() == Some(asked) {
+                command.value.try_set(Some(outcome));
+                command.answered.try_update(|answered| *answered += 1);
+            }
+        });
+    }
+
+    /// Whether a run is under way.
+    pub fn pending(&self) -> Signal<bool> {
+        let running = self.running;
+        Signal::derive(move || running.get() > 0)
+    }
+
+    /// How many outcomes [`value`](Self::value) has shown.
+    pub fn version(&self) -> ReadSignal<u32> {
+        self.answered.read_only()
+    }
+
+    /// The outcome of the latest run asked, once it has ended.
+    pub fn value(&self) -> ReadSignal<Option<Outcome<T>>, LocalStorage> {
+        self.value.read_only()
+    }
+}
 
 /// Books per transaction when generating (each batch is all or nothing).
 const GENERATED_BATCH: usize = 100_000;
@@ -71,13 +146,18 @@ pub struct ImportRequest {
     pub include_duplicates: bool,
 }
 
-/// Which sample books to add.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Samples {
-    /// The few classics offered in an empty catalogue.
-    Classics,
-    /// This many generated books (the developer tool), in batches with progress.
-    Generated(usize),
+/// A write under way, made by code fetched when first used (a part: src/ui/lazy.rs).
+pub type Writing = Pin<Box<dyn Future<Output = Outcome<usize>>>>;
+
+/// Fetches the code that adds the classics (the bulk write path is not on the first page), then
+/// starts adding them.
+pub type AddClassics =
+    fn(BookRepository) -> Pin<Box<dyn Future<Output = Result<Writing, NotLoaded>>>>;
+
+/// Adds the few classics offered in an empty catalogue, in one transaction; the answer is how
+/// many. The bulk part's code (src/main.rs) calls it.
+pub fn write_classics(repository: BookRepository) -> Writing {
+    Box::pin(async move { Ok(repository.create_many(sample_books()).await?.len()) })
 }
 
 /// Runs `react` with each outcome of `command` as it comes in (never with one from before).
@@ -107,36 +187,39 @@ impl Catalogue {
         write: impl Fn(BookRepository, I) -> Fu + 'static,
     ) -> Command<I, T>
     where
-        I: Clone + 'static,
-        T: 'static,
         Fu: Future<Output = Outcome<T>> + 'static,
     {
-        Action::new_local(move |input: &I| {
+        Command::new(Rc::new(move |input: I| {
             let started = self
                 .repository()
-                .map(|repository| write(repository, input.clone()));
-            async move {
+                .map(|repository| write(repository, input));
+            Box::pin(async move {
                 let outcome = match started {
                     Ok(written) => written.await,
                     Err(error) => Err(error),
                 };
-                match &outcome {
-                    Ok(_) => self.changed(),
-                    Err(error) => {
-                        // A book gone elsewhere: the views read again, so that it goes there too.
-                        if matches!(error, StoreError::NotFound(_)) {
-                            self.changed();
-                        }
-                        // A field's error belongs beside its field, never in the notice area.
-                        let field = matches!(error, StoreError::Invalid(_));
-                        if errors == Errors::Notice && !field {
-                            self.notices.error(error);
-                        }
-                    }
-                }
+                self.written(errors, outcome.as_ref().err());
                 outcome
+            })
+        }))
+    }
+
+    /// What follows every write: "the books changed", and the error said as `errors` says.
+    fn written(self, errors: Errors, error: Option<&StoreError>) {
+        match error {
+            None => self.changed(),
+            Some(error) => {
+                // A book gone elsewhere: the views read again, so that it goes there too.
+                if matches!(error, StoreError::NotFound(_)) {
+                    self.changed();
+                }
+                // A field's error belongs beside its field, never in the notice area.
+                let field = matches!(error, StoreError::Invalid(_));
+                if errors == Errors::Notice && !field {
+                    self.notices.error(error);
+                }
             }
-        })
+        }
     }
 
     /// Adds a book; its answer is the book with its id.
@@ -224,16 +307,21 @@ impl Catalogue {
         )
     }
 
-    /// Adds sample books, reporting (done, total) as it goes; its answer is how many were added.
-    pub fn generate(&self, progress: Callback<(u64, u64)>) -> Command<Samples, usize> {
+    /// Adds the classics offered in an empty catalogue, with the code `fetch` brings.
+    pub fn add_classics(&self, fetch: AddClassics) -> Command<(), usize> {
+        self.command(Errors::Notice, move |repository, ()| async move {
+            match fetch(repository).await {
+                Ok(writing) => writing.await,
+                Err(NotLoaded) => Err(not_loaded("add the sample books")),
+            }
+        })
+    }
+
+    /// Adds `wanted` generated sample books in batches, reporting (done, total) as it goes; its
+    /// answer is how many were added.
+    pub fn generate(&self, progress: Callback<(u64, u64)>) -> Command<usize, usize> {
         let catalogue = *self;
-        self.command(Errors::Notice, move |repository, samples| async move {
-            let wanted = match samples {
-                Samples::Classics => {
-                    return Ok(repository.create_many(sample_books()).await?.len())
-                }
-                Samples::Generated(wanted) => wanted,
-            };
+        self.command(Errors::Notice, move |repository, wanted| async move {
             let seed = js_sys::Date::now() as u64;
             let mut done = 0;
             let mut failed = None;

@@ -3,6 +3,7 @@
 //! something worth keeping, and can be asked for again with a button.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use super::context::Catalogue;
 use crate::size::size_label;
@@ -29,9 +30,20 @@ fn describe(status: &StorageStatus) -> String {
 #[component]
 pub fn StorageFooter() -> impl IntoView {
     let catalogue = expect_context::<Catalogue>();
-    // Asks the browser to keep the books; the status is read again once it answers.
-    let keep = Action::new_local(|_: &()| request_persistence());
-    let (answered, asking) = (keep.version(), keep.pending());
+    // Asks the browser to keep the books (once at a time); the status is read again once it
+    // answers.
+    let (answered, asking) = (RwSignal::new(0_u32), RwSignal::new(false));
+    let keep = move || {
+        if asking.get_untracked() {
+            return;
+        }
+        asking.set(true);
+        spawn_local(async move {
+            request_persistence().await;
+            asking.try_set(false);
+            answered.try_update(|answers| *answers += 1);
+        });
+    };
     let status = LocalResource::new(move || {
         answered.track();
         catalogue.track();
@@ -43,7 +55,7 @@ pub fn StorageFooter() -> impl IntoView {
         let changes = catalogue.track();
         let asked = answered.get_untracked() > 0 || asking.get_untracked();
         if previous.is_some_and(|before| before != changes) && !asked {
-            keep.dispatch_local(());
+            keep();
         }
         changes
     });
@@ -52,7 +64,7 @@ pub fn StorageFooter() -> impl IntoView {
         <footer class="storage" aria-label="Storage">
             {move || status.get().flatten().map(|status| {
                 let ask = (!status.persistent).then(|| view! {
-                    <button type="button" class="quiet" on:click=move |_| { keep.dispatch_local(()); }>"Keep my books on this device"</button>
+                    <button type="button" class="quiet" on:click=move |_| { keep(); }>"Keep my books on this device"</button>
                 });
                 view! {
                     <p id="storage-status">{describe(&status)}</p>

@@ -16,8 +16,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::SplitLoaderError;
 
+use super::commands::AddClassics;
+use super::scan::ScanPart;
+use crate::store::{StoreError, Upgrade};
 use super::sync::SyncEngine;
-use crate::book::BookId;
+use crate::book::{Book, BookId};
 use crate::sync::replicate::Settings;
 
 /// The code of a part could not be fetched.
@@ -56,6 +59,8 @@ pub struct Parts {
     pub bulk: Part<fn() -> Loading>,
     /// A book's own page.
     pub book: Part<fn(BookId) -> Loading>,
+    /// The Edit dialog of a book, closing with the callback.
+    pub edit: Part<fn(Book, Callback<()>) -> Loading>,
     /// The "Check a book" page.
     pub check: Part<fn() -> Loading>,
     /// The Statistics page.
@@ -64,6 +69,13 @@ pub struct Parts {
     pub sync: Part<fn() -> Loading>,
     /// "Keep in sync" going on as the app opens.
     pub resume_sync: Resume,
+    /// "Add sample books" in an empty catalogue (the bulk write path is in the sample-books
+    /// section's part).
+    pub add_classics: AddClassics,
+    /// What "Scan barcode" does (the camera, the detector, the photo's reading).
+    pub scan: ScanPart,
+    /// The upgrade of data an older version stored (most people never need it).
+    pub upgrade: Upgrade,
 }
 
 /// Goes on keeping in sync, once sync's code is here.
@@ -76,10 +88,11 @@ pub mod views {
     use super::super::book_page::BookPage;
     use super::super::bulk::BulkGenerator;
     use super::super::check::CheckPage;
+    use super::super::edit::EditDialog;
     use super::super::stats::StatsPage;
     use super::super::sync::SyncPage;
     use super::super::transfer::Transfer;
-    use crate::book::BookId;
+    use crate::book::{Book, BookId};
 
     /// The Import and export section.
     pub fn transfer() -> AnyView {
@@ -92,6 +105,10 @@ pub mod views {
     /// A book's page.
     pub fn book(id: BookId) -> AnyView {
         view! { <BookPage id /> }.into_any()
+    }
+    /// The Edit dialog.
+    pub fn edit(book: Book, on_close: Callback<()>) -> AnyView {
+        view! { <EditDialog book on_close /> }.into_any()
     }
     /// The "Check a book" page.
     pub fn check() -> AnyView {
@@ -110,6 +127,18 @@ pub mod views {
 /// Said in place of a part whose code could not be fetched.
 pub const NOT_LOADED: &str = "This part of Bookshelf could not be downloaded (are you offline?). \
     Your books are safe; reload the page to try again.";
+
+/// Said (after "Could not …:") when an action's code could not be fetched.
+const NOT_LOADED_CODE: &str =
+    "the code for it could not be downloaded (are you offline?); reload the page to try again";
+
+/// "Could not `operation`": the code for it could not be downloaded.
+pub fn not_loaded(operation: &'static str) -> StoreError {
+    StoreError::Other {
+        operation,
+        detail: NOT_LOADED_CODE.into(),
+    }
+}
 
 /// How long a page's part may take to arrive before the page says it is coming (most arrive well
 /// within it, and a "Loading…" flash would only distract).

@@ -19,7 +19,7 @@ mod form;
 pub mod lazy;
 pub mod notices;
 mod router;
-mod scan;
+pub mod scan;
 pub mod stats;
 pub mod sync;
 mod table;

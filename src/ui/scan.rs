@@ -2,8 +2,14 @@
 //! a `BarcodeDetector` that knows EAN-13, else from a photo decoded by our own reader in a Web
 //! Worker loaded on first use (`scan/photo.rs`). The camera is never left on: every track stops
 //! on a result, on Cancel, on an error and when the component goes away.
+//!
+//! The button and its status are on the first page; what a scan does (the camera, the detector,
+//! the photo's reading) is a part, fetched on the first click (`ScanPart`, src/main.rs).
 
 mod photo;
+
+use std::future::Future;
+use std::pin::Pin;
 
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Function, Object, Reflect};
@@ -12,6 +18,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{File, HtmlVideoElement, MediaStream, MediaStreamTrack};
 
+use super::lazy::{NotLoaded, NOT_LOADED};
 use crate::barcode::isbn_from_barcode;
 
 /// How often the camera's picture is handed to the detector.
@@ -28,9 +35,30 @@ enum Scan {
     Reading,
 }
 
+/// What a click asks of the scanner's part.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    /// "Scan barcode": the camera, or the photo input where there is no detector for it.
+    Start,
+    /// A photo was chosen in "Photo of the barcode".
+    Photo,
+}
+
+/// Fetches the scanner's part (at once once it is here) and does what was asked; the app
+/// provides it as a context (src/main.rs splits it off).
+pub type ScanPart = fn(Scanner, Ask) -> Pin<Box<dyn Future<Output = Result<(), NotLoaded>>>>;
+
+/// What the scanner's part does: the app's split function calls it.
+pub fn run(scanner: Scanner, ask: Ask) {
+    match ask {
+        Ask::Start => scanner.start(),
+        Ask::Photo => scanner.photo_chosen(),
+    }
+}
+
 /// The scanner's handles (all `Copy`), shared by its event handlers and tasks.
 #[derive(Clone, Copy)]
-struct Scanner {
+pub struct Scanner {
     scan: RwSignal<Scan>,
     /// The last problem, shown under the button until the next scan.
     problem: RwSignal<Option<String>>,
@@ -63,6 +91,20 @@ pub fn ScanBarcode(on_isbn: Callback<String>, on_problem: Callback<String>) -> i
     };
     // Cleanups run before the owner's values are disposed: the camera is still reachable here.
     on_cleanup(move || scanner.stop_camera());
+    let part = use_context::<ScanPart>();
+    let ask = move |ask: Ask| {
+        if scanner.scan.get_untracked() != Scan::Idle {
+            return;
+        }
+        let Some(part) = part else {
+            return scanner.report(NOT_LOADED.into());
+        };
+        spawn_local(async move {
+            if part(scanner, ask).await.is_err() {
+                scanner.report(NOT_LOADED.into());
+            }
+        });
+    };
     let Scanner {
         scan,
         problem,
@@ -79,7 +121,7 @@ pub fn ScanBarcode(on_isbn: Callback<String>, on_problem: Callback<String>) -> i
     };
     view! {
         <div class="scan">
-            <button type="button" on:click=move |_| scanner.start()>"Scan barcode"</button>
+            <button type="button" on:click=move |_| ask(Ask::Start)>"Scan barcode"</button>
             <label class=move || if photo_shown.get() { "scan-photo" } else { "scan-photo visually-hidden" }>
                 "Photo of the barcode"
                 <input
@@ -88,7 +130,7 @@ pub fn ScanBarcode(on_isbn: Callback<String>, on_problem: Callback<String>) -> i
                     capture="environment"
                     node_ref=input
                     tabindex=move || if photo_shown.get() { "0" } else { "-1" }
-                    on:change=move |_| scanner.photo_chosen()
+                    on:change=move |_| ask(Ask::Photo)
                 />
             </label>
             <div class="scan-camera" hidden=move || scan.get() != Scan::Camera>

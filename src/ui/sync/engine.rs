@@ -117,7 +117,9 @@ impl SyncEngine {
     pub fn settings(&self) -> Settings {
         local_storage()
             .and_then(|storage| storage.get_item(SETTINGS_KEY).ok().flatten())
-            .and_then(|text| serde_json::from_str(&text).ok())
+            // The browser's JSON and serde-wasm-bindgen (serde_json is not on the first page).
+            .and_then(|text| js_sys::JSON::parse(&text).ok())
+            .and_then(|value| serde_wasm_bindgen::from_value(value).ok())
             .unwrap_or_else(|| Settings {
                 database: "bookshelf".into(),
                 ..Settings::default()
@@ -125,7 +127,11 @@ impl SyncEngine {
     }
 
     fn remember(&self, settings: &Settings) {
-        if let (Some(storage), Ok(text)) = (local_storage(), serde_json::to_string(settings)) {
+        let text = serde_wasm_bindgen::to_value(settings)
+            .ok()
+            .and_then(|value| js_sys::JSON::stringify(&value).ok())
+            .map(String::from);
+        if let (Some(storage), Some(text)) = (local_storage(), text) {
             let _ = storage.set_item(SETTINGS_KEY, &text);
         }
     }

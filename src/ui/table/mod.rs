@@ -11,9 +11,8 @@ mod state;
 use leptos::prelude::*;
 
 use super::check::NoMatches;
-use super::commands::Samples;
 use super::context::{Catalogue, CatalogueQuery};
-use super::edit::EditDialog;
+use super::lazy::{show_section, Parts};
 use super::notices::Notices;
 use crate::blocks::Rows;
 use crate::book::Book;
@@ -45,7 +44,11 @@ enum Shown {
 /// (rows, the empty catalogue, or an error) is shown: from then on the table's height is its own,
 /// and what is below it can be shown without being moved.
 #[component]
-pub fn BookTable(answered: RwSignal<bool>) -> impl IntoView {
+pub fn BookTable(
+    answered: RwSignal<bool>,
+    /// Where the code of "Add sample books" and of the Edit dialog comes from.
+    parts: Parts,
+) -> impl IntoView {
     let catalogue = expect_context::<Catalogue>();
     let notices = expect_context::<Notices>();
     let query = expect_context::<CatalogueQuery>();
@@ -53,7 +56,7 @@ pub fn BookTable(answered: RwSignal<bool>) -> impl IntoView {
     let just_added = follow_added(table, catalogue, notices, query);
     let editing = RwSignal::new(None::<Book>);
     let delete = catalogue.delete();
-    let samples = catalogue.generate(Callback::new(|_| {}));
+    let samples = catalogue.add_classics(parts.add_classics);
     let marked = StoredValue::new(false);
 
     let visible_rows = move || {
@@ -123,7 +126,8 @@ pub fn BookTable(answered: RwSignal<bool>) -> impl IntoView {
             let px = table
                 .current()
                 .map_or(0.0, |set| pick(&table.viewport(&set)));
-            format!("{px}px")
+            // Whole pixels: formatting an `f64` would bring its code and tables into the wasm.
+            format!("{}px", px.round() as u64)
         }
     };
     let row_count = move || {
@@ -145,7 +149,7 @@ pub fn BookTable(answered: RwSignal<bool>) -> impl IntoView {
         Shown::Empty => view! {
             <div class="empty">
                 <p>"No books yet. Add one above, or start with a few classics."</p>
-                <button type="button" on:click=move |_| { samples.dispatch_local(Samples::Classics); }>
+                <button type="button" on:click=move |_| { samples.dispatch_local(()); }>
                     "Add sample books"
                 </button>
             </div>
@@ -181,8 +185,9 @@ pub fn BookTable(answered: RwSignal<bool>) -> impl IntoView {
             <ColumnChooser query />
         </div>
         <div class="table-area">{area}</div>
-        {move || editing.get().map(|book| view! {
-            <EditDialog book on_close=Callback::new(move |()| editing.set(None)) />
+        {move || editing.get().map(|book| {
+            let on_close = Callback::new(move |()| editing.set(None));
+            show_section(parts.edit.fetch, move || (parts.edit.make)(book.clone(), on_close))
         })}
     }
 }
