@@ -1,7 +1,8 @@
 // The app's wasm is split (scripts/split-wasm.mjs, src/ui/lazy.rs): the catalogue's first page
 // fetches the app's own module and the parts it shows (Import and export, sample books), never the
 // code of the other pages; each page's code comes when the page is first shown, and the code of
-// "Add sample books" (the bulk write path) and of "Scan barcode" on the first click, and the
+// "Add sample books" (the bulk write path), "Scan barcode", the Edit dialog and the search for
+// the closest books (words in "Do I own this?", "Did you mean") on their first use, and the
 // upgrade of data an older version stored only when there is such data (storage-faults.test.mjs
 // opens a version-1 database); a part that
 // cannot be fetched says so in its place, the rest of the app goes on, and showing it again
@@ -29,7 +30,7 @@ test('the bundle holds the app module and its parts, each named by its content',
   const files = readdirSync(DIST);
   const parts = files.filter((name) => /^split_[a-z]+-[0-9a-f]{16}\.wasm$/.test(name));
   assert.deepEqual(partsFetched(parts.map((name) => `http://x/${name}`)),
-    ['book', 'bulk', 'check', 'edit', 'scan', 'stats', 'sync', 'transfer', 'upgrade']);
+    ['book', 'bulk', 'check', 'closest', 'edit', 'scan', 'stats', 'sync', 'transfer', 'upgrade']);
   for (const part of parts) {
     const hash = createHash('sha256').update(readFileSync(path.join(DIST, part))).digest('hex').slice(0, 16);
     assert.ok(part.endsWith(`-${hash}.wasm`), `${part} is named by its content`);
@@ -186,6 +187,29 @@ test('books an older version stored are upgraded by code fetched only for them; 
     await page.reload();
     await page.getByRole('cell', { name: 'Kept Through The Upgrade', exact: true }).waitFor();
     assert.ok(partsFetched(urls).includes('upgrade'), 'the upgrade\'s code came for the old data');
+  } finally {
+    await context.close();
+  }
+});
+
+test('"Do I own this?" with words brings the code of the closest books on first use; code that cannot come is said', { timeout: 120_000 }, async () => {
+  const { context, page, errors, urls } = await openCatalogue();
+  try {
+    await page.getByRole('button', { name: 'Add sample books', exact: true }).click();
+    await page.locator('table').waitFor();
+    assert.ok(!partsFetched(urls).includes('closest'), 'not fetched before words are asked');
+    const box = page.getByLabel('Do I own this?', { exact: true });
+    const answer = page.locator('#check-answer');
+
+    await page.route(/\/split_closest-[0-9a-f]+\.wasm$/, (route) => route.abort());
+    await box.fill('hobit');
+    await waitFor(async () => assert.match(await answer.textContent(), /Could not look for the closest books: the code for it could not be downloaded/));
+
+    await page.unroute(/\/split_closest-[0-9a-f]+\.wasm$/);
+    await box.fill('hobit tolkien');
+    await waitFor(async () => assert.match(await answer.textContent(), /Yes.*The Hobbit/s));
+    assert.ok(partsFetched(urls).includes('closest'));
+    await waitFor(() => assert.equal(errors.length, 0, `no page errors: ${errors.join('; ')}`));
   } finally {
     await context.close();
   }

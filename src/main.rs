@@ -28,6 +28,9 @@ fn main() {
         resume_sync: |engine, settings| Box::pin(split::keep_in_sync(engine, settings)),
         add_classics: |repository| Box::pin(split::add_classics(repository)),
         scan: |scanner, ask| Box::pin(split::scan(scanner, ask)),
+        closest: |repository, words, limit| {
+            Box::pin(async move { Ok(split::closest(repository, words, limit).await?.await) })
+        },
         upgrade: |name| {
             Box::pin(async move {
                 let upgrading = split::upgrade(name).await;
@@ -44,6 +47,7 @@ fn main() {
 #[cfg(all(target_arch = "wasm32", not(feature = "bench")))]
 mod split {
     use bookshelf::book::{Book, BookId};
+    use bookshelf::search::Closest;
     use bookshelf::store::{migrate, BookRepository, Result as Stored};
     use bookshelf::sync::replicate::Settings;
     use bookshelf::ui::commands::{write_classics, Writing};
@@ -91,6 +95,16 @@ mod split {
     #[wasm_split(upgrade, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub fn upgrade(name: String) -> Result<Upgrading, NotLoaded> {
         Ok(Box::pin(async move { migrate(&name).await }))
+    }
+
+    /// The books closest to some words, forgiving typos.
+    #[wasm_split(closest, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn closest(
+        repository: BookRepository,
+        words: String,
+        limit: usize,
+    ) -> Result<Pin<Box<dyn Future<Output = Stored<Closest>>>>, NotLoaded> {
+        Ok(Box::pin(async move { repository.closest(&words, limit).await }))
     }
 
     #[wasm_split(sync, wasm_split_path = ::leptos::wasm_split, fallible)]

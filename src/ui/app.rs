@@ -58,8 +58,10 @@ pub fn App(
 ) -> impl IntoView {
     let notices = Notices::default();
     provide_context(notices);
-    // "Scan barcode" is on the catalogue's first page and on "Check a book".
+    // "Scan barcode" and "Do I own this?" are on the catalogue's first page and on "Check a
+    // book"; "Did you mean" in the table.
     provide_context(parts.scan);
+    provide_context(parts.closest);
     crate::offline::register(move || {
         notices.offer(
             "A new version of Bookshelf is ready.",

@@ -6,13 +6,45 @@ use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 
+use std::future::Future;
+use std::pin::Pin;
+
 use super::context::{Catalogue, CatalogueQuery};
+use super::lazy::{not_loaded, NotLoaded};
 use super::scan::ScanBarcode;
 use crate::book::{Book, NewBook};
 use crate::browser::today;
 use crate::check::{isbn10_of, Question};
 use crate::query::count_label;
 use crate::route::Route;
+use crate::search::Closest;
+use crate::store::{BookRepository, StoreError};
+
+/// The books closest to some words, forgiving typos ([`BookRepository::closest`]): code few
+/// visits need, so a part (src/main.rs) fetched on first use. The app provides it as a context.
+pub type ClosestPart = fn(BookRepository, String, usize) -> Pin<Box<dyn Future<Output = Finding>>>;
+
+/// What [`ClosestPart`] answers: its code could not be fetched, or the closest books (or the
+/// store's error).
+pub type Finding = Result<Result<Closest, StoreError>, NotLoaded>;
+
+/// The part the app provides, looked up in the component (a task may run without its owner).
+fn closest_part() -> Option<ClosestPart> {
+    use_context::<ClosestPart>()
+}
+
+/// The `limit` books closest to `words`, through `part`.
+async fn find_closest(
+    part: Option<ClosestPart>,
+    repository: BookRepository,
+    words: String,
+    limit: usize,
+) -> Finding {
+    match part {
+        Some(part) => part(repository, words, limit).await,
+        None => Err(NotLoaded),
+    }
+}
 
 /// How many books an answer lists.
 const SHOWN: usize = 5;
@@ -35,7 +67,7 @@ enum Answer {
 }
 
 /// Asks the catalogue what the text asks.
-async fn answer(catalogue: Catalogue, text: String) -> Answer {
+async fn answer(catalogue: Catalogue, part: Option<ClosestPart>, text: String) -> Answer {
     let found = async {
         let repository = catalogue.repository()?;
         match Question::of(&text) {
@@ -55,7 +87,9 @@ async fn answer(catalogue: Catalogue, text: String) -> Answer {
                 })
             }
             Question::Words(words) => {
-                let closest = repository.closest(&words, SHOWN).await?;
+                let closest = find_closest(part, repository.clone(), words.clone(), SHOWN)
+                    .await
+                    .map_err(|NotLoaded| not_loaded("look for the closest books"))??;
                 let books = repository.get_many(&closest.ids).await?;
                 Ok(match books.len() {
                     0 => Answer::No(NewBook {
@@ -125,11 +159,12 @@ pub fn CheckBox(#[prop(optional)] focus: bool) -> impl IntoView {
     let query = expect_context::<CatalogueQuery>();
     let text = RwSignal::new(String::new());
     let input_ref = NodeRef::<html::Input>::new();
+    let part = closest_part();
     // Asked again whenever the text or the catalogue changes; only the newest answer is shown.
     let answered = LocalResource::new(move || {
         let typed = text.get();
         catalogue.track();
-        answer(catalogue, typed)
+        answer(catalogue, part, typed)
     });
     // Enter (a barcode scanner's last key) answers at once and selects the text, so that the
     // next scan or typing replaces it.
@@ -234,6 +269,7 @@ pub fn NoMatches() -> impl IntoView {
     let query = expect_context::<CatalogueQuery>();
     // Keyed on the search that found nothing (the filter is what the table ran).
     let searched = Memo::new(move |_| query.filter.with(|filter| filter.text.clone()));
+    let part = closest_part();
     let closest = LocalResource::new(move || {
         let text = searched.get();
         async move {
@@ -241,7 +277,10 @@ pub fn NoMatches() -> impl IntoView {
                 return None;
             }
             let repository = catalogue.repository().ok()?;
-            let closest = repository.closest(&text, 1).await.ok()?;
+            let closest = find_closest(part, repository.clone(), text, 1)
+                .await
+                .ok()?
+                .ok()?;
             let books = repository.get_many(&closest.ids).await.ok()?;
             books.into_iter().next().map(|book| book.title)
         }

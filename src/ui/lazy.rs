@@ -16,6 +16,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::SplitLoaderError;
 
+use super::check::ClosestPart;
 use super::commands::AddClassics;
 use super::scan::ScanPart;
 use crate::store::{StoreError, Upgrade};
@@ -76,6 +77,8 @@ pub struct Parts {
     pub scan: ScanPart,
     /// The upgrade of data an older version stored (most people never need it).
     pub upgrade: Upgrade,
+    /// The books closest to some words ("Do I own this?", "Did you mean").
+    pub closest: ClosestPart,
 }
 
 /// Goes on keeping in sync, once sync's code is here.
