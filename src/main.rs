@@ -34,7 +34,9 @@ fn main() {
         upgrade: |name| {
             Box::pin(async move {
                 let upgrading = split::upgrade(name).await;
-                upgrading.map_err(|_| not_loaded("upgrade the stored books"))?.await
+                upgrading
+                    .map_err(|_| not_loaded("upgrade the stored books"))?
+                    .await
             })
         },
     };
@@ -104,7 +106,9 @@ mod split {
         words: String,
         limit: usize,
     ) -> Result<Pin<Box<dyn Future<Output = Stored<Closest>>>>, NotLoaded> {
-        Ok(Box::pin(async move { repository.closest(&words, limit).await }))
+        Ok(Box::pin(
+            async move { repository.closest(&words, limit).await },
+        ))
     }
 
     #[wasm_split(sync, wasm_split_path = ::leptos::wasm_split, fallible)]

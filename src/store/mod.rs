@@ -28,8 +28,8 @@ mod watch;
 pub use self::{
     codec::records_to_js,
     connection::{BookRepository, Lost, OpenOptions, Upgrade, DEFAULT_MAX_IN_FLIGHT},
-    schema::migrate,
     repository::{BookPages, PageRequest},
+    schema::migrate,
     storage::{request_persistence, storage_estimate, storage_status, StorageStatus},
     sync::Conflict,
 };

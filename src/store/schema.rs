@@ -143,13 +143,27 @@ pub(crate) async fn needs_migrate(database: &Rexie) -> Result<bool> {
         if reached.and_then(|value| value.as_f64()).unwrap_or(1.0) >= f64::from(VERSION) {
             return Ok(false);
         }
-        if transaction.store(BOOKS).map_err(fail)?.count(None).await.map_err(fail)? > 0 {
+        if transaction
+            .store(BOOKS)
+            .map_err(fail)?
+            .count(None)
+            .await
+            .map_err(fail)?
+            > 0
+        {
             return Ok(true);
         }
         // No book: nothing to rewrite or to queue for sync; no line to search; none to count.
-        transaction.store(SEARCH).map_err(fail)?.clear().await.map_err(fail)?;
+        transaction
+            .store(SEARCH)
+            .map_err(fail)?
+            .clear()
+            .await
+            .map_err(fail)?;
         counter::set(&meta, 0, OPERATION).await?;
-        meta.put(&JsValue::from(VERSION), Some(&key)).await.map_err(fail)?;
+        meta.put(&JsValue::from(VERSION), Some(&key))
+            .await
+            .map_err(fail)?;
         Ok(false)
     }
     .await;

@@ -190,9 +190,7 @@ impl Catalogue {
         Fu: Future<Output = Outcome<T>> + 'static,
     {
         Command::new(Rc::new(move |input: I| {
-            let started = self
-                .repository()
-                .map(|repository| write(repository, input));
+            let started = self.repository().map(|repository| write(repository, input));
             Box::pin(async move {
                 let outcome = match started {
                     Ok(written) => written.await,

@@ -19,9 +19,9 @@ use leptos::wasm_split::SplitLoaderError;
 use super::check::ClosestPart;
 use super::commands::AddClassics;
 use super::scan::ScanPart;
-use crate::store::{StoreError, Upgrade};
 use super::sync::SyncEngine;
 use crate::book::{Book, BookId};
+use crate::store::{StoreError, Upgrade};
 use crate::sync::replicate::Settings;
 
 /// The code of a part could not be fetched.

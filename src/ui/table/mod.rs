@@ -144,39 +144,39 @@ pub fn BookTable(
 
     let area = move || {
         match shown.get() {
-        Shown::Loading => view! { <p class="muted">"Loading your books…"</p> }.into_any(),
-        Shown::Failed => view! { <p role="alert">{failure}</p> }.into_any(),
-        Shown::Empty => view! {
-            <div class="empty">
-                <p>"No books yet. Add one above, or start with a few classics."</p>
-                <button type="button" on:click=move |_| { samples.dispatch_local(()); }>
-                    "Add sample books"
-                </button>
-            </div>
-        }
-        .into_any(),
-        Shown::NoMatches => view! { <NoMatches /> }.into_any(),
-        Shown::Table => view! {
-            <div
-                class="scroller"
-                node_ref=table.scroller
-                tabindex="0"
-                role="region"
-                aria-label="Books, scrollable"
-                // Borders are inside the height (border-box): the client area is header + rows.
-                style:height=measure(|view| view.viewport_px + ROW_PX + 3.0)
-                on:scroll=move |_| table.scrolled()
-            >
-                <div class="spacer" style:height=measure(|view| view.scroll_height() + ROW_PX)>
-                    <table aria-rowcount=row_count>
-                        <caption class="visually-hidden">"Your books"</caption>
-                        {body}
-                    </table>
+            Shown::Loading => view! { <p class="muted">"Loading your books…"</p> }.into_any(),
+            Shown::Failed => view! { <p role="alert">{failure}</p> }.into_any(),
+            Shown::Empty => view! {
+                <div class="empty">
+                    <p>"No books yet. Add one above, or start with a few classics."</p>
+                    <button type="button" on:click=move |_| { samples.dispatch_local(()); }>
+                        "Add sample books"
+                    </button>
                 </div>
-            </div>
+            }
+            .into_any(),
+            Shown::NoMatches => view! { <NoMatches /> }.into_any(),
+            Shown::Table => view! {
+                <div
+                    class="scroller"
+                    node_ref=table.scroller
+                    tabindex="0"
+                    role="region"
+                    aria-label="Books, scrollable"
+                    // Borders are inside the height (border-box): the client area is header + rows.
+                    style:height=measure(|view| view.viewport_px + ROW_PX + 3.0)
+                    on:scroll=move |_| table.scrolled()
+                >
+                    <div class="spacer" style:height=measure(|view| view.scroll_height() + ROW_PX)>
+                        <table aria-rowcount=row_count>
+                            <caption class="visually-hidden">"Your books"</caption>
+                            {body}
+                        </table>
+                    </div>
+                </div>
+            }
+            .into_any(),
         }
-        .into_any(),
-    }
     };
 
     view! {
