@@ -132,42 +132,42 @@ pub(crate) async fn needs_migrate(database: &Rexie) -> Result<bool> {
         return Ok(false);
     }
     let fail = |error| browser_error(OPERATION, error);
+    // Counted only for older data (a count walks every record).
+    let books = database
+        .transaction(&[BOOKS], TransactionMode::ReadOnly)
+        .map_err(|error| begin_error(OPERATION, error))?
+        .store(BOOKS)
+        .map_err(fail)?
+        .count(None)
+        .await
+        .map_err(fail)?;
+    if books > 0 {
+        return Ok(true);
+    }
+    // No book: nothing to rewrite or to queue for sync, no line to search, none to count. (A
+    // tab of this version writes books only once it has opened, so after marking them current.)
     let transaction = database
-        .transaction(&[BOOKS, SEARCH, META], TransactionMode::ReadWrite)
+        .transaction(&[SEARCH, META], TransactionMode::ReadWrite)
         .map_err(|error| begin_error(OPERATION, error))?;
     let outcome = async {
         let meta = transaction.store(META).map_err(fail)?;
         let key = JsValue::from_str(DATA_VERSION_KEY);
-        // Asked again inside the write: another tab may have marked or upgraded it meanwhile.
+        // Asked again inside the write: another tab may have marked it meanwhile.
         let reached = meta.get(key.clone()).await.map_err(fail)?;
         if reached.and_then(|value| value.as_f64()).unwrap_or(1.0) >= f64::from(VERSION) {
-            return Ok(false);
+            return Ok(());
         }
-        if transaction
-            .store(BOOKS)
-            .map_err(fail)?
-            .count(None)
-            .await
-            .map_err(fail)?
-            > 0
-        {
-            return Ok(true);
-        }
-        // No book: nothing to rewrite or to queue for sync; no line to search; none to count.
-        transaction
-            .store(SEARCH)
-            .map_err(fail)?
-            .clear()
-            .await
-            .map_err(fail)?;
+        let search = transaction.store(SEARCH).map_err(fail)?;
+        search.clear().await.map_err(fail)?;
         counter::set(&meta, 0, OPERATION).await?;
         meta.put(&JsValue::from(VERSION), Some(&key))
             .await
             .map_err(fail)?;
-        Ok(false)
+        Ok(())
     }
     .await;
-    settle(transaction, outcome, OPERATION).await
+    settle(transaction, outcome, OPERATION).await?;
+    Ok(false)
 }
 
 /// Brings the data of the database `name` up to [`VERSION`]: one transaction, all or nothing,

@@ -72,11 +72,13 @@ impl<I, T> Command<I, T> {
             return;
         };
         let written = run(input);
-        self.running.update(|running| *running += 1);
+        self.running.try_update(|running| *running += 1);
         let command = *self;
         spawn_local(async move {
             let outcome = written.await;
-            command.running.try_update(|running| *running -= 1);
+            command
+                .running
+                .try_update(|running| *running = running.saturating_sub(1));
             if command.asked.try_get_value() == Some(asked) {
                 command.value.try_set(Some(outcome));
                 command.answered.try_update(|answered| *answered += 1);
