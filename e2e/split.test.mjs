@@ -49,11 +49,16 @@ test('the bundle holds the app module and its parts, each named by its content',
   for (const name of [...parts, loaders[0]]) assert.ok(worker.includes(name), `sw.js caches ${name}`);
 });
 
-/** The catalogue opened in a new context without the service worker; its page errors gathered. */
-async function openCatalogue() {
+/** A page in a new context without the service worker (every request seen is the page's own). */
+async function freshPage() {
   const context = await handles.browser.newContext({ serviceWorkers: 'block', viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(TIMEOUT);
-  const page = await context.newPage();
+  return { context, page: await context.newPage() };
+}
+
+/** The catalogue opened in a fresh page; its page errors and requests gathered. */
+async function openCatalogue() {
+  const { context, page } = await freshPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
   const urls = [];
@@ -136,9 +141,7 @@ test('"Scan barcode" brings its code on the first click, and "Add sample books" 
 });
 
 test('"Add sample books" whose code cannot be downloaded says so and adds nothing', { timeout: 120_000 }, async () => {
-  const context = await handles.browser.newContext({ serviceWorkers: 'block', viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(TIMEOUT);
-  const page = await context.newPage();
+  const { context, page } = await freshPage();
   try {
     await page.route(/\/split_bulk-[0-9a-f]+\.wasm$/, (route) => route.abort());
     await page.goto(handles.server.url);
@@ -157,9 +160,7 @@ test('"Add sample books" whose code cannot be downloaded says so and adds nothin
 });
 
 test('books an older version stored are upgraded by code fetched only for them; code that cannot come is said', { timeout: 120_000 }, async () => {
-  const context = await handles.browser.newContext({ serviceWorkers: 'block', viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(TIMEOUT);
-  const page = await context.newPage();
+  const { context, page } = await freshPage();
   const urls = [];
   page.on('request', (request) => urls.push(request.url()));
   try {

@@ -60,9 +60,7 @@ impl BookRepository {
     pub async fn create(&self, book: NewBook) -> Result<Book> {
         const OPERATION: &str = "add the book";
         let mut checked = book.validated()?;
-        if checked.uid.is_empty() {
-            checked.uid = new_uids(1, OPERATION)?.pop().unwrap_or_default();
-        }
+        give_uid(&mut checked.uid, OPERATION)?;
         let value = to_js(&Record::from_new(&checked), OPERATION)?;
         let _slot = self.slot().await;
         let transaction = self.write_transaction(OPERATION)?;
@@ -72,10 +70,8 @@ impl BookRepository {
                 .await
                 .map_err(|error| browser_error(OPERATION, error))?;
             let book = checked.with_id(id_of(&key, OPERATION)?);
-            log_change(&transaction, &[&book.uid], OPERATION).await?;
             counter::change(&meta_store(&transaction, OPERATION)?, 1, 0, OPERATION).await?;
-            let search = search_store(&transaction, OPERATION)?;
-            chunks::upsert_all(&search, std::slice::from_ref(&book), OPERATION).await?;
+            written(&transaction, &book, OPERATION).await?;
             Ok(book)
         }
         .await;
@@ -89,9 +85,7 @@ impl BookRepository {
     pub async fn restore(&self, book: Book) -> Result<Book> {
         const OPERATION: &str = "restore the book";
         let mut checked = book.to_new().validated()?.with_id(book.id);
-        if checked.uid.is_empty() {
-            checked.uid = new_uids(1, OPERATION)?.pop().unwrap_or_default();
-        }
+        give_uid(&mut checked.uid, OPERATION)?;
         let value = to_js(&Record::from_book(&checked), OPERATION)?;
         let _slot = self.slot().await;
         let transaction = self.write_transaction(OPERATION)?;
@@ -113,10 +107,8 @@ impl BookRepository {
                 .add(&value, None)
                 .await
                 .map_err(|error| browser_error(OPERATION, error))?;
-            log_change(&transaction, &[&checked.uid], OPERATION).await?;
             counter::change(&meta_store(&transaction, OPERATION)?, 1, 0, OPERATION).await?;
-            let search = search_store(&transaction, OPERATION)?;
-            chunks::upsert_all(&search, std::slice::from_ref(&checked), OPERATION).await
+            written(&transaction, &checked, OPERATION).await
         }
         .await;
         settle(transaction, outcome, OPERATION).await?;
@@ -207,9 +199,7 @@ impl BookRepository {
                     .put(&value, None)
                     .await
                     .map_err(|error| browser_error(OPERATION, error))?;
-                log_change(&transaction, &[&updated.uid], OPERATION).await?;
-                let search = search_store(&transaction, OPERATION)?;
-                chunks::upsert_all(&search, std::slice::from_ref(&updated), OPERATION).await?;
+                written(&transaction, &updated, OPERATION).await?;
             }
             Ok(updated)
         }
@@ -358,6 +348,22 @@ async fn set_high_water(
 }
 
 /// Queues the books (by uid) a write changed for sync, in the write's own transaction.
+/// Gives a book without a uid a new one.
+fn give_uid(uid: &mut String, operation: &'static str) -> Result<()> {
+    if uid.is_empty() {
+        *uid = new_uids(1, operation)?.pop().unwrap_or_default();
+    }
+    Ok(())
+}
+
+/// What every write of one book does after the book itself, in its transaction: the change
+/// queued for sync, and the book's line in its search chunk.
+async fn written(transaction: &Transaction, book: &Book, operation: &'static str) -> Result<()> {
+    log_change(transaction, &[&book.uid], operation).await?;
+    let search = search_store(transaction, operation)?;
+    chunks::upsert_all(&search, std::slice::from_ref(book), operation).await
+}
+
 async fn log_change(
     transaction: &Transaction,
     uids: &[&str],
