@@ -3,7 +3,8 @@
 
 #[cfg(all(target_arch = "wasm32", not(feature = "bench")))]
 fn main() {
-    use bookshelf::ui::lazy::{not_loaded, Part, Parts};
+    use bookshelf::ui::commands::Writes;
+    use bookshelf::ui::lazy::{not_loaded, written, Part, Parts};
     use bookshelf::ui::App;
     use leptos::prelude::*;
 
@@ -23,6 +24,7 @@ fn main() {
         book: part!(book, fetch_book, id),
         edit: part!(edit, fetch_edit, book, on_close),
         check: part!(check, fetch_check),
+        answer: part!(answer, fetch_answer, text, add_it),
         stats: part!(stats, fetch_stats),
         sync: part!(sync, fetch_sync),
         resume_sync: |engine, settings| Box::pin(split::keep_in_sync(engine, settings)),
@@ -30,6 +32,14 @@ fn main() {
         scan: |scanner, ask| Box::pin(split::scan(scanner, ask)),
         closest: |repository, words, limit| {
             Box::pin(async move { Ok(split::closest(repository, words, limit).await?.await) })
+        },
+        writes: Writes {
+            fetch: || Box::pin(split::fetch_write()),
+            create: |repository, book| written("add the book", split::create(repository, book)),
+            delete: |repository, id| written("delete the book", split::delete(repository, id)),
+            restore: |repository, book| {
+                written("restore the book", split::restore(repository, book))
+            },
         },
         upgrade: |name| {
             Box::pin(async move {
@@ -48,15 +58,15 @@ fn main() {
 /// Here, not in the library, so that no other binary (the barcode worker) links them.
 #[cfg(all(target_arch = "wasm32", not(feature = "bench")))]
 mod split {
-    use bookshelf::book::{Book, BookId};
+    use bookshelf::book::{Book, BookId, NewBook};
     use bookshelf::search::Closest;
     use bookshelf::store::{migrate, BookRepository, Result as Stored};
     use bookshelf::sync::replicate::Settings;
-    use bookshelf::ui::commands::{write_classics, Writing};
+    use bookshelf::ui::commands::{write_classics, Writes, Writing, Written};
     use bookshelf::ui::lazy::{views, NotLoaded};
     use bookshelf::ui::scan::{Ask, Scanner};
     use bookshelf::ui::sync::SyncEngine;
-    use leptos::prelude::{AnyView, Callback};
+    use leptos::prelude::{AnyView, Callback, RwSignal};
     use leptos::wasm_split::wasm_split;
     use std::future::Future;
     use std::pin::Pin;
@@ -79,6 +89,7 @@ mod split {
     split_view!(book, fetch_book, id: BookId);
     split_view!(edit, fetch_edit, book: Book, on_close: Callback<()>);
     split_view!(check, fetch_check);
+    split_view!(answer, fetch_answer, text: RwSignal<String>, add_it: Callback<NewBook>);
     split_view!(stats, fetch_stats);
     split_view!(sync, fetch_sync);
 
@@ -91,6 +102,23 @@ mod split {
     pub fn scan(scanner: Scanner, ask: Ask) -> Result<(), NotLoaded> {
         bookshelf::ui::scan::run(scanner, ask);
         Ok(())
+    }
+
+    /// One book added, deleted or put back: the write path (checking, the record, the search
+    /// line, the sync log) is code reading the catalogue does not need.
+    #[wasm_split(write, wasm_split_path = ::leptos::wasm_split, fallible, preload(fetch_write))]
+    pub fn create(repository: BookRepository, book: NewBook) -> Result<Written, NotLoaded> {
+        Ok((Writes::default().create)(repository, book))
+    }
+
+    #[wasm_split(write, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn delete(repository: BookRepository, id: BookId) -> Result<Written, NotLoaded> {
+        Ok((Writes::default().delete)(repository, id))
+    }
+
+    #[wasm_split(write, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn restore(repository: BookRepository, book: Book) -> Result<Written, NotLoaded> {
+        Ok((Writes::default().restore)(repository, book))
     }
 
     /// The upgrade of data stored by an older version.

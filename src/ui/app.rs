@@ -58,10 +58,11 @@ pub fn App(
 ) -> impl IntoView {
     let notices = Notices::default();
     provide_context(notices);
-    // "Scan barcode" and "Do I own this?" are on the catalogue's first page and on "Check a
-    // book"; "Did you mean" in the table.
+    // "Scan barcode" and "Do I own this?" (its answer) are on the catalogue's first page and on
+    // "Check a book"; "Did you mean" in the table.
     provide_context(parts.scan);
     provide_context(parts.closest);
+    provide_context(parts.answer);
     crate::offline::register(move || {
         notices.offer(
             "A new version of Bookshelf is ready.",
@@ -138,7 +139,7 @@ pub fn App(
 /// The app once storage is open: provides the catalogue and follows the route.
 #[component]
 fn Ready(repository: BookRepository, cleared: RwSignal<u32>, parts: Parts) -> impl IntoView {
-    let catalogue = Catalogue::new(repository, expect_context::<Notices>());
+    let catalogue = Catalogue::with_writes(repository, expect_context::<Notices>(), parts.writes);
     provide_context(catalogue);
     // The store was cleared and opened again: every view reads it afresh.
     Effect::watch(
@@ -157,6 +158,13 @@ fn Ready(repository: BookRepository, cleared: RwSignal<u32>, parts: Parts) -> im
             // before it, it would be pushed down (a layout shift), and the parts' code is
             // fetched after the rows, not beside them.
             let answered = RwSignal::new(false);
+            // So is the code of one book's writes (if it is not here already).
+            Effect::new(move || {
+                if answered.get() {
+                    // Failing, it leaves the first write to fetch it (and say so if it cannot).
+                    spawn_local(async move { drop((parts.writes.fetch)().await) });
+                }
+            });
             let below = move || {
                 answered.get().then(|| {
                     view! {

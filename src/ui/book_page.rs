@@ -9,7 +9,7 @@ use super::commands::{on_outcome, Errors};
 use super::conflict::Conflict;
 use super::context::Catalogue;
 use super::edit::checked_patch;
-use super::fields::{BookFields, FieldValues};
+use super::fields::{BookDetails, BookFields, FieldValues};
 use super::notices::Notices;
 use crate::book::{
     missing_numbers, Book, BookId, BookPatch, Field, Loan, LoanChange, ValidationError,
@@ -401,7 +401,8 @@ fn BookForm(book: Book) -> impl IntoView {
     };
     view! {
         <form class="book-form" aria-label="The book's fields" novalidate on:submit=submit>
-            <BookFields values prefix="page" details=true />
+            <BookFields values prefix="page" />
+            <BookDetails values prefix="page" />
             <div class="dialog-actions">
                 <button type="submit" class="primary">"Save"</button>
             </div>

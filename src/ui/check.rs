@@ -10,7 +10,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use super::context::{Catalogue, CatalogueQuery};
-use super::lazy::{not_loaded, NotLoaded};
+use super::lazy::{not_loaded, show_section, Loading, NotLoaded, Part};
 use super::scan::ScanBarcode;
 use crate::book::{Book, NewBook};
 use crate::browser::today;
@@ -151,21 +151,18 @@ fn owned_book(book: Book) -> impl IntoView {
     }
 }
 
+/// The answer to "Do I own this?", for the text in the box: a part (src/main.rs), fetched when
+/// the first thing is typed, since asking the catalogue and showing what it owns is code a page
+/// that is only read does not need. The app provides it as a context.
+pub type AnswerPart = Part<fn(RwSignal<String>, Callback<NewBook>) -> Loading>;
+
 /// The box and its answer, as it stands on the catalogue page and on `#/check` (where it takes
 /// the focus, ready for a scanner).
 #[component]
 pub fn CheckBox(#[prop(optional)] focus: bool) -> impl IntoView {
-    let catalogue = expect_context::<Catalogue>();
     let query = expect_context::<CatalogueQuery>();
     let text = RwSignal::new(String::new());
     let input_ref = NodeRef::<html::Input>::new();
-    let part = closest_part();
-    // Asked again whenever the text or the catalogue changes; only the newest answer is shown.
-    let answered = LocalResource::new(move || {
-        let typed = text.get();
-        catalogue.track();
-        answer(catalogue, part, typed)
-    });
     // Enter (a barcode scanner's last key) answers at once and selects the text, so that the
     // next scan or typing replaces it.
     let submit = move |ev: SubmitEvent| {
@@ -182,7 +179,7 @@ pub fn CheckBox(#[prop(optional)] focus: bool) -> impl IntoView {
             }
         });
     }
-    let add_it = move |book: NewBook| {
+    let add_it = Callback::new(move |book: NewBook| {
         query.prefill.set(Some(book));
         if let Some(window) = web_sys::window() {
             let hash = window.location().hash().unwrap_or_default();
@@ -190,8 +187,52 @@ pub fn CheckBox(#[prop(optional)] focus: bool) -> impl IntoView {
                 let _ = window.location().set_hash(&Route::Catalogue.href());
             }
         }
+    });
+    // The answer's code comes with the first thing typed (or scanned), and stays.
+    let asked = Memo::new(move |before: Option<&bool>| {
+        before.copied().unwrap_or(false) || !text.with(String::is_empty)
+    });
+    let part = use_context::<AnswerPart>();
+    let answer = move || {
+        let part = part.filter(|_| asked.get())?;
+        Some(show_section(part.fetch, move || (part.make)(text, add_it)))
     };
-    let shown = move || {
+    view! {
+        <form class="check" on:submit=submit>
+            <label for="check-text">"Do I own this?"</label>
+            <div class="check-row">
+                <input
+                    id="check-text"
+                    node_ref=input_ref
+                    type="search"
+                    inputmode="search"
+                    autocomplete="off"
+                    spellcheck="false"
+                    aria-describedby="check-hint check-answer"
+                    prop:value=move || text.get()
+                    on:input=move |ev| text.set(event_target_value(&ev))
+                />
+            </div>
+            // A read barcode is answered as if typed; why none was read, the scanner says itself.
+            <ScanBarcode on_isbn=Callback::new(move |isbn: String| text.set(isbn)) on_problem=Callback::new(|_: String| {}) />
+            <p id="check-hint" class="hint">"An ISBN (10 or 13 digits), or words of the title and author."</p>
+            <div id="check-answer" class="check-answer" aria-live="polite">{answer}</div>
+        </form>
+    }
+}
+
+/// What the catalogue answers to the text in the box, asked again whenever the text or the
+/// catalogue changes (only the newest answer is shown); "Add it" hands the book to `add_it`.
+#[component]
+pub fn CheckAnswer(text: RwSignal<String>, add_it: Callback<NewBook>) -> impl IntoView {
+    let catalogue = expect_context::<Catalogue>();
+    let part = closest_part();
+    let answered = LocalResource::new(move || {
+        let typed = text.get();
+        catalogue.track();
+        answer(catalogue, part, typed)
+    });
+    move || {
         let answer = answered.get().unwrap_or(Answer::Nothing);
         match answer {
             Answer::Nothing => ().into_any(),
@@ -220,33 +261,11 @@ pub fn CheckBox(#[prop(optional)] focus: bool) -> impl IntoView {
                 let add = StoredValue::new(book);
                 view! {
                     <p class="check-no"><strong>"Not in your catalogue"</strong></p>
-                    <button type="button" on:click=move |_| add_it(add.get_value())>"Add it"</button>
+                    <button type="button" on:click=move |_| add_it.run(add.get_value())>"Add it"</button>
                 }
                 .into_any()
             }
         }
-    };
-    view! {
-        <form class="check" on:submit=submit>
-            <label for="check-text">"Do I own this?"</label>
-            <div class="check-row">
-                <input
-                    id="check-text"
-                    node_ref=input_ref
-                    type="search"
-                    inputmode="search"
-                    autocomplete="off"
-                    spellcheck="false"
-                    aria-describedby="check-hint check-answer"
-                    prop:value=move || text.get()
-                    on:input=move |ev| text.set(event_target_value(&ev))
-                />
-            </div>
-            // A read barcode is answered as if typed; why none was read, the scanner says itself.
-            <ScanBarcode on_isbn=Callback::new(move |isbn: String| text.set(isbn)) on_problem=Callback::new(|_: String| {}) />
-            <p id="check-hint" class="hint">"An ISBN (10 or 13 digits), or words of the title and author."</p>
-            <div id="check-answer" class="check-answer" aria-live="polite">{shown}</div>
-        </form>
     }
 }
 

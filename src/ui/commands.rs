@@ -15,7 +15,7 @@ use leptos::task::spawn_local;
 
 use super::breather::{free_in_slices, Breather};
 use super::context::Catalogue;
-use super::lazy::{not_loaded, NotLoaded};
+use super::lazy::{not_loaded, Fetch, NotLoaded};
 use crate::book::{Book, BookId, BookPatch, NewBook};
 use crate::lookup::Existing;
 use crate::query::count_label;
@@ -148,6 +148,38 @@ pub struct ImportRequest {
     pub include_duplicates: bool,
 }
 
+/// One book's write under way.
+pub type Written = Pin<Box<dyn Future<Output = Outcome<Book>>>>;
+
+/// One book's writes that the catalogue page makes: add, delete, and put back (Undo). Reading the
+/// catalogue needs none of their code (checking, records, search lines, the sync log), so the
+/// app's are a part fetched with the first of them (src/main.rs); [`Writes::default`] calls the
+/// repository itself (tests and tools). A change and a conflict's resolution are made on pages
+/// that are parts already.
+#[derive(Clone, Copy)]
+pub struct Writes {
+    /// Fetches their code ahead of the first (the app does once the catalogue's first rows are
+    /// shown, so that a book is added offline as before).
+    pub fetch: Fetch,
+    /// Adds a book ([`BookRepository::create`]).
+    pub create: fn(BookRepository, NewBook) -> Written,
+    /// Deletes a book ([`BookRepository::delete`]).
+    pub delete: fn(BookRepository, BookId) -> Written,
+    /// Puts a deleted book back ([`BookRepository::restore`]).
+    pub restore: fn(BookRepository, Book) -> Written,
+}
+
+impl Default for Writes {
+    fn default() -> Self {
+        Self {
+            fetch: || Box::pin(async { Ok(()) }),
+            create: |repository, book| Box::pin(async move { repository.create(book).await }),
+            delete: |repository, id| Box::pin(async move { repository.delete(id).await }),
+            restore: |repository, book| Box::pin(async move { repository.restore(book).await }),
+        }
+    }
+}
+
 /// A write under way, made by code fetched when first used (a part: src/ui/lazy.rs).
 pub type Writing = Pin<Box<dyn Future<Output = Outcome<usize>>>>;
 
@@ -224,9 +256,7 @@ impl Catalogue {
 
     /// Adds a book; its answer is the book with its id.
     pub fn create(&self, errors: Errors) -> Command<NewBook, Book> {
-        self.command(errors, |repository, book| async move {
-            repository.create(book).await
-        })
+        self.command(errors, self.writes.create)
     }
 
     /// Changes the fields a patch names; its answer is the book as stored.
@@ -250,8 +280,9 @@ impl Catalogue {
     /// Deletes a book and says so, with Undo (which puts it back with its own id).
     pub fn delete(&self) -> Command<BookId, Book> {
         let catalogue = *self;
+        let delete = self.writes.delete;
         self.command(Errors::Notice, move |repository, id| async move {
-            let deleted = repository.delete(id).await?;
+            let deleted = delete(repository, id).await?;
             let book = deleted.clone();
             let undo = Callback::new(move |()| catalogue.undo_delete(book.clone()));
             let text = format!("Deleted “{}”.", deleted.title);
@@ -262,9 +293,9 @@ impl Catalogue {
 
     /// Puts a deleted book back with its own id and uid, and says so.
     pub fn restore(&self) -> Command<Book, Book> {
-        let notices = self.notices;
+        let (notices, restore) = (self.notices, self.writes.restore);
         self.command(Errors::Notice, move |repository, book| async move {
-            let restored = repository.restore(book).await?;
+            let restored = restore(repository, book).await?;
             notices.info(format!("Restored “{}”.", restored.title), None);
             Ok(restored)
         })

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::commands::Command;
+use super::commands::{Command, Writes};
 use super::notices::Notices;
 use crate::book::{Book, BookId, NewBook};
 use crate::columns::Column;
@@ -24,17 +24,26 @@ pub struct Catalogue {
     /// Puts a deleted book back (Undo): one command for the page, since an Undo outlives the
     /// table that offered it. Set once, just after the catalogue is made.
     pub(super) undo: StoredValue<Option<Command<Book, Book>>>,
+    /// How one book is added, deleted and put back.
+    pub(super) writes: Writes,
 }
 
 impl Catalogue {
-    /// A handle over an open repository, joined to the other open tabs of the app.
+    /// A handle over an open repository, joined to the other open tabs of the app, writing
+    /// through the repository itself.
     pub fn new(repository: BookRepository, notices: Notices) -> Self {
+        Self::with_writes(repository, notices, Writes::default())
+    }
+
+    /// The same, writing one book through `writes` (the app's: a part).
+    pub fn with_writes(repository: BookRepository, notices: Notices, writes: Writes) -> Self {
         let catalogue = Self {
             repository: StoredValue::new_local(repository),
             changes: RwSignal::new(0),
             tabs: StoredValue::new_local(None),
             notices,
             undo: StoredValue::new(None),
+            writes,
         };
         let tabs = Tabs::join(move |message| match message {
             TabMessage::Changed => catalogue.changed_elsewhere(),

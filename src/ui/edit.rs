@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::commands::{on_outcome, Errors};
 use super::context::Catalogue;
-use super::fields::{BookFields, FieldValues};
+use super::fields::{BookDetails, BookFields, FieldValues};
 use super::notices::Notices;
 use crate::book::{Book, BookPatch, ValidationError};
 use crate::store::StoreError;
@@ -121,7 +121,8 @@ pub fn EditDialog(book: Book, on_close: Callback<()>) -> impl IntoView {
         <dialog node_ref=dialog_ref aria-labelledby="edit-heading" on:close=move |_| on_close.run(())>
             <form novalidate on:submit=submit>
                 <h2 id="edit-heading">{heading}</h2>
-                <BookFields values prefix="edit" title_ref details=true />
+                <BookFields values prefix="edit" title_ref />
+                <BookDetails values prefix="edit" />
                 {move || problem.get().map(|error| view! { <p class="notice notice-error" role="alert">{error.to_string()}</p> })}
                 <div class="dialog-actions">
                     <button type="submit" class="primary">"Save"</button>

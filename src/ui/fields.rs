@@ -9,8 +9,9 @@ use crate::book::{
     NewBook, Reading, Series, Stars, Status, ValidationError,
 };
 
-/// The values being typed into the fields and what is wrong with them.
-#[derive(Clone, Copy)]
+/// The values being typed into the fields and what is wrong with them; `default()`, every field
+/// empty (the add form's).
+#[derive(Clone, Copy, Default)]
 pub struct FieldValues {
     /// The Title field.
     pub title: RwSignal<String>,
@@ -145,6 +146,19 @@ impl FieldValues {
         })
     }
 
+    /// The book in the add form's fields (title, author, genre, ISBN: it shows no others), or what
+    /// is wrong with them; the caller checks the whole book after.
+    pub fn typed_new(&self) -> Result<NewBook, Vec<ValidationError>> {
+        let isbn = parse_isbn(&self.isbn.get_untracked()).map_err(|error| vec![error])?;
+        Ok(NewBook {
+            title: self.title.get_untracked(),
+            author: self.author.get_untracked(),
+            genre: self.genre.get_untracked(),
+            isbn,
+            ..NewBook::default()
+        })
+    }
+
     /// Keeps the reading in Started and Finished and empties them for another (a re-read).
     fn add_reading(&self) {
         match self.current_reading() {
@@ -223,8 +237,48 @@ fn reading_label(reading: &Reading) -> String {
     }
 }
 
-/// Labelled inputs for title, author and genre; with `details`, every other field a reader
-/// keeps too. Ids start with `prefix` so two sets can share a page.
+/// A labelled input for `field`, with its error message; its id starts with `prefix`.
+fn labelled_input(
+    values: FieldValues,
+    prefix: &'static str,
+    field: Field,
+    value: RwSignal<String>,
+    kind: Kind,
+    node: NodeRef<html::Input>,
+) -> impl IntoView {
+    let id = control_id(prefix, field);
+    let error_id = format!("{id}-error");
+    let error = move || values.error(field);
+    let required = matches!(field, Field::Title | Field::Author);
+    let (kind_attr, mode) = match kind {
+        Kind::Text => ("text", None),
+        Kind::Number => ("text", Some("numeric")),
+        Kind::Decimal => ("text", Some("decimal")),
+        Kind::Date => ("date", None),
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{field.label()}</label>
+            <input
+                node_ref=node
+                id=id
+                type=kind_attr
+                autocomplete="off"
+                inputmode=mode
+                required=required
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+                aria-invalid=move || error().map(|_| "true")
+                aria-describedby=error_id.clone()
+            />
+            <p id=error_id class="field-error">{error}</p>
+        </div>
+    }
+}
+
+/// Labelled inputs for title, author and genre (and, with `isbn`, the ISBN after them). Ids start
+/// with `prefix` so two sets can share a page; [`BookDetails`] has every other field a reader
+/// keeps.
 #[component]
 pub fn BookFields(
     /// What is typed and what is wrong.
@@ -234,47 +288,35 @@ pub fn BookFields(
     /// Receives the Title input, to focus it.
     #[prop(optional)]
     title_ref: Option<NodeRef<html::Input>>,
-    /// Shows every other field too.
-    #[prop(optional)]
-    details: bool,
     /// Shows the ISBN after the genre (the add form: "Add it" fills it in).
     #[prop(optional)]
     isbn: bool,
 ) -> impl IntoView {
     let title_ref = title_ref.unwrap_or_default();
-    let isbn_beside = isbn && !details;
-    let input =
-        move |field: Field, value: RwSignal<String>, kind: Kind, node: NodeRef<html::Input>| {
-            let id = control_id(prefix, field);
-            let error_id = format!("{id}-error");
-            let error = move || values.error(field);
-            let required = matches!(field, Field::Title | Field::Author);
-            let (kind_attr, mode) = match kind {
-                Kind::Text => ("text", None),
-                Kind::Number => ("text", Some("numeric")),
-                Kind::Decimal => ("text", Some("decimal")),
-                Kind::Date => ("date", None),
-            };
-            view! {
-                <div class="field">
-                    <label for=id.clone()>{field.label()}</label>
-                    <input
-                        node_ref=node
-                        id=id
-                        type=kind_attr
-                        autocomplete="off"
-                        inputmode=mode
-                        required=required
-                        prop:value=move || value.get()
-                        on:input=move |ev| value.set(event_target_value(&ev))
-                        aria-invalid=move || error().map(|_| "true")
-                        aria-describedby=error_id.clone()
-                    />
-                    <p id=error_id class="field-error">{error}</p>
-                </div>
-            }
-        };
-    let text = move |field, value| input(field, value, Kind::Text, NodeRef::new());
+    let text = move |field, value| {
+        labelled_input(values, prefix, field, value, Kind::Text, NodeRef::new())
+    };
+    view! {
+        {labelled_input(values, prefix, Field::Title, values.title, Kind::Text, title_ref)}
+        {text(Field::Author, values.author)}
+        {text(Field::Genre, values.genre)}
+        {isbn.then(|| text(Field::Isbn, values.isbn))}
+    }
+}
+
+/// Every field a reader keeps besides title, author and genre (the edit dialog and the book's
+/// page show them after [`BookFields`]).
+#[component]
+pub fn BookDetails(
+    /// What is typed and what is wrong.
+    values: FieldValues,
+    /// Starts every element id, as for the [`BookFields`] before them.
+    prefix: &'static str,
+) -> impl IntoView {
+    let input = move |field, value, kind| {
+        labelled_input(values, prefix, field, value, kind, NodeRef::new())
+    };
+    let text = move |field, value| input(field, value, Kind::Text);
     let choice = move |field: Field,
                        value: RwSignal<String>,
                        none: &'static str,
@@ -303,83 +345,74 @@ pub fn BookFields(
             </div>
         }
     };
-    let details = details.then(|| {
-        let statuses = Status::ALL.map(|s| (s.key(), s.label())).to_vec();
-        let formats = Format::ALL.map(|f| (f.label(), f.label())).to_vec();
-        let note_id = control_id(prefix, Field::Note);
-        let note_error = format!("{note_id}-error");
-        let earlier = move || {
-            values
-                .earlier
-                .get()
-                .into_iter()
-                .enumerate()
-                .map(|(at, reading)| {
-                    let label = reading_label(&reading);
-                    let remove = move |_| {
-                        values.earlier.update(|earlier| {
-                            if at < earlier.len() {
-                                earlier.remove(at);
-                            }
-                        })
-                    };
-                    view! {
-                        <li>
-                            {format!("Read {label}")}
-                            " "
-                            <button type="button" class="link" aria-label=format!("Remove the reading {label}") on:click=remove>
-                                "Remove"
-                            </button>
-                        </li>
-                    }
-                })
-                .collect_view()
-        };
-        view! {
-            <fieldset class="book-details">
-                <legend>"Reading"</legend>
-                {choice(Field::Status, values.status, "No status", statuses)}
-                {input(Field::Rating, values.rating, Kind::Decimal, NodeRef::new())}
-                {input(Field::Started, values.started, Kind::Date, NodeRef::new())}
-                {input(Field::Finished, values.finished, Kind::Date, NodeRef::new())}
-                <ul class="readings">{earlier}</ul>
-                <button type="button" on:click=move |_| values.add_reading()>"Add a reading"</button>
-            </fieldset>
-            <fieldset class="book-details">
-                <legend>"Edition"</legend>
-                {text(Field::Isbn, values.isbn)}
-                {input(Field::Year, values.year, Kind::Number, NodeRef::new())}
-                {text(Field::Publisher, values.publisher)}
-                {input(Field::Pages, values.pages, Kind::Number, NodeRef::new())}
-                {choice(Field::Format, values.format, "Not said", formats)}
-                {text(Field::Series, values.series)}
-                {input(Field::SeriesNumber, values.number, Kind::Decimal, NodeRef::new())}
-            </fieldset>
-            <fieldset class="book-details">
-                <legend>"Your copies"</legend>
-                {input(Field::Copies, values.copies, Kind::Number, NodeRef::new())}
-                {text(Field::Location, values.location)}
-                {text(Field::Tags, values.tags)}
-                <div class="field note">
-                    <label for=note_id.clone()>{Field::Note.label()}</label>
-                    <textarea
-                        id=note_id
-                        rows="4"
-                        prop:value=move || values.note.get()
-                        on:input=move |ev| values.note.set(event_target_value(&ev))
-                        aria-invalid=move || values.error(Field::Note).map(|_| "true")
-                        aria-describedby=note_error.clone()
-                    ></textarea>
-                    <p id=note_error class="field-error">{move || values.error(Field::Note)}</p>
-                </div>
-            </fieldset>
-        }
-    });
+    let statuses = Status::ALL.map(|s| (s.key(), s.label())).to_vec();
+    let formats = Format::ALL.map(|f| (f.label(), f.label())).to_vec();
+    let note_id = control_id(prefix, Field::Note);
+    let note_error = format!("{note_id}-error");
+    let earlier = move || {
+        values
+            .earlier
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(at, reading)| {
+                let label = reading_label(&reading);
+                let remove = move |_| {
+                    values.earlier.update(|earlier| {
+                        if at < earlier.len() {
+                            earlier.remove(at);
+                        }
+                    })
+                };
+                view! {
+                    <li>
+                        {format!("Read {label}")}
+                        " "
+                        <button type="button" class="link" aria-label=format!("Remove the reading {label}") on:click=remove>
+                            "Remove"
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
     view! {
-        {input(Field::Title, values.title, Kind::Text, title_ref)}
-        {text(Field::Author, values.author)}
-        {text(Field::Genre, values.genre)}
-        {isbn_beside.then(|| text(Field::Isbn, values.isbn))}
-        {details}
+        <fieldset class="book-details">
+            <legend>"Reading"</legend>
+            {choice(Field::Status, values.status, "No status", statuses)}
+            {input(Field::Rating, values.rating, Kind::Decimal)}
+            {input(Field::Started, values.started, Kind::Date)}
+            {input(Field::Finished, values.finished, Kind::Date)}
+            <ul class="readings">{earlier}</ul>
+            <button type="button" on:click=move |_| values.add_reading()>"Add a reading"</button>
+        </fieldset>
+        <fieldset class="book-details">
+            <legend>"Edition"</legend>
+            {text(Field::Isbn, values.isbn)}
+            {input(Field::Year, values.year, Kind::Number)}
+            {text(Field::Publisher, values.publisher)}
+            {input(Field::Pages, values.pages, Kind::Number)}
+            {choice(Field::Format, values.format, "Not said", formats)}
+            {text(Field::Series, values.series)}
+            {input(Field::SeriesNumber, values.number, Kind::Decimal)}
+        </fieldset>
+        <fieldset class="book-details">
+            <legend>"Your copies"</legend>
+            {input(Field::Copies, values.copies, Kind::Number)}
+            {text(Field::Location, values.location)}
+            {text(Field::Tags, values.tags)}
+            <div class="field note">
+                <label for=note_id.clone()>{Field::Note.label()}</label>
+                <textarea
+                    id=note_id
+                    rows="4"
+                    prop:value=move || values.note.get()
+                    on:input=move |ev| values.note.set(event_target_value(&ev))
+                    aria-invalid=move || values.error(Field::Note).map(|_| "true")
+                    aria-describedby=note_error.clone()
+                ></textarea>
+                <p id=note_error class="field-error">{move || values.error(Field::Note)}</p>
+            </div>
+        </fieldset>
     }
 }

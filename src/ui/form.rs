@@ -15,7 +15,7 @@ use crate::store::StoreError;
 pub fn AddBookForm() -> impl IntoView {
     let catalogue = expect_context::<Catalogue>();
     let query = expect_context::<CatalogueQuery>();
-    let values = FieldValues::new(&NewBook::default());
+    let values = FieldValues::default();
     let title_ref = NodeRef::<html::Input>::new();
     // "Add it" (from "Do I own this?"): fill the fields and bring them to the person.
     Effect::new(move |_| {
@@ -49,7 +49,7 @@ pub fn AddBookForm() -> impl IntoView {
         if saving.get_untracked() {
             return;
         }
-        let book = match values.typed(&NewBook::default()) {
+        let book = match values.typed_new() {
             Ok(book) => book,
             Err(problems) => {
                 values.errors.set(problems);

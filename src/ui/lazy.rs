@@ -16,8 +16,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::SplitLoaderError;
 
-use super::check::ClosestPart;
-use super::commands::AddClassics;
+use super::check::{AnswerPart, ClosestPart};
+use super::commands::{AddClassics, Outcome, Writes, Written};
 use super::scan::ScanPart;
 use super::sync::SyncEngine;
 use crate::book::{Book, BookId};
@@ -79,6 +79,10 @@ pub struct Parts {
     pub upgrade: Upgrade,
     /// The books closest to some words ("Do I own this?", "Did you mean").
     pub closest: ClosestPart,
+    /// Adding, deleting and putting back one book.
+    pub writes: Writes,
+    /// The answer to "Do I own this?".
+    pub answer: AnswerPart,
 }
 
 /// Goes on keeping in sync, once sync's code is here.
@@ -90,12 +94,12 @@ pub mod views {
 
     use super::super::book_page::BookPage;
     use super::super::bulk::BulkGenerator;
-    use super::super::check::CheckPage;
+    use super::super::check::{CheckAnswer, CheckPage};
     use super::super::edit::EditDialog;
     use super::super::stats::StatsPage;
     use super::super::sync::SyncPage;
     use super::super::transfer::Transfer;
-    use crate::book::{Book, BookId};
+    use crate::book::{Book, BookId, NewBook};
 
     /// The Import and export section.
     pub fn transfer() -> AnyView {
@@ -116,6 +120,10 @@ pub mod views {
     /// The "Check a book" page.
     pub fn check() -> AnyView {
         view! { <CheckPage /> }.into_any()
+    }
+    /// The answer to "Do I own this?".
+    pub fn answer(text: RwSignal<String>, add_it: Callback<NewBook>) -> AnyView {
+        view! { <CheckAnswer text add_it /> }.into_any()
     }
     /// The Statistics page.
     pub fn stats() -> AnyView {
@@ -141,6 +149,18 @@ pub fn not_loaded(operation: &'static str) -> StoreError {
         operation,
         detail: NOT_LOADED_CODE.into(),
     }
+}
+
+/// A write whose code is a part: `fetched` is the part's function, run once its code is here;
+/// if it cannot be fetched, "Could not `operation`: the code for it could not be downloaded…".
+pub fn written(
+    operation: &'static str,
+    fetched: impl Future<Output = Result<Written, NotLoaded>> + 'static,
+) -> Written {
+    Box::pin(async move {
+        let write: Outcome<Written> = fetched.await.map_err(|NotLoaded| not_loaded(operation));
+        write?.await
+    })
 }
 
 /// How long a page's part may take to arrive before the page says it is coming (most arrive well
