@@ -967,9 +967,9 @@ function bundleTable() {
   // The copy that was measured (its top level is the app's dist/), not the service worker (which
   // caches every file in the background for offline use). The app's wasm is split
   // (scripts/split-wasm.mjs): the first page needs the page, the app module, its JS glue, the
-  // parts' small loader and the stylesheet; the catalogue page fetches its Import and export and
-  // sample-books parts, and the code of one book's writes, once its rows are shown; the other
-  // pages' parts, and the barcode worker, come on first use.
+  // parts' small loader and the stylesheet; the catalogue page fetches the rest of itself (its
+  // Import and export and sample-books sections, the code of one book's writes) once its rows are
+  // shown; the other pages' parts, and the barcode worker, come on first use.
   const files = readdirSync(SITE)
     .filter((f) => /\.(wasm|css)$/.test(f) || (f.endsWith('.js') && f !== 'sw.js') || f === 'index.html');
   // The loader names, above each piece the parts share, the parts that need it.
@@ -981,9 +981,9 @@ function bundleTable() {
       sharedBy.set(file, users.split(', '));
     }
   }
-  const catalogueParts = ['transfer', 'bulk', 'write'];
+  const catalogueParts = ['catalogue'];
   const group = (file) => {
-    if (/^split_(transfer|bulk|write)-/.test(file)) return 1;
+    if (/^split_catalogue-/.test(file)) return 1;
     if (file.startsWith('chunk_') && (sharedBy.get(file) ?? []).some((user) => catalogueParts.includes(user))) return 1;
     if (/^(split_|chunk_|barcode-worker)/.test(file)) return 2;
     return 0;

@@ -1,7 +1,7 @@
 // The app's wasm is split (scripts/split-wasm.mjs, src/ui/lazy.rs): the catalogue's first page
-// fetches the app's own module, then, once its rows are shown, the parts it shows below them
-// (Import and export, sample books) and the code of one book's writes (add, delete, Undo), never
-// the code of the other pages; each page's code comes when the page is first shown, and the code
+// fetches the app's own module, then, once its rows are shown, the rest of the catalogue page in
+// one part (what is below the rows, Import and export and the sample books, and the code of one
+// book's writes: add, delete, Undo), never the code of the other pages; each page's code comes when the page is first shown, and the code
 // of "Add sample books" (the bulk write path), "Scan barcode", the Edit dialog, the answer of
 // "Do I own this?" and the search for the closest books (words in it, "Did you mean") on their
 // first use, and the
@@ -32,7 +32,7 @@ test('the bundle holds the app module and its parts, each named by its content',
   const files = readdirSync(DIST);
   const parts = files.filter((name) => /^split_[a-z]+-[0-9a-f]{16}\.wasm$/.test(name));
   assert.deepEqual(partsFetched(parts.map((name) => `http://x/${name}`)),
-    ['answer', 'book', 'bulk', 'check', 'closest', 'edit', 'scan', 'stats', 'sync', 'transfer', 'upgrade', 'write']);
+    ['answer', 'book', 'catalogue', 'check', 'closest', 'edit', 'scan', 'stats', 'sync', 'upgrade']);
   for (const part of parts) {
     const hash = createHash('sha256').update(readFileSync(path.join(DIST, part))).digest('hex').slice(0, 16);
     assert.ok(part.endsWith(`-${hash}.wasm`), `${part} is named by its content`);
@@ -74,12 +74,11 @@ test('a page\'s code comes when it is first shown; one that cannot come says so,
   const { context, page, errors, urls } = await openCatalogue();
   try {
     await heading(page, 'Import and export').waitFor();
-    await waitFor(() => assert.deepEqual(partsFetched(urls), ['bulk', 'transfer', 'write'],
-      'the catalogue page fetches its own parts only'));
+    assert.deepEqual(partsFetched(urls), ['catalogue'], 'the catalogue page fetches its own part only');
 
     await siteLink(page, 'Statistics').click();
     await heading(page, 'Statistics').waitFor();
-    assert.deepEqual(partsFetched(urls), ['bulk', 'stats', 'transfer', 'write']);
+    assert.deepEqual(partsFetched(urls), ['catalogue', 'stats']);
 
     // The Sync page's code cannot be fetched: the page says so, and nothing else breaks.
     await page.route(/\/split_sync-[0-9a-f]+\.wasm$/, (route) => route.abort());
@@ -95,7 +94,7 @@ test('a page\'s code comes when it is first shown; one that cannot come says so,
     await siteLink(page, 'Sync').click();
     await heading(page, 'Sync').waitFor();
     await waitFor(() => assert.equal(errors.length, 0, `no page errors: ${errors.join('; ')}`));
-    assert.deepEqual(partsFetched(urls), ['bulk', 'stats', 'sync', 'transfer', 'write']);
+    assert.deepEqual(partsFetched(urls), ['catalogue', 'stats', 'sync']);
   } finally {
     await context.close();
   }
@@ -146,7 +145,7 @@ test('"Scan barcode" brings its code on the first click, and "Add sample books" 
 test('"Add sample books" whose code cannot be downloaded says so and adds nothing', { timeout: 120_000 }, async () => {
   const { context, page } = await freshPage();
   try {
-    await page.route(/\/split_bulk-[0-9a-f]+\.wasm$/, (route) => route.abort());
+    await page.route(/\/split_catalogue-[0-9a-f]+\.wasm$/, (route) => route.abort());
     await page.goto(handles.server.url);
     await waitForList(page);
     await page.getByRole('button', { name: 'Add sample books', exact: true }).click();
@@ -154,7 +153,7 @@ test('"Add sample books" whose code cannot be downloaded says so and adds nothin
     assert.equal(await page.getByRole('button', { name: 'Add sample books', exact: true }).count(), 1, 'the catalogue is still empty');
 
     // Once it can be fetched, the same button adds them.
-    await page.unroute(/\/split_bulk-[0-9a-f]+\.wasm$/);
+    await page.unroute(/\/split_catalogue-[0-9a-f]+\.wasm$/);
     await page.getByRole('button', { name: 'Add sample books', exact: true }).click();
     await page.locator('table').waitFor();
   } finally {
@@ -225,7 +224,7 @@ test('adding or deleting a book whose code cannot be downloaded says so and lose
   const { context, page } = await freshPage();
   try {
     // The writes' code cannot come, not even ahead of the first write (after the first rows).
-    await page.route(/\/split_write-[0-9a-f]+\.wasm$/, (route) => route.abort());
+    await page.route(/\/split_catalogue-[0-9a-f]+\.wasm$/, (route) => route.abort());
     await page.goto(handles.server.url);
     await waitForList(page);
     const form = page.getByRole('form', { name: 'Add a book' });
@@ -237,7 +236,7 @@ test('adding or deleting a book whose code cannot be downloaded says so and lose
     assert.equal(await page.getByRole('table').count(), 0, 'nothing was added');
 
     // Once it can be fetched, the same click adds the book; a delete then works too.
-    await page.unroute(/\/split_write-[0-9a-f]+\.wasm$/);
+    await page.unroute(/\/split_catalogue-[0-9a-f]+\.wasm$/);
     await form.getByRole('button', { name: 'Add book', exact: true }).click();
     await page.getByRole('cell', { name: 'Kept In The Form', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Delete Kept In The Form' }).click();

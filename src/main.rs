@@ -21,6 +21,7 @@ fn main() {
     let parts = Parts {
         transfer: part!(transfer, fetch_transfer),
         bulk: part!(bulk, fetch_bulk),
+        footer: part!(footer, fetch_footer),
         book: part!(book, fetch_book, id),
         edit: part!(edit, fetch_edit, book, on_close),
         check: part!(check, fetch_check),
@@ -74,26 +75,32 @@ mod split {
     /// The upgrade under way, once its code is here.
     type Upgrading = Pin<Box<dyn Future<Output = Stored<()>>>>;
 
-    /// A part's view, split off with the code only it reaches; `$fetch` fetches that code.
+    /// A view, split off into the part `$part` with the code only that part reaches; `$fetch`
+    /// fetches the part's code.
     macro_rules! split_view {
-        ($name:ident, $fetch:ident $(, $arg:ident: $type:ty)*) => {
-            #[wasm_split($name, wasm_split_path = ::leptos::wasm_split, fallible, preload($fetch))]
+        ($part:ident: $name:ident, $fetch:ident $(, $arg:ident: $type:ty)*) => {
+            #[wasm_split($part, wasm_split_path = ::leptos::wasm_split, fallible, preload($fetch))]
             pub fn $name($($arg: $type),*) -> Result<AnyView, NotLoaded> {
                 Ok(views::$name($($arg),*))
             }
         };
     }
 
-    split_view!(transfer, fetch_transfer);
-    split_view!(bulk, fetch_bulk);
-    split_view!(book, fetch_book, id: BookId);
-    split_view!(edit, fetch_edit, book: Book, on_close: Callback<()>);
-    split_view!(check, fetch_check);
-    split_view!(answer, fetch_answer, text: RwSignal<String>, add_it: Callback<NewBook>);
-    split_view!(stats, fetch_stats);
-    split_view!(sync, fetch_sync);
+    // The rest of the catalogue page, fetched once its rows are shown: what is below them
+    // (Import and export, the sample books, the storage line) and one book's writes (below). One part, not three:
+    // each part has its own pieces of shared code, and every piece is a module to fetch and
+    // instantiate while the page should answer.
+    split_view!(catalogue: transfer, fetch_transfer);
+    split_view!(catalogue: bulk, fetch_bulk);
+    split_view!(catalogue: footer, fetch_footer);
+    split_view!(book: book, fetch_book, id: BookId);
+    split_view!(edit: edit, fetch_edit, book: Book, on_close: Callback<()>);
+    split_view!(check: check, fetch_check);
+    split_view!(answer: answer, fetch_answer, text: RwSignal<String>, add_it: Callback<NewBook>);
+    split_view!(stats: stats, fetch_stats);
+    split_view!(sync: sync, fetch_sync);
 
-    #[wasm_split(bulk, wasm_split_path = ::leptos::wasm_split, fallible)]
+    #[wasm_split(catalogue, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub fn add_classics(repository: BookRepository) -> Result<Writing, NotLoaded> {
         Ok(write_classics(repository))
     }
@@ -106,17 +113,17 @@ mod split {
 
     /// One book added, deleted or put back: the write path (checking, the record, the search
     /// line, the sync log) is code reading the catalogue does not need.
-    #[wasm_split(write, wasm_split_path = ::leptos::wasm_split, fallible, preload(fetch_write))]
+    #[wasm_split(catalogue, wasm_split_path = ::leptos::wasm_split, fallible, preload(fetch_write))]
     pub fn create(repository: BookRepository, book: NewBook) -> Result<Written, NotLoaded> {
         Ok((Writes::default().create)(repository, book))
     }
 
-    #[wasm_split(write, wasm_split_path = ::leptos::wasm_split, fallible)]
+    #[wasm_split(catalogue, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub fn delete(repository: BookRepository, id: BookId) -> Result<Written, NotLoaded> {
         Ok((Writes::default().delete)(repository, id))
     }
 
-    #[wasm_split(write, wasm_split_path = ::leptos::wasm_split, fallible)]
+    #[wasm_split(catalogue, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub fn restore(repository: BookRepository, book: Book) -> Result<Written, NotLoaded> {
         Ok((Writes::default().restore)(repository, book))
     }

@@ -9,7 +9,6 @@ use leptos::task::spawn_local;
 use super::book_page::UnknownPage;
 use super::check::CheckBox;
 use super::context::{Catalogue, CatalogueQuery};
-use super::footer::StorageFooter;
 use super::form::AddBookForm;
 use super::lazy::{show_page, show_section, Parts};
 use super::notices::{NoticeList, Notices};
@@ -170,7 +169,7 @@ fn Ready(repository: BookRepository, cleared: RwSignal<u32>, parts: Parts) -> im
                     view! {
                         {show_section(parts.transfer.fetch, parts.transfer.make)}
                         {show_section(parts.bulk.fetch, parts.bulk.make)}
-                        <StorageFooter />
+                        {show_section(parts.footer.fetch, parts.footer.make)}
                     }
                 })
             };

@@ -58,6 +58,8 @@ pub struct Parts {
     pub transfer: Part<fn() -> Loading>,
     /// The sample-books section of the catalogue page.
     pub bulk: Part<fn() -> Loading>,
+    /// The storage line at the foot of the catalogue page.
+    pub footer: Part<fn() -> Loading>,
     /// A book's own page.
     pub book: Part<fn(BookId) -> Loading>,
     /// The Edit dialog of a book, closing with the callback.
@@ -96,6 +98,7 @@ pub mod views {
     use super::super::bulk::BulkGenerator;
     use super::super::check::{CheckAnswer, CheckPage};
     use super::super::edit::EditDialog;
+    use super::super::footer::StorageFooter;
     use super::super::stats::StatsPage;
     use super::super::sync::SyncPage;
     use super::super::transfer::Transfer;
@@ -108,6 +111,10 @@ pub mod views {
     /// The sample-books section.
     pub fn bulk() -> AnyView {
         view! { <BulkGenerator /> }.into_any()
+    }
+    /// The storage line.
+    pub fn footer() -> AnyView {
+        view! { <StorageFooter /> }.into_any()
     }
     /// A book's page.
     pub fn book(id: BookId) -> AnyView {
