@@ -4,7 +4,8 @@
 #[cfg(all(target_arch = "wasm32", not(feature = "bench")))]
 fn main() {
     use bookshelf::ui::commands::Writes;
-    use bookshelf::ui::lazy::{not_loaded, written, Part, Parts};
+    use bookshelf::ui::context::Lookups;
+    use bookshelf::ui::lazy::{not_loaded, with_part, Part, Parts};
     use bookshelf::ui::App;
     use leptos::prelude::*;
 
@@ -36,11 +37,28 @@ fn main() {
         },
         writes: Writes {
             fetch: || Box::pin(split::fetch_write()),
-            create: |repository, book| written("add the book", split::create(repository, book)),
-            delete: |repository, id| written("delete the book", split::delete(repository, id)),
+            create: |repository, book| with_part("add the book", split::create(repository, book)),
+            delete: |repository, id| with_part("delete the book", split::delete(repository, id)),
             restore: |repository, book| {
-                written("restore the book", split::restore(repository, book))
+                with_part("restore the book", split::restore(repository, book))
             },
+        },
+        lookups: Lookups {
+            fetch: || Box::pin(split::fetch_search()),
+            search: |repository, filter, sort, wanted, so_far| {
+                let search = split::search(repository, filter, sort, wanted, so_far);
+                with_part("search the books", search)
+            },
+            prepare_jumps: |repository, field| {
+                with_part("index the order", split::prepare_jumps(repository, field))
+            },
+            matching: |repository, filter, sort| {
+                with_part(
+                    "search the books",
+                    split::matching(repository, filter, sort),
+                )
+            },
+            names: |repository, list| with_part("list the names", split::names(repository, list)),
         },
         upgrade: |name| {
             Box::pin(async move {
@@ -60,10 +78,12 @@ fn main() {
 #[cfg(all(target_arch = "wasm32", not(feature = "bench")))]
 mod split {
     use bookshelf::book::{Book, BookId, NewBook};
+    use bookshelf::query::{Filter, Sort, SortField};
     use bookshelf::search::Closest;
     use bookshelf::store::{migrate, BookRepository, Result as Stored};
     use bookshelf::sync::replicate::Settings;
     use bookshelf::ui::commands::{write_classics, Writes, Writing, Written};
+    use bookshelf::ui::context::{Found, Lookups, NameList, Names, Reading, SoFar, Wanted};
     use bookshelf::ui::lazy::{views, NotLoaded};
     use bookshelf::ui::scan::{Ask, Scanner};
     use bookshelf::ui::sync::SyncEngine;
@@ -126,6 +146,43 @@ mod split {
     #[wasm_split(catalogue, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub fn restore(repository: BookRepository, book: Book) -> Result<Written, NotLoaded> {
         Ok((Writes::default().restore)(repository, book))
+    }
+
+    /// What reads the search index (a search, the rank index, the ids that pass a filter, the
+    /// lists of names): reading the first rows needs none of it.
+    #[wasm_split(catalogue, wasm_split_path = ::leptos::wasm_split, fallible, preload(fetch_search))]
+    pub fn search(
+        repository: BookRepository,
+        filter: Filter,
+        sort: Sort,
+        wanted: Wanted,
+        so_far: SoFar,
+    ) -> Result<Found, NotLoaded> {
+        Ok((Lookups::default().search)(
+            repository, filter, sort, wanted, so_far,
+        ))
+    }
+
+    #[wasm_split(catalogue, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn prepare_jumps(
+        repository: BookRepository,
+        field: SortField,
+    ) -> Result<Reading<()>, NotLoaded> {
+        Ok((Lookups::default().prepare_jumps)(repository, field))
+    }
+
+    #[wasm_split(catalogue, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn matching(
+        repository: BookRepository,
+        filter: Filter,
+        sort: Sort,
+    ) -> Result<Reading<Vec<BookId>>, NotLoaded> {
+        Ok((Lookups::default().matching)(repository, filter, sort))
+    }
+
+    #[wasm_split(catalogue, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn names(repository: BookRepository, list: NameList) -> Result<Names, NotLoaded> {
+        Ok((Lookups::default().names)(repository, list))
     }
 
     /// The upgrade of data stored by an older version.

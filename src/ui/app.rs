@@ -138,7 +138,8 @@ pub fn App(
 /// The app once storage is open: provides the catalogue and follows the route.
 #[component]
 fn Ready(repository: BookRepository, cleared: RwSignal<u32>, parts: Parts) -> impl IntoView {
-    let catalogue = Catalogue::with_writes(repository, expect_context::<Notices>(), parts.writes);
+    let notices = expect_context::<Notices>();
+    let catalogue = Catalogue::with_parts(repository, notices, parts.writes, parts.lookups);
     provide_context(catalogue);
     // The store was cleared and opened again: every view reads it afresh.
     Effect::watch(
@@ -157,11 +158,10 @@ fn Ready(repository: BookRepository, cleared: RwSignal<u32>, parts: Parts) -> im
             // before it, it would be pushed down (a layout shift), and the parts' code is
             // fetched after the rows, not beside them.
             let answered = RwSignal::new(false);
-            // So is the code of one book's writes (if it is not here already).
+            // So is the code of one book's writes and of the search (if it is not here already).
             Effect::new(move || {
                 if answered.get() {
-                    // Failing, it leaves the first write to fetch it (and say so if it cannot).
-                    spawn_local(async move { drop((parts.writes.fetch)().await) });
+                    spawn_local(async move { catalogue.fetch_parts().await });
                 }
             });
             let below = move || {

@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::breather::{free_in_slices, Breather};
-use super::context::Catalogue;
+use super::context::{Catalogue, Reading};
 use super::lazy::{not_loaded, Fetch, NotLoaded};
 use crate::book::{Book, BookId, BookPatch, NewBook};
 use crate::lookup::Existing;
@@ -149,7 +149,7 @@ pub struct ImportRequest {
 }
 
 /// One book's write under way.
-pub type Written = Pin<Box<dyn Future<Output = Outcome<Book>>>>;
+pub type Written = Reading<Book>;
 
 /// One book's writes that the catalogue page makes: add, delete, and put back (Undo). Reading the
 /// catalogue needs none of their code (checking, records, search lines, the sync log), so the

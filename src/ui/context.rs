@@ -1,13 +1,18 @@
 //! The handles components share through context: the catalogue (repository, change counter,
 //! commands) and what the table shows (sort, filter, search text).
 
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+
 use leptos::prelude::*;
 
 use super::commands::{Command, Writes};
+use super::lazy::Fetch;
 use super::notices::Notices;
 use crate::book::{Book, BookId, NewBook};
 use crate::columns::Column;
-use crate::query::{Filter, Sort};
+use crate::query::{Filter, Sort, SortField};
 use crate::store::{BookRepository, StoreError};
 use crate::tabs::{TabMessage, Tabs};
 
@@ -26,17 +31,92 @@ pub struct Catalogue {
     pub(super) undo: StoredValue<Option<Command<Book, Book>>>,
     /// How one book is added, deleted and put back.
     pub(super) writes: Writes,
+    /// How the search index is read.
+    lookups: Lookups,
+}
+
+/// Work on the store under way.
+pub type Reading<T> = Pin<Box<dyn Future<Output = Result<T, StoreError>>>>;
+/// Says whether a search's answer is still wanted.
+pub type Wanted = Rc<dyn Fn() -> bool>;
+/// Takes a search's matches found so far.
+pub type SoFar = Box<dyn FnMut(Vec<BookId>)>;
+/// A search's whole answer, or `None` once no longer wanted.
+pub type Found = Reading<Option<Vec<BookId>>>;
+/// (folded key, as written), sorted.
+pub type Names = Reading<Vec<(String, String)>>;
+
+/// Which names a list of the catalogue holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameList {
+    Genres,
+    Tags,
+    Series,
+}
+
+/// What reads the search index: a search, the rank index that makes jumps short, the ids that
+/// pass a filter, and the lists of genres, tags and series. Reading the first rows needs none of
+/// it (a jump before the rank index walks a cursor), so the app's are in the catalogue page's part,
+/// fetched after its rows (src/main.rs); a search before the part is here fetches it.
+/// [`Lookups::default`] calls the repository itself (tests and tools).
+#[derive(Clone, Copy)]
+pub struct Lookups {
+    /// Fetches their code ahead of the first use (the app does once the first rows are shown).
+    pub fetch: Fetch,
+    /// [`BookRepository::search`].
+    pub search: fn(BookRepository, Filter, Sort, Wanted, SoFar) -> Found,
+    /// [`BookRepository::prepare_jumps`].
+    pub prepare_jumps: fn(BookRepository, SortField) -> Reading<()>,
+    /// [`BookRepository::matching`].
+    pub matching: fn(BookRepository, Filter, Sort) -> Reading<Vec<BookId>>,
+    /// [`BookRepository::genres`], [`BookRepository::tags`] or [`BookRepository::series`].
+    pub names: fn(BookRepository, NameList) -> Names,
+}
+
+impl Default for Lookups {
+    fn default() -> Self {
+        Self {
+            fetch: || Box::pin(async { Ok(()) }),
+            search: |repository, filter, sort, wanted, mut so_far| {
+                Box::pin(async move {
+                    let so_far = |ids| so_far(ids);
+                    repository.search(&filter, sort, || wanted(), so_far).await
+                })
+            },
+            prepare_jumps: |repository, field| {
+                Box::pin(async move { repository.prepare_jumps(field).await })
+            },
+            matching: |repository, filter, sort| {
+                Box::pin(async move { repository.matching(&filter, sort).await })
+            },
+            names: |repository, list| {
+                Box::pin(async move {
+                    match list {
+                        NameList::Genres => repository.genres().await,
+                        NameList::Tags => repository.tags().await,
+                        NameList::Series => repository.series().await,
+                    }
+                })
+            },
+        }
+    }
 }
 
 impl Catalogue {
     /// A handle over an open repository, joined to the other open tabs of the app, writing
     /// through the repository itself.
     pub fn new(repository: BookRepository, notices: Notices) -> Self {
-        Self::with_writes(repository, notices, Writes::default())
+        Self::with_parts(repository, notices, Writes::default(), Lookups::default())
     }
 
-    /// The same, writing one book through `writes` (the app's: a part).
-    pub fn with_writes(repository: BookRepository, notices: Notices, writes: Writes) -> Self {
+    /// The same, writing one book through `writes` and reading the search index through
+    /// `lookups` (the app's: parts).
+    pub fn with_parts(
+        repository: BookRepository,
+        notices: Notices,
+        writes: Writes,
+        lookups: Lookups,
+    ) -> Self {
         let catalogue = Self {
             repository: StoredValue::new_local(repository),
             changes: RwSignal::new(0),
@@ -44,6 +124,7 @@ impl Catalogue {
             notices,
             undo: StoredValue::new(None),
             writes,
+            lookups,
         };
         let tabs = Tabs::join(move |message| match message {
             TabMessage::Changed => catalogue.changed_elsewhere(),
@@ -66,17 +147,47 @@ impl Catalogue {
 
     /// Every tag: (folded key, as written), sorted.
     pub async fn tags(&self) -> Result<Vec<(String, String)>, StoreError> {
-        self.repository()?.tags().await
+        (self.lookups.names)(self.repository()?, NameList::Tags).await
     }
 
     /// Every series: (folded name, as written), sorted.
     pub async fn series(&self) -> Result<Vec<(String, String)>, StoreError> {
-        self.repository()?.series().await
+        (self.lookups.names)(self.repository()?, NameList::Series).await
     }
 
     /// Every genre: (folded key, as written), sorted.
     pub async fn genres(&self) -> Result<Vec<(String, String)>, StoreError> {
-        self.repository()?.genres().await
+        (self.lookups.names)(self.repository()?, NameList::Genres).await
+    }
+
+    /// The ids of every book that passes `filter`, in `sort` order.
+    pub async fn matching(&self, filter: Filter, sort: Sort) -> Result<Vec<BookId>, StoreError> {
+        (self.lookups.matching)(self.repository()?, filter, sort).await
+    }
+
+    /// A search: its matches so far to `so_far`, its whole answer, or `None` once `wanted` says
+    /// it is no longer wanted (see [`BookRepository::search`]).
+    pub async fn search(
+        &self,
+        filter: Filter,
+        sort: Sort,
+        wanted: Wanted,
+        so_far: SoFar,
+    ) -> Result<Option<Vec<BookId>>, StoreError> {
+        (self.lookups.search)(self.repository()?, filter, sort, wanted, so_far).await
+    }
+
+    /// Makes the rank index of `field`'s order (see [`BookRepository::prepare_jumps`]).
+    pub async fn prepare_jumps(&self, field: SortField) -> Result<(), StoreError> {
+        (self.lookups.prepare_jumps)(self.repository()?, field).await
+    }
+
+    /// Fetches the code of the writes and of the search (the catalogue page's part) if it is not
+    /// here yet; failing, it leaves the first write or search to fetch it (and say so if it
+    /// cannot).
+    pub async fn fetch_parts(&self) {
+        let _ = (self.writes.fetch)().await;
+        let _ = (self.lookups.fetch)().await;
     }
 
     /// Subscribes the calling view to changes; returns the change count.

@@ -17,7 +17,8 @@ use leptos::task::spawn_local;
 use leptos::wasm_split::SplitLoaderError;
 
 use super::check::{AnswerPart, ClosestPart};
-use super::commands::{AddClassics, Outcome, Writes, Written};
+use super::commands::{AddClassics, Writes};
+use super::context::{Lookups, Reading};
 use super::scan::ScanPart;
 use super::sync::SyncEngine;
 use crate::book::{Book, BookId};
@@ -83,6 +84,8 @@ pub struct Parts {
     pub closest: ClosestPart,
     /// Adding, deleting and putting back one book.
     pub writes: Writes,
+    /// Reading the search index.
+    pub lookups: Lookups,
     /// The answer to "Do I own this?".
     pub answer: AnswerPart,
 }
@@ -158,15 +161,16 @@ pub fn not_loaded(operation: &'static str) -> StoreError {
     }
 }
 
-/// A write whose code is a part: `fetched` is the part's function, run once its code is here;
-/// if it cannot be fetched, "Could not `operation`: the code for it could not be downloaded…".
-pub fn written(
+/// Work on the store whose code is a part: `fetched` is the part's function, run once its code
+/// is here; if it cannot be fetched, "Could not `operation`: the code for it could not be
+/// downloaded…".
+pub fn with_part<T: 'static>(
     operation: &'static str,
-    fetched: impl Future<Output = Result<Written, NotLoaded>> + 'static,
-) -> Written {
+    fetched: impl Future<Output = Result<Reading<T>, NotLoaded>> + 'static,
+) -> Reading<T> {
     Box::pin(async move {
-        let write: Outcome<Written> = fetched.await.map_err(|NotLoaded| not_loaded(operation));
-        write?.await
+        let work = fetched.await.map_err(|NotLoaded| not_loaded(operation));
+        work?.await
     })
 }
 

@@ -38,10 +38,11 @@ pub fn follow_added(
         };
         spawn_local(async move {
             let title = book.title.clone();
-            let row = if filter.is_empty() {
+            let filtered = !filter.is_empty();
+            let row = if !filtered {
                 repository.rank(sort, &book).await.ok()
             } else {
-                let ids = repository.matching(&filter, sort).await.unwrap_or_default();
+                let ids = catalogue.matching(filter, sort).await.unwrap_or_default();
                 ids.iter()
                     .position(|&id| id == book.id)
                     .map(|row| row as u64)
@@ -52,7 +53,7 @@ pub fn follow_added(
                     reveal.try_set(Some((book.id, row, changes)));
                 }
                 // Its place could not be read: it is added all the same.
-                None if filter.is_empty() => notices.info(format!("Added “{title}”."), None),
+                None if !filtered => notices.info(format!("Added “{title}”."), None),
                 None => notices.info_with_link(
                     format!("Added “{title}”: your search or filter hides it."),
                     format!("Open “{title}”"),

@@ -2,6 +2,7 @@
 //! rows read so far (the plain-Rust [`Blocks`] decides what to read), and the scroll place. It
 //! runs the reads the blocks ask for; it draws nothing.
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use gloo_events::EventListener;
@@ -113,24 +114,21 @@ impl TableState {
                 state.show(answer(Ok(Rows::All), true), &filter);
                 return;
             }
-            let repository = catalogue.repository();
             spawn_local(async move {
-                let found = match repository {
-                    Ok(repository) => {
-                        let wanted = move || {
-                            state
-                                .searches
-                                .try_with_value(|searches| searches.wanted(ticket))
-                                .unwrap_or(false)
-                        };
-                        let so_far = |ids| {
-                            let rows = Ok(Rows::Matches(Arc::new(ids)));
-                            state.show(answer(rows, false), &filter);
-                        };
-                        repository.search(&filter, sort, wanted, so_far).await
-                    }
-                    Err(error) => Err(error),
+                let wanted = move || {
+                    state
+                        .searches
+                        .try_with_value(|searches| searches.wanted(ticket))
+                        .unwrap_or(false)
                 };
+                let shown = filter.clone();
+                let so_far = move |ids| {
+                    let rows = Ok(Rows::Matches(Arc::new(ids)));
+                    state.show(answer(rows, false), &shown);
+                };
+                let found = catalogue
+                    .search(filter.clone(), sort, Rc::new(wanted), Box::new(so_far))
+                    .await;
                 match found {
                     Ok(Some(ids)) => {
                         let rows = Ok(Rows::Matches(Arc::new(ids)));
@@ -167,12 +165,10 @@ impl TableState {
             if state.total.get().flatten().is_none() {
                 return;
             }
-            if let Ok(repository) = catalogue.repository() {
-                spawn_local(async move {
-                    // A failure only leaves jumps walking a cursor, as before; reads report theirs.
-                    let _ = repository.prepare_jumps(field).await;
-                });
-            }
+            spawn_local(async move {
+                // A failure only leaves jumps walking a cursor, as before; reads report theirs.
+                let _ = catalogue.prepare_jumps(field).await;
+            });
         });
         // A search that matches nothing reads no rows: its count may start at once.
         Effect::new(move |_| {
