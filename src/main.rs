@@ -107,16 +107,19 @@ mod split {
     }
 
     // The rest of the catalogue page, fetched once its rows are shown: what is below them
-    // (Import and export, the sample books, the storage line) and one book's writes (below). One part, not three:
-    // each part has its own pieces of shared code, and every piece is a module to fetch and
-    // instantiate while the page should answer.
+    // (Import and export, the sample books, the storage line), one book's writes, the search,
+    // the Edit dialog, the answer of "Do I own this?", the closest books, and the upgrade of an
+    // older version's data (fetched before opening when there is such data). One part, not
+    // nine: wasm-split makes a module of each set of parts that share code, and every module is
+    // a request and an instantiation while the page should answer (32 modules after the rows as
+    // separate parts, 9 as one).
     split_view!(catalogue: transfer, fetch_transfer);
     split_view!(catalogue: bulk, fetch_bulk);
     split_view!(catalogue: footer, fetch_footer);
     split_view!(book: book, fetch_book, id: BookId);
-    split_view!(edit: edit, fetch_edit, book: Book, on_close: Callback<()>);
+    split_view!(catalogue: edit, fetch_edit, book: Book, on_close: Callback<()>);
     split_view!(check: check, fetch_check);
-    split_view!(answer: answer, fetch_answer, text: RwSignal<String>, add_it: Callback<NewBook>);
+    split_view!(catalogue: answer, fetch_answer, text: RwSignal<String>, add_it: Callback<NewBook>);
     split_view!(stats: stats, fetch_stats);
     split_view!(sync: sync, fetch_sync);
 
@@ -186,13 +189,13 @@ mod split {
     }
 
     /// The upgrade of data stored by an older version.
-    #[wasm_split(upgrade, wasm_split_path = ::leptos::wasm_split, fallible)]
+    #[wasm_split(catalogue, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub fn upgrade(name: String) -> Result<Upgrading, NotLoaded> {
         Ok(Box::pin(async move { migrate(&name).await }))
     }
 
     /// The books closest to some words, forgiving typos.
-    #[wasm_split(closest, wasm_split_path = ::leptos::wasm_split, fallible)]
+    #[wasm_split(catalogue, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub fn closest(
         repository: BookRepository,
         words: String,

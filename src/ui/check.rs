@@ -21,7 +21,7 @@ use crate::search::Closest;
 use crate::store::{BookRepository, StoreError};
 
 /// The books closest to some words, forgiving typos ([`BookRepository::closest`]): code few
-/// visits need, so a part (src/main.rs) fetched on first use. The app provides it as a context.
+/// visits need, so in the catalogue page's part (src/main.rs). The app provides it as a context.
 pub type ClosestPart = fn(BookRepository, String, usize) -> Pin<Box<dyn Future<Output = Finding>>>;
 
 /// What [`ClosestPart`] answers: its code could not be fetched, or the closest books (or the
@@ -151,9 +151,9 @@ fn owned_book(book: Book) -> impl IntoView {
     }
 }
 
-/// The answer to "Do I own this?", for the text in the box: a part (src/main.rs), fetched when
-/// the first thing is typed, since asking the catalogue and showing what it owns is code a page
-/// that is only read does not need. The app provides it as a context.
+/// The answer to "Do I own this?", for the text in the box: in the catalogue page's part
+/// (src/main.rs), fetched after the rows (or with the first thing typed, if that is sooner), since
+/// asking the catalogue and showing what it owns is code a page that is only read does not need. The app provides it as a context.
 pub type AnswerPart = Part<fn(RwSignal<String>, Callback<NewBook>) -> Loading>;
 
 /// The box and its answer, as it stands on the catalogue page and on `#/check` (where it takes

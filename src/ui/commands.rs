@@ -153,9 +153,9 @@ pub type Written = Reading<Book>;
 
 /// One book's writes that the catalogue page makes: add, delete, and put back (Undo). Reading the
 /// catalogue needs none of their code (checking, records, search lines, the sync log), so the
-/// app's are a part fetched with the first of them (src/main.rs); [`Writes::default`] calls the
-/// repository itself (tests and tools). A change and a conflict's resolution are made on pages
-/// that are parts already.
+/// app's are in the catalogue page's part, fetched after its rows (src/main.rs);
+/// [`Writes::default`] calls the repository itself (tests and tools). A change and a conflict's
+/// resolution are made on pages that are parts already.
 #[derive(Clone, Copy)]
 pub struct Writes {
     /// Fetches their code ahead of the first (the app does once the catalogue's first rows are
