@@ -36,7 +36,6 @@ fn main() {
             Box::pin(async move { Ok(split::closest(repository, words, limit).await?.await) })
         },
         writes: Writes {
-            fetch: || Box::pin(split::fetch_write()),
             create: |repository, book| with_part("add the book", split::create(repository, book)),
             delete: |repository, id| with_part("delete the book", split::delete(repository, id)),
             restore: |repository, book| {
@@ -44,7 +43,6 @@ fn main() {
             },
         },
         lookups: Lookups {
-            fetch: || Box::pin(split::fetch_search()),
             search: |repository, filter, sort, wanted, so_far| {
                 let search = split::search(repository, filter, sort, wanted, so_far);
                 with_part("search the books", search)
@@ -136,7 +134,7 @@ mod split {
 
     /// One book added, deleted or put back: the write path (checking, the record, the search
     /// line, the sync log) is code reading the catalogue does not need.
-    #[wasm_split(catalogue, wasm_split_path = ::leptos::wasm_split, fallible, preload(fetch_write))]
+    #[wasm_split(catalogue, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub fn create(repository: BookRepository, book: NewBook) -> Result<Written, NotLoaded> {
         Ok((Writes::default().create)(repository, book))
     }
@@ -153,7 +151,7 @@ mod split {
 
     /// What reads the search index (a search, the rank index, the ids that pass a filter, the
     /// lists of names): reading the first rows needs none of it.
-    #[wasm_split(catalogue, wasm_split_path = ::leptos::wasm_split, fallible, preload(fetch_search))]
+    #[wasm_split(catalogue, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub fn search(
         repository: BookRepository,
         filter: Filter,

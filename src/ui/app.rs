@@ -158,12 +158,6 @@ fn Ready(repository: BookRepository, cleared: RwSignal<u32>, parts: Parts) -> im
             // before it, it would be pushed down (a layout shift), and the parts' code is
             // fetched after the rows, not beside them.
             let answered = RwSignal::new(false);
-            // So is the code of one book's writes and of the search (if it is not here already).
-            Effect::new(move || {
-                if answered.get() {
-                    spawn_local(async move { catalogue.fetch_parts().await });
-                }
-            });
             let below = move || {
                 answered.get().then(|| {
                     view! {

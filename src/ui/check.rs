@@ -188,7 +188,8 @@ pub fn CheckBox(#[prop(optional)] focus: bool) -> impl IntoView {
             }
         }
     });
-    // The answer's code comes with the first thing typed (or scanned), and stays.
+    // The answer (its code is in the catalogue page's part) is shown from the first thing typed or
+    // scanned on: never asked for sooner, so it never fetches the part before the rows.
     let asked = Memo::new(move |before: Option<&bool>| {
         before.copied().unwrap_or(false) || !text.with(String::is_empty)
     });

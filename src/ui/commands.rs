@@ -15,7 +15,7 @@ use leptos::task::spawn_local;
 
 use super::breather::{free_in_slices, Breather};
 use super::context::{Catalogue, Reading};
-use super::lazy::{not_loaded, Fetch, NotLoaded};
+use super::lazy::{not_loaded, NotLoaded};
 use crate::book::{Book, BookId, BookPatch, NewBook};
 use crate::lookup::Existing;
 use crate::query::count_label;
@@ -158,9 +158,6 @@ pub type Written = Reading<Book>;
 /// resolution are made on pages that are parts already.
 #[derive(Clone, Copy)]
 pub struct Writes {
-    /// Fetches their code ahead of the first (the app does once the catalogue's first rows are
-    /// shown, so that a book is added offline as before).
-    pub fetch: Fetch,
     /// Adds a book ([`BookRepository::create`]).
     pub create: fn(BookRepository, NewBook) -> Written,
     /// Deletes a book ([`BookRepository::delete`]).
@@ -172,7 +169,6 @@ pub struct Writes {
 impl Default for Writes {
     fn default() -> Self {
         Self {
-            fetch: || Box::pin(async { Ok(()) }),
             create: |repository, book| Box::pin(async move { repository.create(book).await }),
             delete: |repository, id| Box::pin(async move { repository.delete(id).await }),
             restore: |repository, book| Box::pin(async move { repository.restore(book).await }),

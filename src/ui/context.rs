@@ -8,7 +8,6 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use super::commands::{Command, Writes};
-use super::lazy::Fetch;
 use super::notices::Notices;
 use crate::book::{Book, BookId, NewBook};
 use crate::columns::Column;
@@ -61,8 +60,6 @@ pub enum NameList {
 /// [`Lookups::default`] calls the repository itself (tests and tools).
 #[derive(Clone, Copy)]
 pub struct Lookups {
-    /// Fetches their code ahead of the first use (the app does once the first rows are shown).
-    pub fetch: Fetch,
     /// [`BookRepository::search`].
     pub search: fn(BookRepository, Filter, Sort, Wanted, SoFar) -> Found,
     /// [`BookRepository::prepare_jumps`].
@@ -76,7 +73,6 @@ pub struct Lookups {
 impl Default for Lookups {
     fn default() -> Self {
         Self {
-            fetch: || Box::pin(async { Ok(()) }),
             search: |repository, filter, sort, wanted, mut so_far| {
                 Box::pin(async move {
                     let so_far = |ids| so_far(ids);
@@ -180,14 +176,6 @@ impl Catalogue {
     /// Makes the rank index of `field`'s order (see [`BookRepository::prepare_jumps`]).
     pub async fn prepare_jumps(&self, field: SortField) -> Result<(), StoreError> {
         (self.lookups.prepare_jumps)(self.repository()?, field).await
-    }
-
-    /// Fetches the code of the writes and of the search (the catalogue page's part) if it is not
-    /// here yet; failing, it leaves the first write or search to fetch it (and say so if it
-    /// cannot).
-    pub async fn fetch_parts(&self) {
-        let _ = (self.writes.fetch)().await;
-        let _ = (self.lookups.fetch)().await;
     }
 
     /// Subscribes the calling view to changes; returns the change count.
