@@ -73,6 +73,10 @@ test('a page\'s code comes when it is first shown; one that cannot come says so,
   try {
     await heading(page, 'Import and export').waitFor();
     assert.deepEqual(partsFetched(urls), ['catalogue'], 'the catalogue page fetches its own part only');
+    // Each set of parts sharing code is a module of its own, each a request and an instantiation
+    // while the page should answer: the rest of the catalogue page is one part and few pieces.
+    const modules = new Set(urls.filter((url) => /\/(split|chunk)_[a-z0-9]+-[0-9a-f]+\.wasm$/.test(new URL(url).pathname)));
+    assert.ok(modules.size <= 12, `the rest of the catalogue page is ${modules.size} modules, at most 12`);
 
     await siteLink(page, 'Statistics').click();
     await heading(page, 'Statistics').waitFor();
