@@ -153,7 +153,8 @@ fn owned_book(book: Book) -> impl IntoView {
 
 /// The answer to "Do I own this?", for the text in the box: in the catalogue page's part
 /// (src/main.rs), fetched after the rows (or with the first thing typed, if that is sooner), since
-/// asking the catalogue and showing what it owns is code a page that is only read does not need. The app provides it as a context.
+/// asking the catalogue and showing what it owns is code a page that is only read does not need.
+/// The app provides it as a context.
 pub type AnswerPart = Part<fn(RwSignal<String>, Callback<NewBook>) -> Loading>;
 
 /// The box and its answer, as it stands on the catalogue page and on `#/check` (where it takes

@@ -1,8 +1,9 @@
 //! Parts of the interface whose code is not in the app's wasm: the build
-//! (`scripts/split-wasm.mjs`) moves each `#[wasm_split(..)]` function of src/main.rs, with the code only it
-//! reaches, into a module of its own, fetched the first time the part is shown. The first page
-//! (the catalogue) downloads only what it needs; the pages and the import and export section
-//! follow when asked for, or from the service worker's cache when offline.
+//! (`scripts/split-wasm.mjs`) moves each `#[wasm_split(..)]` function of src/main.rs, with the
+//! code only it reaches, into a module of its own. The first page's module shows the catalogue's
+//! rows; the rest of the catalogue page (its sections, writes, search, Edit dialog, "Do I own
+//! this?" answer) is one part fetched once the rows are shown, or sooner by its first use; the
+//! other pages and the scanner follow when asked for, or from the service worker's cache offline.
 //!
 //! A part that cannot be fetched (the network went away before the service worker had cached
 //! it) says so in place of the part and loses nothing; showing it again tries again.
@@ -78,7 +79,8 @@ pub struct Parts {
     pub add_classics: AddClassics,
     /// What "Scan barcode" does (the camera, the detector, the photo's reading).
     pub scan: ScanPart,
-    /// The upgrade of data an older version stored (most people never need it).
+    /// The upgrade of data an older version stored (in the catalogue page's part: most people
+    /// never need it, and it runs before the rows, so the part comes first then).
     pub upgrade: Upgrade,
     /// The books closest to some words ("Do I own this?", "Did you mean").
     pub closest: ClosestPart,
