@@ -325,3 +325,30 @@ async fn sample_books_made_in_bulk_are_stored_as_one_by_one() {
     assert_stored_as_one_by_one(name, &stored, &HashSet::new()).await;
     repository.close();
 }
+
+/// A stored record of the wrong shape is refused with a message that names what was found and
+/// what was expected, a float included (the patched serde-wasm-bindgen names a float's type
+/// without formatting the number: vendor/serde-wasm-bindgen/PATCH.md).
+#[wasm_bindgen_test]
+fn a_record_of_the_wrong_shape_says_what_it_holds() {
+    let refused = |field: &str, value: JsValue| {
+        let object = Object::new();
+        Reflect::set(&object, &field.into(), &value).unwrap();
+        serde_wasm_bindgen::from_value::<Record>(object.into())
+            .err()
+            .map(|error| error.to_string())
+            .unwrap_or_default()
+    };
+    let float = refused("title", JsValue::from_f64(1.5));
+    assert!(
+        float.contains("invalid type: floating point, expected a string"),
+        "{float}"
+    );
+    let text = refused("id", JsValue::from_str("seven"));
+    assert!(text.contains("invalid type: string \"seven\""), "{text}");
+    let flag = refused("author", JsValue::TRUE);
+    assert!(
+        flag.contains("invalid type: boolean `true`, expected a string"),
+        "{flag}"
+    );
+}

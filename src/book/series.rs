@@ -61,7 +61,7 @@ impl TryFrom<f64> for SeriesNumber {
         let hundredths = (number * 100.0).round();
         match (0.0..=f64::from(SeriesNumber::MAX_HUNDREDTHS)).contains(&hundredths) {
             true => Ok(SeriesNumber(hundredths as u32)),
-            false => Err(format!("{number} is not a number in a series")),
+            false => Err("not a number in a series".into()),
         }
     }
 }
