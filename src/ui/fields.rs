@@ -5,8 +5,8 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::book::{
-    check_copies, check_pages, parse_count, parse_isbn, parse_tags, parse_year, Field, Format,
-    NewBook, Reading, Series, Stars, Status, ValidationError,
+    check_copies, check_pages, parse_count, parse_isbn, parse_tags, parse_year, validate_field,
+    Field, Format, NewBook, Reading, Series, Stars, Status, ValidationError,
 };
 
 /// The values being typed into the fields and what is wrong with them; `default()`, every field
@@ -146,15 +146,30 @@ impl FieldValues {
         })
     }
 
-    /// The book in the add form's fields (title, author, genre, ISBN: it shows no others), or what
-    /// is wrong with them; the caller checks the whole book after.
+    /// The book in the add form's fields (title, author, genre, ISBN: it shows no others), or
+    /// every problem with them, in form order. Only these four are checked here: the write path
+    /// checks the whole book again, and the checks of the fields the form does not show (the
+    /// reader's, with their case folding) stay out of the first page's code.
     pub fn typed_new(&self) -> Result<NewBook, Vec<ValidationError>> {
-        let isbn = parse_isbn(&self.isbn.get_untracked()).map_err(|error| vec![error])?;
+        let mut problems = Vec::new();
+        let mut keep = Keep(&mut problems);
+        let text = |value: RwSignal<String>| value.get_untracked();
+        for (field, value) in [
+            (Field::Title, self.title),
+            (Field::Author, self.author),
+            (Field::Genre, self.genre),
+        ] {
+            keep.ok(validate_field(field, &text(value)));
+        }
+        let isbn = keep.ok(parse_isbn(&text(self.isbn)));
+        if !problems.is_empty() {
+            return Err(problems);
+        }
         Ok(NewBook {
-            title: self.title.get_untracked(),
-            author: self.author.get_untracked(),
-            genre: self.genre.get_untracked(),
-            isbn,
+            title: text(self.title),
+            author: text(self.author),
+            genre: text(self.genre),
+            isbn: isbn.flatten(),
             ..NewBook::default()
         })
     }

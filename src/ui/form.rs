@@ -56,11 +56,6 @@ pub fn AddBookForm() -> impl IntoView {
                 return;
             }
         };
-        let problems = book.problems();
-        if !problems.is_empty() {
-            values.errors.set(problems);
-            return;
-        }
         let added = Some(crate::browser::today());
         create.dispatch_local(NewBook { added, ..book });
     };
