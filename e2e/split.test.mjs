@@ -44,6 +44,14 @@ test('the bundle holds the app module and its parts, each named by its content',
   assert.ok(readFileSync(path.join(DIST, glue), 'utf8').includes(`from"./${loaders[0]}"`)
     || readFileSync(path.join(DIST, glue), 'utf8').includes(`from "./${loaders[0]}"`),
     'the app glue imports the loader by its hashed name');
+  // The functions the app's wasm imports from its glue have short names (scripts/short-imports.mjs),
+  // in the module `w`; the loader's keep theirs.
+  const wasm = files.find((name) => /^bookshelf-[0-9a-f]+_bg\.wasm$/.test(name));
+  const imports = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(path.join(DIST, wasm))));
+  const fromGlue = imports.filter((entry) => entry.module === 'w');
+  assert.ok(fromGlue.length > 100, `${fromGlue.length} imports from the glue`);
+  assert.ok(fromGlue.every((entry) => entry.name.length <= 2), 'short names');
+  assert.deepEqual([...new Set(imports.map((entry) => entry.module))].sort(), ['./__wasm_split.js', 'w']);
   // The service worker caches every part for offline use.
   const worker = readFileSync(path.join(DIST, 'sw.js'), 'utf8');
   for (const name of [...parts, loaders[0]]) assert.ok(worker.includes(name), `sw.js caches ${name}`);

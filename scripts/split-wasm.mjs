@@ -9,7 +9,8 @@
 //   2. wasm-bindgen (the version Trunk uses) makes the JS glue of what is left, keeping the exports
 //      the split modules link to (`--keep-lld-exports`); it replaces the glue Trunk made, and is
 //      minified as Trunk's would have been (terser; release builds only);
-//   3. wasm-opt shrinks each module as Trunk would have (release builds only);
+//   3. wasm-opt shrinks each module as Trunk would have, and the functions the app's module imports
+//      from its glue get short names (scripts/short-imports.mjs) (release builds only);
 //   4. the split modules and their JS get names that change with their content, so a static host's
 //      cache never pairs a new app with an old part, and index.html's integrity hashes are redone.
 // A module without split points is left as Trunk made it. Any failure fails the build.
@@ -20,6 +21,8 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { renameGlue, shortenImports } from './short-imports.mjs';
 
 /** The wasm features the app is built with (.cargo/config.toml and Rust's wasm32 defaults). */
 const FEATURES = ['simd', 'bulk-memory', 'nontrapping-float-to-int', 'sign-ext', 'mutable-globals',
@@ -88,9 +91,17 @@ export function splitWasm({ staging, stem, cargoWasm, release }) {
     const imports = /^(import \* as \w+ from )"\.\/__wasm_split\.js"/gm;
     if (!imports.test(js)) throw new Error(`${stem}.js does not import __wasm_split.js`);
     js = js.replace(imports, `$1"./${loaderName}"`);
+    const wasmPath = path.join(staging, `${stem}_bg.wasm`);
+    optimise(path.join(glue, `${stem}_bg.wasm`), wasmPath);
+    if (release) {
+      // Short names for the functions the wasm imports from the glue (scripts/short-imports.mjs).
+      const glueModule = `./${stem}_bg.js`;
+      const { wasm, renames } = shortenImports(readFileSync(wasmPath), glueModule, 'w');
+      writeFileSync(wasmPath, wasm);
+      js = renameGlue(js, renames, glueModule, 'w');
+    }
     writeFileSync(path.join(staging, `${stem}.js`), js);
     if (release) minify(path.join(staging, `${stem}.js`));
-    optimise(path.join(glue, `${stem}_bg.wasm`), path.join(staging, `${stem}_bg.wasm`));
 
     // index.html preloads the glue and the wasm with integrity hashes: they are this build's now.
     const htmlPath = path.join(staging, 'index.html');
