@@ -13,7 +13,7 @@ use crate::store::StoreError;
 /// The genre list waits this long, so that it never delays the first rows.
 const GENRES_AFTER_MILLIS: u32 = 300;
 
-/// Search and genre filter.
+/// Search, and the filters by genre, status, tag, format, series and loan.
 #[component]
 pub fn Toolbar() -> impl IntoView {
     let catalogue = expect_context::<Catalogue>();
@@ -40,25 +40,21 @@ pub fn Toolbar() -> impl IntoView {
     let genres = names(|catalogue| Box::pin(async move { catalogue.genres().await }));
     let tags = names(|catalogue| Box::pin(async move { catalogue.tags().await }));
     let series = names(|catalogue| Box::pin(async move { catalogue.series().await }));
-    // A select of names read from the store: its choice sets one part of the filter.
-    let name_filter = move |id: &'static str,
-                            label: &'static str,
-                            all: &'static str,
-                            names: LocalResource<Vec<(String, String)>>,
-                            part: fn(&mut Filter) -> &mut Option<String>| {
+    // A select whose choice sets one part of the filter: `chosen` reads that part as an option's
+    // key, `choose` sets it from one ("" is any). One helper for all five, so one view's code.
+    let select = move |id: &'static str,
+                       label: &'static str,
+                       all: &'static str,
+                       keys: Signal<Vec<(String, String)>>,
+                       chosen: fn(&Filter) -> Option<String>,
+                       choose: fn(&mut Filter, &str)| {
         let on_change = move |ev| {
             let key = event_target_value(&ev);
-            query
-                .filter
-                .update(|filter| *part(filter) = (!key.is_empty()).then_some(key));
+            query.filter.update(|filter| choose(filter, &key));
         };
         let options = move || {
-            let chosen = query
-                .filter
-                .with(|filter| part(&mut filter.clone()).clone());
-            names
-                .get()
-                .unwrap_or_default()
+            let chosen = query.filter.with(chosen);
+            keys.get()
                 .into_iter()
                 .map(|(key, label)| {
                     let selected = chosen.as_deref() == Some(key.as_str());
@@ -76,34 +72,23 @@ pub fn Toolbar() -> impl IntoView {
             </div>
         }
     };
-    let on_status = move |ev| {
-        let key = event_target_value(&ev);
-        let status = Status::parse(&key).ok().flatten();
-        query.filter.update(|filter| filter.status = status);
+    let listed = |names: LocalResource<Vec<(String, String)>>| {
+        Signal::derive(move || names.get().unwrap_or_default())
     };
-    let on_format = move |ev| {
-        let key = event_target_value(&ev);
-        let format = Format::parse(&key).ok().flatten();
-        query.filter.update(|filter| filter.format = format);
-    };
+    let statuses = Signal::stored(
+        Status::ALL
+            .map(|status| (status.key().to_owned(), status.label().to_owned()))
+            .to_vec(),
+    );
+    let formats = Signal::stored(
+        Format::ALL
+            .map(|format| (format.label().to_owned(), format.label().to_owned()))
+            .to_vec(),
+    );
     let on_loan = move |ev| {
         let checked = event_target_checked(&ev);
         query.filter.update(|filter| filter.on_loan = checked);
     };
-    let statuses: Vec<_> = Status::ALL
-        .into_iter()
-        .map(|status| {
-            let selected = move || query.filter.with(|f| f.status == Some(status));
-            view! { <option value=status.key() selected=selected>{status.label()}</option> }
-        })
-        .collect();
-    let formats: Vec<_> = Format::ALL
-        .into_iter()
-        .map(|format| {
-            let selected = move || query.filter.with(|f| f.format == Some(format));
-            view! { <option value=format.label() selected=selected>{format.label()}</option> }
-        })
-        .collect();
 
     view! {
         <div class="toolbar" role="search">
@@ -118,23 +103,18 @@ pub fn Toolbar() -> impl IntoView {
                     on:input=on_search
                 />
             </div>
-            {name_filter("genre-filter", "Filter by genre", "All genres", genres, |f| &mut f.genre)}
-            <div class="field">
-                <label for="status-filter">"Status"</label>
-                <select id="status-filter" on:change=on_status>
-                    <option value="">"Any status"</option>
-                    {statuses}
-                </select>
-            </div>
-            {name_filter("tag-filter", "Tag", "Any tag", tags, |f| &mut f.tag)}
-            <div class="field">
-                <label for="format-filter">"Format"</label>
-                <select id="format-filter" on:change=on_format>
-                    <option value="">"Any format"</option>
-                    {formats}
-                </select>
-            </div>
-            {name_filter("series-filter", "Series", "Any series", series, |f| &mut f.series)}
+            {select("genre-filter", "Filter by genre", "All genres", listed(genres),
+                |f| f.genre.clone(), |f, key| f.genre = named(key))}
+            {select("status-filter", "Status", "Any status", statuses,
+                |f| f.status.map(|status| status.key().to_owned()),
+                |f, key| f.status = Status::parse(key).ok().flatten())}
+            {select("tag-filter", "Tag", "Any tag", listed(tags),
+                |f| f.tag.clone(), |f, key| f.tag = named(key))}
+            {select("format-filter", "Format", "Any format", formats,
+                |f| f.format.map(|format| format.label().to_owned()),
+                |f, key| f.format = Format::parse(key).ok().flatten())}
+            {select("series-filter", "Series", "Any series", listed(series),
+                |f| f.series.clone(), |f, key| f.series = named(key))}
             <div class="field checkbox">
                 <input
                     id="loan-filter"
@@ -146,6 +126,11 @@ pub fn Toolbar() -> impl IntoView {
             </div>
         </div>
     }
+}
+
+/// A name chosen in a select; none for "" (any).
+fn named(key: &str) -> Option<String> {
+    (!key.is_empty()).then(|| key.to_owned())
 }
 
 /// What reads a list of names from the store.
