@@ -32,9 +32,7 @@ fn main() {
         resume_sync: |engine, settings| Box::pin(split::keep_in_sync(engine, settings)),
         add_classics: |repository| Box::pin(split::add_classics(repository)),
         scan: |scanner, ask| Box::pin(split::scan(scanner, ask)),
-        closest: |repository, words, limit| {
-            Box::pin(async move { Ok(split::closest(repository, words, limit).await?.await) })
-        },
+        no_matches: part!(no_matches, fetch_no_matches),
         writes: Writes {
             create: |repository, book| with_part("add the book", split::create(repository, book)),
             delete: |repository, id| with_part("delete the book", split::delete(repository, id)),
@@ -77,7 +75,6 @@ fn main() {
 mod split {
     use bookshelf::book::{Book, BookId, NewBook};
     use bookshelf::query::{Filter, Sort, SortField};
-    use bookshelf::search::Closest;
     use bookshelf::store::{migrate, BookRepository, Result as Stored};
     use bookshelf::sync::replicate::Settings;
     use bookshelf::ui::commands::{write_classics, Writes, Writing, Written};
@@ -106,7 +103,7 @@ mod split {
 
     // The rest of the catalogue page, fetched once its rows are shown: what is below them
     // (Import and export, the sample books, the storage line), one book's writes, the search,
-    // the Edit dialog, the answer of "Do I own this?", the closest books, and the upgrade of an
+    // the Edit dialog, the answer of "Do I own this?", "Did you mean", and the upgrade of an
     // older version's data (fetched before opening when there is such data). One part, not
     // nine: wasm-split makes a module of each set of parts that share code, and every module is
     // a request and an instantiation while the page should answer (32 modules after the rows as
@@ -118,6 +115,7 @@ mod split {
     split_view!(catalogue: edit, fetch_edit, book: Book, on_close: Callback<()>);
     split_view!(check: check, fetch_check);
     split_view!(catalogue: answer, fetch_answer, text: RwSignal<String>, add_it: Callback<NewBook>);
+    split_view!(catalogue: no_matches, fetch_no_matches);
     split_view!(stats: stats, fetch_stats);
     split_view!(sync: sync, fetch_sync);
 
@@ -190,18 +188,6 @@ mod split {
     #[wasm_split(catalogue, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub fn upgrade(name: String) -> Result<Upgrading, NotLoaded> {
         Ok(Box::pin(async move { migrate(&name).await }))
-    }
-
-    /// The books closest to some words, forgiving typos.
-    #[wasm_split(catalogue, wasm_split_path = ::leptos::wasm_split, fallible)]
-    pub fn closest(
-        repository: BookRepository,
-        words: String,
-        limit: usize,
-    ) -> Result<Pin<Box<dyn Future<Output = Stored<Closest>>>>, NotLoaded> {
-        Ok(Box::pin(
-            async move { repository.closest(&words, limit).await },
-        ))
     }
 
     #[wasm_split(sync, wasm_split_path = ::leptos::wasm_split, fallible)]

@@ -58,9 +58,8 @@ pub fn App(
     let notices = Notices::default();
     provide_context(notices);
     // "Scan barcode" and "Do I own this?" (its answer) are on the catalogue's first page and on
-    // "Check a book"; "Did you mean" in the table.
+    // "Check a book".
     provide_context(parts.scan);
-    provide_context(parts.closest);
     provide_context(parts.answer);
     crate::offline::register(move || {
         notices.offer(

@@ -6,45 +6,14 @@ use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 
-use std::future::Future;
-use std::pin::Pin;
-
 use super::context::{Catalogue, CatalogueQuery};
-use super::lazy::{not_loaded, show_section, Loading, NotLoaded, Part};
+use super::lazy::{show_section, Loading, Part};
 use super::scan::ScanBarcode;
 use crate::book::{Book, NewBook};
 use crate::browser::today;
 use crate::check::{isbn10_of, Question};
 use crate::query::count_label;
 use crate::route::Route;
-use crate::search::Closest;
-use crate::store::{BookRepository, StoreError};
-
-/// The books closest to some words, forgiving typos ([`BookRepository::closest`]): code few
-/// visits need, so in the catalogue page's part (src/main.rs). The app provides it as a context.
-pub type ClosestPart = fn(BookRepository, String, usize) -> Pin<Box<dyn Future<Output = Finding>>>;
-
-/// What [`ClosestPart`] answers: its code could not be fetched, or the closest books (or the
-/// store's error).
-pub type Finding = Result<Result<Closest, StoreError>, NotLoaded>;
-
-/// The part the app provides, looked up in the component (a task may run without its owner).
-fn closest_part() -> Option<ClosestPart> {
-    use_context::<ClosestPart>()
-}
-
-/// The `limit` books closest to `words`, through `part`.
-async fn find_closest(
-    part: Option<ClosestPart>,
-    repository: BookRepository,
-    words: String,
-    limit: usize,
-) -> Finding {
-    match part {
-        Some(part) => part(repository, words, limit).await,
-        None => Err(NotLoaded),
-    }
-}
 
 /// How many books an answer lists.
 const SHOWN: usize = 5;
@@ -67,7 +36,7 @@ enum Answer {
 }
 
 /// Asks the catalogue what the text asks.
-async fn answer(catalogue: Catalogue, part: Option<ClosestPart>, text: String) -> Answer {
+async fn answer(catalogue: Catalogue, text: String) -> Answer {
     let found = async {
         let repository = catalogue.repository()?;
         match Question::of(&text) {
@@ -87,9 +56,7 @@ async fn answer(catalogue: Catalogue, part: Option<ClosestPart>, text: String) -
                 })
             }
             Question::Words(words) => {
-                let closest = find_closest(part, repository.clone(), words.clone(), SHOWN)
-                    .await
-                    .map_err(|NotLoaded| not_loaded("look for the closest books"))??;
+                let closest = repository.closest(&words, SHOWN).await?;
                 let books = repository.get_many(&closest.ids).await?;
                 Ok(match books.len() {
                     0 => Answer::No(NewBook {
@@ -228,11 +195,10 @@ pub fn CheckBox(#[prop(optional)] focus: bool) -> impl IntoView {
 #[component]
 pub fn CheckAnswer(text: RwSignal<String>, add_it: Callback<NewBook>) -> impl IntoView {
     let catalogue = expect_context::<Catalogue>();
-    let part = closest_part();
     let answered = LocalResource::new(move || {
         let typed = text.get();
         catalogue.track();
-        answer(catalogue, part, typed)
+        answer(catalogue, typed)
     });
     move || {
         let answer = answered.get().unwrap_or(Answer::Nothing);
@@ -283,14 +249,14 @@ pub fn CheckPage() -> impl IntoView {
 }
 
 /// "No books match “hobit”. Did you mean The Hobbit?": the table's answer to a search that finds
-/// nothing, with the closest title, forgiving typos, as a search to run instead.
+/// nothing, with the closest title, forgiving typos, as a search to run instead (in the catalogue
+/// page's part, with the search).
 #[component]
 pub fn NoMatches() -> impl IntoView {
     let catalogue = expect_context::<Catalogue>();
     let query = expect_context::<CatalogueQuery>();
     // Keyed on the search that found nothing (the filter is what the table ran).
     let searched = Memo::new(move |_| query.filter.with(|filter| filter.text.clone()));
-    let part = closest_part();
     let closest = LocalResource::new(move || {
         let text = searched.get();
         async move {
@@ -298,10 +264,7 @@ pub fn NoMatches() -> impl IntoView {
                 return None;
             }
             let repository = catalogue.repository().ok()?;
-            let closest = find_closest(part, repository.clone(), text, 1)
-                .await
-                .ok()?
-                .ok()?;
+            let closest = repository.closest(&text, 1).await.ok()?;
             let books = repository.get_many(&closest.ids).await.ok()?;
             books.into_iter().next().map(|book| book.title)
         }

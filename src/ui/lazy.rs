@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::SplitLoaderError;
 
-use super::check::{AnswerPart, ClosestPart};
+use super::check::AnswerPart;
 use super::commands::{AddClassics, Writes};
 use super::context::{Lookups, Reading};
 use super::scan::ScanPart;
@@ -82,8 +82,9 @@ pub struct Parts {
     /// The upgrade of data an older version stored (in the catalogue page's part: most people
     /// never need it, and it runs before the rows, so the part comes first then).
     pub upgrade: Upgrade,
-    /// The books closest to some words ("Do I own this?", "Did you mean").
-    pub closest: ClosestPart,
+    /// "No books match …. Did you mean …?", the table's answer to a search that finds nothing
+    /// (a search needs the catalogue page's part, so it is here by then).
+    pub no_matches: Part<fn() -> Loading>,
     /// Adding, deleting and putting back one book.
     pub writes: Writes,
     /// Reading the search index.
@@ -101,7 +102,7 @@ pub mod views {
 
     use super::super::book_page::BookPage;
     use super::super::bulk::BulkGenerator;
-    use super::super::check::{CheckAnswer, CheckPage};
+    use super::super::check::{CheckAnswer, CheckPage, NoMatches};
     use super::super::edit::EditDialog;
     use super::super::footer::StorageFooter;
     use super::super::stats::StatsPage;
@@ -136,6 +137,10 @@ pub mod views {
     /// The answer to "Do I own this?".
     pub fn answer(text: RwSignal<String>, add_it: Callback<NewBook>) -> AnyView {
         view! { <CheckAnswer text add_it /> }.into_any()
+    }
+    /// The table's answer to a search that finds nothing.
+    pub fn no_matches() -> AnyView {
+        view! { <NoMatches /> }.into_any()
     }
     /// The Statistics page.
     pub fn stats() -> AnyView {

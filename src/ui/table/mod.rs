@@ -10,7 +10,6 @@ mod state;
 
 use leptos::prelude::*;
 
-use super::check::NoMatches;
 use super::context::{Catalogue, CatalogueQuery};
 use super::lazy::{show_section, Parts};
 use super::notices::Notices;
@@ -155,7 +154,9 @@ pub fn BookTable(
                 </div>
             }
             .into_any(),
-            Shown::NoMatches => view! { <NoMatches /> }.into_any(),
+            Shown::NoMatches => {
+                show_section(parts.no_matches.fetch, parts.no_matches.make).into_any()
+            }
             Shown::Table => view! {
                 <div
                     class="scroller"
