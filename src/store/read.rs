@@ -296,11 +296,12 @@ impl BookRepository {
         if matches!(start, PageStart::After(_)) {
             return None;
         }
+        let jump = self.inner.search.jump.get()?;
         let mut search = self.inner.search.index.borrow_mut();
         let index = search.as_mut()?;
-        let (_, total) = index.start_of_row(sort.field, 0);
+        let (_, total) = jump(index, sort.field, 0);
         let (first, rows) = ascending_rows(sort, start, limit, total)?;
-        let (start, _) = index.start_of_row(sort.field, first);
+        let (start, _) = jump(index, sort.field, first);
         Some(Anchored {
             start,
             rows: rows as u32,

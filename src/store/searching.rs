@@ -29,6 +29,7 @@ use super::schema::{BOOKS, BY_AUTHOR, BY_TITLE, SEARCH};
 use super::transaction::{browser_error, end_read};
 use crate::book::{Book, BookId};
 use crate::query::{Filter, Sort, SortField};
+use crate::ranks::Start;
 use crate::search::{self, Hits, Matcher, RankBuild, SearchIndex};
 
 const OPERATION: &str = "read the search index";
@@ -80,7 +81,14 @@ pub(super) struct SearchState {
     searching: Cell<u32>,
     /// When (the page's clock) a search last began or ended.
     searched_at: Cell<f64>,
+    /// How a jump is placed by the index's rank index ([`SearchIndex::start_of_row`]), set when
+    /// the index is read: the code that reads it is the search's, in the catalogue page's part,
+    /// and so the rank index's stays there with it, out of the code that reads the first rows.
+    pub(super) jump: Cell<Option<Jump>>,
 }
+
+/// Where to start reading a field's ascending order to reach a row, and how many rows it holds.
+pub(super) type Jump = fn(&mut SearchIndex, SortField, u64) -> (Start, u64);
 
 /// A search under way, counted in [`SearchState::searching`] while it lives.
 struct Searching<'a>(&'a SearchState);
@@ -314,6 +322,7 @@ impl BookRepository {
                 Ok(()) => {
                     let index = slot.take().map(|loading| loading.index);
                     *state.index.borrow_mut() = index;
+                    state.jump.set(Some(SearchIndex::start_of_row));
                 }
                 Err(error) => loading.failed = Some(error),
             }
