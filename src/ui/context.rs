@@ -183,6 +183,35 @@ impl Catalogue {
         self.changes.try_get().unwrap_or_default()
     }
 
+    /// A value `read` from the catalogue, read again after every change of it (and of what
+    /// `read` reads synchronously): the newest read kept, with the change count it was read at.
+    /// A read that finds nothing (`None`) keeps the value before it. (A signal and a task, not a
+    /// `LocalResource`: the first page carries no async resource's code.)
+    pub fn read_on_change<T, F>(&self, read: impl Fn() -> F + 'static) -> RwSignal<Option<(u64, T)>>
+    where
+        T: Send + Sync + 'static,
+        F: Future<Output = Option<T>> + 'static,
+    {
+        let value = RwSignal::new(None);
+        let catalogue = *self;
+        Effect::new(move |_| {
+            let changes = catalogue.track();
+            let reading = read();
+            leptos::task::spawn_local(async move {
+                let Some(read) = reading.await else {
+                    return;
+                };
+                value.try_update(|value| {
+                    // A slower read of an older change never replaces a newer one.
+                    if value.as_ref().is_none_or(|(seen, _)| *seen <= changes) {
+                        *value = Some((changes, read));
+                    }
+                });
+            });
+        });
+        value
+    }
+
     /// Tells every view that reads the catalogue, here and in the other tabs, that the books changed.
     pub fn changed(&self) {
         self.changes.try_update(|count| *count += 1);

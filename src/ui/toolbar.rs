@@ -29,12 +29,13 @@ pub fn Toolbar() -> impl IntoView {
     };
 
     let names = move |read: fn(Catalogue) -> NamesFuture| {
-        LocalResource::new(move || {
-            catalogue.track();
-            async move {
-                TimeoutFuture::new(GENRES_AFTER_MILLIS).await;
-                read(catalogue).await.unwrap_or_default()
-            }
+        let list = catalogue.read_on_change(move || async move {
+            TimeoutFuture::new(GENRES_AFTER_MILLIS).await;
+            Some(read(catalogue).await.unwrap_or_default())
+        });
+        Signal::derive(move || {
+            list.with(|list| list.as_ref().map(|(_, names)| names.clone()))
+                .unwrap_or_default()
         })
     };
     let genres = names(|catalogue| Box::pin(async move { catalogue.genres().await }));
@@ -72,9 +73,6 @@ pub fn Toolbar() -> impl IntoView {
             </div>
         }
     };
-    let listed = |names: LocalResource<Vec<(String, String)>>| {
-        Signal::derive(move || names.get().unwrap_or_default())
-    };
     let statuses = Signal::stored(
         Status::ALL
             .map(|status| (status.key().to_owned(), status.label().to_owned()))
@@ -103,17 +101,17 @@ pub fn Toolbar() -> impl IntoView {
                     on:input=on_search
                 />
             </div>
-            {select("genre-filter", "Filter by genre", "All genres", listed(genres),
+            {select("genre-filter", "Filter by genre", "All genres", genres,
                 |f| f.genre.clone(), |f, key| f.genre = named(key))}
             {select("status-filter", "Status", "Any status", statuses,
                 |f| f.status.map(|status| status.key().to_owned()),
                 |f, key| f.status = Status::parse(key).ok().flatten())}
-            {select("tag-filter", "Tag", "Any tag", listed(tags),
+            {select("tag-filter", "Tag", "Any tag", tags,
                 |f| f.tag.clone(), |f, key| f.tag = named(key))}
             {select("format-filter", "Format", "Any format", formats,
                 |f| f.format.map(|format| format.label().to_owned()),
                 |f, key| f.format = Format::parse(key).ok().flatten())}
-            {select("series-filter", "Series", "Any series", listed(series),
+            {select("series-filter", "Series", "Any series", series,
                 |f| f.series.clone(), |f, key| f.series = named(key))}
             <div class="field checkbox">
                 <input

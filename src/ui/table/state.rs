@@ -49,7 +49,7 @@ pub struct TableState {
     searches: StoredValue<Searches>,
     /// The count, tagged with the change it was read at, so that it only ever joins its own
     /// result.
-    total: LocalResource<Option<(u64, u64)>>,
+    total: RwSignal<Option<(u64, u64)>>,
     /// True once the first rows are in (the count waits for them).
     first_rows_in: RwSignal<bool>,
 }
@@ -70,15 +70,14 @@ impl TableState {
         // in: the first rows come first, and the work that waits for the count (the rank index
         // below) must not delay them.
         let first_rows_in = RwSignal::new(false);
-        let total = LocalResource::new(move || {
-            let changes = catalogue.track();
+        let total = catalogue.read_on_change(move || {
             let ready = first_rows_in.get();
             let repository = catalogue.repository();
             async move {
                 if !ready {
                     return None;
                 }
-                Some((changes, repository.ok()?.count().await.ok()?))
+                repository.ok()?.count().await.ok()
             }
         });
         let state = Self {
@@ -162,7 +161,7 @@ impl TableState {
         // the background: from then on a jump anywhere (a scrollbar dragged) is a short read.
         Effect::new(move |_| {
             let field = query.sort.get().field;
-            if state.total.get().flatten().is_none() {
+            if state.total.get().is_none() {
                 return;
             }
             spawn_local(async move {
@@ -219,7 +218,7 @@ impl TableState {
     /// estimate); `None` while it is read or if reading it failed.
     pub fn current(&self) -> Option<ResultSet> {
         let mut set = self.result.get()?.ok()?;
-        let counted = self.total.get().flatten();
+        let counted = self.total.get();
         set.total = counted
             .filter(|(changes, _)| *changes == set.changes)
             .map(|(_, total)| total);
