@@ -55,6 +55,9 @@ fn main() {
                 )
             },
             names: |repository, list| with_part("list the names", split::names(repository, list)),
+            books: |repository, ids| {
+                with_part("read the books found", split::books(repository, ids))
+            },
         },
         upgrade: |name| {
             Box::pin(async move {
@@ -182,6 +185,14 @@ mod split {
     #[wasm_split(catalogue, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub fn names(repository: BookRepository, list: NameList) -> Result<Names, NotLoaded> {
         Ok((Lookups::default().names)(repository, list))
+    }
+
+    #[wasm_split(catalogue, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn books(
+        repository: BookRepository,
+        ids: Vec<BookId>,
+    ) -> Result<Reading<Vec<Book>>, NotLoaded> {
+        Ok((Lookups::default().books)(repository, ids))
     }
 
     /// The upgrade of data stored by an older version.

@@ -54,7 +54,8 @@ pub enum NameList {
 }
 
 /// What reads the search index: a search, the rank index that makes jumps short, the ids that
-/// pass a filter, and the lists of genres, tags and series. Reading the first rows needs none of
+/// pass a filter, the lists of genres, tags and series, and the rows of a search's answer (books
+/// by id). Reading the first rows needs none of
 /// it (a jump before the rank index walks a cursor), so the app's are in the catalogue page's part,
 /// fetched after its rows (src/main.rs); a search before the part is here fetches it.
 /// [`Lookups::default`] calls the repository itself (tests and tools).
@@ -68,6 +69,9 @@ pub struct Lookups {
     pub matching: fn(BookRepository, Filter, Sort) -> Reading<Vec<BookId>>,
     /// [`BookRepository::genres`], [`BookRepository::tags`] or [`BookRepository::series`].
     pub names: fn(BookRepository, NameList) -> Names,
+    /// [`BookRepository::get_many`]: the rows of a search's answer (only a search, so only the
+    /// part, gives ids to read).
+    pub books: fn(BookRepository, Vec<BookId>) -> Reading<Vec<Book>>,
 }
 
 impl Default for Lookups {
@@ -94,6 +98,7 @@ impl Default for Lookups {
                     }
                 })
             },
+            books: |repository, ids| Box::pin(async move { repository.get_many(&ids).await }),
         }
     }
 }
@@ -154,6 +159,11 @@ impl Catalogue {
     /// Every genre: (folded key, as written), sorted.
     pub async fn genres(&self) -> Result<Vec<(String, String)>, StoreError> {
         (self.lookups.names)(self.repository()?, NameList::Genres).await
+    }
+
+    /// The books with these ids, in this order (those not stored left out).
+    pub async fn books(&self, ids: Vec<BookId>) -> Result<Vec<Book>, StoreError> {
+        (self.lookups.books)(self.repository()?, ids).await
     }
 
     /// The ids of every book that passes `filter`, in `sort` order.

@@ -14,7 +14,7 @@ use crate::blocks::{BlockRead, Blocks, Read, ResultSet, Rows};
 use crate::book::Book;
 use crate::query::{Filter, Sort};
 use crate::search::{Searches, Ticket};
-use crate::store::{BookRepository, StoreError};
+use crate::store::StoreError;
 use crate::ui::context::{Catalogue, CatalogueQuery};
 use crate::ui::notices::Notices;
 use crate::viewport::Viewport;
@@ -255,11 +255,15 @@ impl TableState {
     }
 
     fn read(self, read: BlockRead) {
-        let repository = self.catalogue.repository();
+        let catalogue = self.catalogue;
         spawn_local(async move {
-            let books = match repository {
-                Ok(repository) => read_block(&repository, &read.read).await,
-                Err(error) => Err(error),
+            let books = match &read.read {
+                Read::Page { sort, start, limit } => match catalogue.repository() {
+                    Ok(repository) => repository.page(*sort, start.clone(), *limit).await,
+                    Err(error) => Err(error),
+                },
+                // A search's rows: read by the search's code, in the catalogue page's part.
+                Read::Ids(ids) => catalogue.books(ids.clone()).await,
             };
             match books {
                 Ok(books) => {
@@ -312,11 +316,4 @@ struct Answer {
     sort: Sort,
     rows: Result<Rows, StoreError>,
     whole: bool,
-}
-
-async fn read_block(repository: &BookRepository, read: &Read) -> Result<Vec<Book>, StoreError> {
-    match read {
-        Read::Page { sort, start, limit } => repository.page(*sort, start.clone(), *limit).await,
-        Read::Ids(ids) => repository.get_many(ids).await,
-    }
 }
