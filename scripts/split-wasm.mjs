@@ -81,6 +81,13 @@ export function splitWasm({ staging, stem, cargoWasm, release }) {
       parts.push(named);
     }
     if (!loader.includes(`from "./${stem}.js"`)) throw new Error(`__wasm_split.js does not import ./${stem}.js`);
+    if (release) {
+      // Minified like the glue: the first page fetches it.
+      const file = path.join(work, '__wasm_split.min.js');
+      writeFileSync(file, loader);
+      minify(file);
+      loader = readFileSync(file, 'utf8');
+    }
     const loaderName = `__wasm_split-${digest(loader, 'sha256', 'hex').slice(0, 16)}.js`;
     writeFileSync(path.join(staging, loaderName), loader);
     parts.push(loaderName);

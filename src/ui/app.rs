@@ -4,6 +4,8 @@ use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
+
+use crate::ui::effect::effect;
 use leptos::task::spawn_local;
 
 use super::book_page::UnknownPage;
@@ -141,11 +143,12 @@ fn Ready(repository: BookRepository, cleared: RwSignal<u32>, parts: Parts) -> im
     let catalogue = Catalogue::with_parts(repository, notices, parts.writes, parts.lookups);
     provide_context(catalogue);
     // The store was cleared and opened again: every view reads it afresh.
-    Effect::watch(
-        move || cleared.get(),
-        move |_, _, _| catalogue.changed_elsewhere(),
-        false,
-    );
+    effect(move |first| {
+        cleared.track();
+        if !first {
+            untrack(|| catalogue.changed_elsewhere());
+        }
+    });
     // Above the route: "Keep in sync" goes on while the person moves between pages.
     provide_context(SyncEngine::new(catalogue, parts.resume_sync));
     // Kept above the route so that a visit to a book's page keeps the search and sort.

@@ -5,6 +5,8 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
+use crate::ui::effect::effect;
+
 use super::commands::{on_outcome, Errors};
 use super::conflict::Conflict;
 use super::context::Catalogue;
@@ -287,7 +289,7 @@ fn LendForm(id: BookId, lending: RwSignal<bool>) -> impl IntoView {
     let problem = RwSignal::new(None::<StoreError>);
     let lend = catalogue.update(Errors::Caller);
     let borrower_ref = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move |_| {
+    effect(move |_| {
         if let Some(input) = borrower_ref.get() {
             let _ = input.focus();
         }

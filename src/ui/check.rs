@@ -6,6 +6,8 @@ use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 
+use crate::ui::effect::effect;
+
 use super::context::{Catalogue, CatalogueQuery};
 use super::lazy::{show_section, Loading, Part};
 use super::scan::ScanBarcode;
@@ -141,7 +143,7 @@ pub fn CheckBox(#[prop(optional)] focus: bool) -> impl IntoView {
         }
     };
     if focus {
-        Effect::new(move |_| {
+        effect(move |_| {
             if let Some(input) = input_ref.get() {
                 let _ = input.focus();
             }

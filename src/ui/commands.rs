@@ -11,6 +11,8 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use leptos::prelude::*;
+
+use crate::ui::effect::effect;
 use leptos::task::spawn_local;
 
 use super::breather::{free_in_slices, Breather};
@@ -196,15 +198,13 @@ pub fn on_outcome<I: 'static, T: Clone + 'static>(
     react: impl Fn(Outcome<T>) + 'static,
 ) {
     let value = command.value();
-    Effect::watch(
-        move || value.get(),
-        move |outcome, _, _| {
-            if let Some(outcome) = outcome {
-                react(outcome.clone());
-            }
-        },
-        false,
-    );
+    // After the first run: an outcome there before this was set up is not this one's to react to.
+    effect(move |first| {
+        let outcome = value.get();
+        if let (false, Some(outcome)) = (first, outcome) {
+            untrack(|| react(outcome));
+        }
+    });
 }
 
 impl Catalogue {

@@ -7,6 +7,8 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
+use crate::ui::effect::effect;
+
 use super::commands::{Command, Writes};
 use super::notices::Notices;
 use crate::book::{Book, BookId, NewBook};
@@ -204,7 +206,7 @@ impl Catalogue {
     {
         let value = RwSignal::new(None);
         let catalogue = *self;
-        Effect::new(move |_| {
+        effect(move |_| {
             let changes = catalogue.track();
             let reading = read();
             leptos::task::spawn_local(async move {

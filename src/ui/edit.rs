@@ -4,6 +4,8 @@ use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 
+use crate::ui::effect::effect;
+
 use super::commands::{on_outcome, Errors};
 use super::context::Catalogue;
 use super::fields::{BookDetails, BookFields, FieldValues};
@@ -72,7 +74,7 @@ pub fn EditDialog(book: Book, on_close: Callback<()>) -> impl IntoView {
     let problem = RwSignal::new(None::<StoreError>);
     let heading = format!("Edit {}", book.title);
 
-    Effect::new(move |_| {
+    effect(move |_| {
         if let Some(dialog) = dialog_ref.get() {
             if !dialog.open() {
                 let _ = dialog.show_modal();

@@ -4,6 +4,8 @@ use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 
+use crate::ui::effect::effect;
+
 use super::commands::{on_outcome, Errors};
 use super::context::{Catalogue, CatalogueQuery};
 use super::fields::{BookFields, FieldValues};
@@ -18,7 +20,7 @@ pub fn AddBookForm() -> impl IntoView {
     let values = FieldValues::default();
     let title_ref = NodeRef::<html::Input>::new();
     // "Add it" (from "Do I own this?"): fill the fields and bring them to the person.
-    Effect::new(move |_| {
+    effect(move |_| {
         let Some(book) = query.prefill.get() else {
             return;
         };

@@ -12,6 +12,7 @@ mod conflict;
 pub mod context;
 mod crash;
 mod edit;
+mod effect;
 mod fields;
 mod files;
 mod footer;

@@ -11,6 +11,8 @@ use std::sync::Arc;
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
+
+use crate::ui::effect::effect;
 use leptos::task::spawn_local;
 
 use self::chart::{BarChart, OpenTables};
@@ -49,7 +51,7 @@ pub fn StatsPage() -> impl IntoView {
     // the page, which stops every run.
     let generation = StoredValue::new(0_u64);
 
-    Effect::new(move |_| {
+    effect(move |_| {
         catalogue.track();
         let Some(mine) = generation.try_update_value(|current| {
             *current += 1;

@@ -8,6 +8,8 @@ pub use engine::SyncEngine;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
+use crate::ui::effect::effect;
+
 use crate::sync::replicate::Settings;
 use crate::ui::context::Catalogue;
 use engine::{Phase, SyncStatus};
@@ -30,7 +32,7 @@ pub fn SyncPage() -> impl IntoView {
         keep: false,
     };
     // The changes waiting to go up, counted again after every change here.
-    Effect::new(move |_| {
+    effect(move |_| {
         catalogue.track();
         if !server.get_untracked().trim().is_empty() {
             engine.count_waiting(settings());

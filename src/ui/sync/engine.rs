@@ -10,6 +10,8 @@ use futures::channel::mpsc;
 use futures::StreamExt;
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
+
+use crate::ui::effect::effect;
 use leptos::task::spawn_local;
 
 use crate::sync::error::SyncError;
@@ -97,11 +99,12 @@ impl SyncEngine {
             current: StoredValue::new_local(None),
             nudge: StoredValue::new_local(None),
         };
-        Effect::watch(
-            move || catalogue.track(),
-            move |_, _, _| engine.local_change(),
-            false,
-        );
+        effect(move |first| {
+            catalogue.track();
+            if !first {
+                untrack(|| engine.local_change());
+            }
+        });
         let settings = engine.settings();
         if settings.keep {
             spawn_local(async move {

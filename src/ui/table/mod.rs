@@ -10,6 +10,8 @@ mod state;
 
 use leptos::prelude::*;
 
+use crate::ui::effect::effect;
+
 use super::context::{Catalogue, CatalogueQuery};
 use super::lazy::{show_section, Parts};
 use super::notices::Notices;
@@ -110,7 +112,7 @@ pub fn BookTable(
             None => Shown::Loading,
         },
     });
-    Effect::new(move || {
+    effect(move |_| {
         if shown.get() != Shown::Loading && !answered.get_untracked() {
             answered.set(true);
         }

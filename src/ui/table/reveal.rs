@@ -3,6 +3,8 @@
 
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
+
+use crate::ui::effect::effect;
 use leptos::task::spawn_local;
 
 use super::state::TableState;
@@ -25,7 +27,7 @@ pub fn follow_added(
     // Where a book just added stands (id, row), and the change count its result must reach.
     let reveal = RwSignal::new(None::<(BookId, u64, u64)>);
 
-    Effect::new(move |_| {
+    effect(move |_| {
         let Some(book) = query.added.get() else {
             return;
         };
@@ -64,7 +66,7 @@ pub fn follow_added(
     });
 
     // Once the result holds the new book: scroll it to the middle of the screen and mark it.
-    Effect::new(move |_| {
+    effect(move |_| {
         let Some((id, row, changes)) = reveal.get() else {
             return;
         };

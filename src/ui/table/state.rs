@@ -8,6 +8,8 @@ use std::sync::Arc;
 use gloo_events::EventListener;
 use leptos::html;
 use leptos::prelude::*;
+
+use crate::ui::effect::effect;
 use leptos::task::spawn_local;
 
 use crate::blocks::{BlockRead, Blocks, Read, ResultSet, Rows};
@@ -95,7 +97,7 @@ impl TableState {
         };
         // Every change of the sort, the search or the books starts a search at once (no
         // debounce): the newest one stops the older ones, and only its answers are shown.
-        Effect::new(move |_| {
+        effect(move |_| {
             let changes = catalogue.track();
             let sort = query.sort.get();
             let filter = query.filter.get();
@@ -140,10 +142,10 @@ impl TableState {
             });
         });
         // A new sort or search starts at the top; a change to the books keeps the place.
-        Effect::new(move |previous: Option<()>| {
+        effect(move |first| {
             query.sort.track();
             query.filter.track();
-            if previous.is_some() {
+            if !first {
                 state.first_row.set(0);
                 if let Some(element) = state.scroller.get_untracked() {
                     element.set_scroll_top(0);
@@ -151,7 +153,7 @@ impl TableState {
             }
         });
         // Read the blocks around the screen whenever the result or the place changes.
-        Effect::new(move |_| {
+        effect(move |_| {
             state.arrived.track();
             if let Some(set) = state.current() {
                 state.read_around(&set);
@@ -159,7 +161,7 @@ impl TableState {
         });
         // Once the count is in, the search index is loaded and the sort's rank index made, in
         // the background: from then on a jump anywhere (a scrollbar dragged) is a short read.
-        Effect::new(move |_| {
+        effect(move |_| {
             let field = query.sort.get().field;
             if state.total.get().is_none() {
                 return;
@@ -170,7 +172,7 @@ impl TableState {
             });
         });
         // A search that matches nothing reads no rows: its count may start at once.
-        Effect::new(move |_| {
+        effect(move |_| {
             if state.current().is_some_and(|set| set.found_nothing()) {
                 state.first_rows_are_in();
             }
