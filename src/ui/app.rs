@@ -167,6 +167,7 @@ fn Ready(repository: BookRepository, cleared: RwSignal<u32>, parts: Parts) -> im
                         {show_section(parts.bulk.fetch, parts.bulk.make)}
                         {show_section(parts.footer.fetch, parts.footer.make)}
                     }
+                    .into_any()
                 })
             };
             view! {

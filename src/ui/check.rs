@@ -166,7 +166,7 @@ pub fn CheckBox(#[prop(optional)] focus: bool) -> impl IntoView {
     let part = use_context::<AnswerPart>();
     let answer = move || {
         let part = part.filter(|_| asked.get())?;
-        Some(show_section(part.fetch, move || (part.make)(text, add_it)))
+        Some(show_section(part.fetch, move || (part.make)(text, add_it)).into_any())
     };
     view! {
         <form class="check" on:submit=submit>

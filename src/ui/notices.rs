@@ -138,6 +138,7 @@ pub fn NoticeList() -> impl IntoView {
                 .filter(|notice| notice.kind == kind)
                 .map(|notice| view! { <NoticeView notice /> })
                 .collect_view()
+                .into_any()
         }
     };
     view! {

@@ -62,6 +62,7 @@ pub fn Toolbar() -> impl IntoView {
                     view! { <option value=key selected=selected>{label}</option> }
                 })
                 .collect_view()
+                .into_any()
         };
         view! {
             <div class="field">

@@ -45,6 +45,7 @@ pub fn ColumnChooser(query: CatalogueQuery) -> impl IntoView {
                     <button type="button" on:click=move |_| open.set(false)>"Done"</button>
                 </fieldset>
             }
+            .into_any()
         })
     };
     view! {

@@ -98,6 +98,7 @@ pub fn BookTable(
                 <For each=visible_rows key=|row| row.clone() children=row_view />
             </tbody>
         }
+        .into_any()
     };
 
     let shown = Memo::new(move |_| match table.result.get() {
@@ -191,6 +192,7 @@ pub fn BookTable(
         {move || editing.get().map(|book| {
             let on_close = Callback::new(move |()| editing.set(None));
             show_section(parts.edit.fetch, move || (parts.edit.make)(book.clone(), on_close))
+                .into_any()
         })}
     }
 }
