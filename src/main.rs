@@ -33,6 +33,7 @@ fn main() {
         add_classics: |repository| Box::pin(split::add_classics(repository)),
         scan: |scanner, ask| Box::pin(split::scan(scanner, ask)),
         no_matches: part!(no_matches, fetch_no_matches),
+        columns: part!(columns, fetch_columns, open),
         writes: Writes {
             create: |repository, book| with_part("add the book", split::create(repository, book)),
             delete: |repository, id| with_part("delete the book", split::delete(repository, id)),
@@ -119,6 +120,7 @@ mod split {
     split_view!(check: check, fetch_check);
     split_view!(catalogue: answer, fetch_answer, text: RwSignal<String>, add_it: Callback<NewBook>);
     split_view!(catalogue: no_matches, fetch_no_matches);
+    split_view!(catalogue: columns, fetch_columns, open: RwSignal<bool>);
     split_view!(stats: stats, fetch_stats);
     split_view!(sync: sync, fetch_sync);
 

@@ -22,6 +22,7 @@ use super::commands::{AddClassics, Writes};
 use super::context::{Lookups, Reading};
 use super::scan::ScanPart;
 use super::sync::SyncEngine;
+use super::table::columns::ColumnsPart;
 use crate::book::{Book, BookId};
 use crate::store::{StoreError, Upgrade};
 use crate::sync::replicate::Settings;
@@ -91,6 +92,8 @@ pub struct Parts {
     pub lookups: Lookups,
     /// The answer to "Do I own this?".
     pub answer: AnswerPart,
+    /// The list of columns "Columns" opens.
+    pub columns: ColumnsPart,
 }
 
 /// Goes on keeping in sync, once sync's code is here.
@@ -107,6 +110,7 @@ pub mod views {
     use super::super::footer::StorageFooter;
     use super::super::stats::StatsPage;
     use super::super::sync::SyncPage;
+    use super::super::table::columns::ColumnChoices;
     use super::super::transfer::Transfer;
     use crate::book::{Book, BookId, NewBook};
 
@@ -137,6 +141,10 @@ pub mod views {
     /// The answer to "Do I own this?".
     pub fn answer(text: RwSignal<String>, add_it: Callback<NewBook>) -> AnyView {
         view! { <CheckAnswer text add_it /> }.into_any()
+    }
+    /// The list of columns, open while `open` is true.
+    pub fn columns(open: RwSignal<bool>) -> AnyView {
+        view! { <ColumnChoices open /> }.into_any()
     }
     /// The table's answer to a search that finds nothing.
     pub fn no_matches() -> AnyView {

@@ -3,7 +3,7 @@
 //! scrollbar stands for the whole result, however long. What to read is decided in plain Rust
 //! (`crate::blocks`, `crate::viewport`); this draws.
 
-mod columns;
+pub(crate) mod columns;
 mod reveal;
 mod row;
 mod state;
@@ -186,7 +186,7 @@ pub fn BookTable(
     view! {
         <div class="table-head">
             <p id="book-count" class="count" role="status">{count}</p>
-            <ColumnChooser query />
+            <ColumnChooser choices=parts.columns />
         </div>
         <div class="table-area">{area}</div>
         {move || editing.get().map(|book| {
