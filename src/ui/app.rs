@@ -5,7 +5,7 @@ use std::rc::Rc;
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 
-use crate::ui::effect::effect;
+use crate::ui::boxed::{effect, handler};
 use leptos::task::spawn_local;
 
 use super::book_page::UnknownPage;
@@ -111,7 +111,8 @@ pub fn App(
         phase.try_set(opened);
     });
 
-    let main = move || match phase.get() {
+    let main = move || {
+        match phase.get() {
         Phase::Opening => view! { <p class="muted">"Opening your catalogue…"</p> }.into_any(),
         Phase::Blocked(error) | Phase::Failed(error) => {
             view! { <p role="alert" class="notice notice-error">{error.to_string()}</p> }.into_any()
@@ -124,10 +125,11 @@ pub fn App(
         Phase::Replaced => view! {
             <div role="alert" class="notice notice-error">
                 <p>{StoreError::ClosedElsewhere.to_string()}</p>
-                <button type="button" on:click=|_| crate::browser::reload()>"Reload"</button>
+                <button type="button" on:click=handler(|_| crate::browser::reload())>"Reload"</button>
             </div>
         }
         .into_any(),
+    }
     };
     view! {
         // The header is static, in index.html: it paints before the wasm arrives.

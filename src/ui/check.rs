@@ -6,7 +6,7 @@ use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::ui::effect::effect;
+use crate::ui::boxed::{effect, handler};
 
 use super::context::{Catalogue, CatalogueQuery};
 use super::lazy::{show_section, Loading, Part};
@@ -169,7 +169,7 @@ pub fn CheckBox(#[prop(optional)] focus: bool) -> impl IntoView {
         Some(show_section(part.fetch, move || (part.make)(text, add_it)).into_any())
     };
     view! {
-        <form class="check" on:submit=submit>
+        <form class="check" on:submit=handler(submit)>
             <label for="check-text">"Do I own this?"</label>
             <div class="check-row">
                 <input
@@ -181,7 +181,7 @@ pub fn CheckBox(#[prop(optional)] focus: bool) -> impl IntoView {
                     spellcheck="false"
                     aria-describedby="check-hint check-answer"
                     prop:value=move || text.get()
-                    on:input=move |ev| text.set(event_target_value(&ev))
+                    on:input=handler(move |ev| text.set(event_target_value(&ev)))
                 />
             </div>
             // A read barcode is answered as if typed; why none was read, the scanner says itself.

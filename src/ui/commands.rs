@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use crate::ui::effect::effect;
+use crate::ui::boxed::effect;
 use leptos::task::spawn_local;
 
 use super::breather::{free_in_slices, Breather};

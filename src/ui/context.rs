@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use crate::ui::effect::effect;
+use crate::ui::boxed::effect;
 
 use super::commands::{Command, Writes};
 use super::notices::Notices;

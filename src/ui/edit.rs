@@ -4,7 +4,7 @@ use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::ui::effect::effect;
+use crate::ui::boxed::effect;
 
 use super::commands::{on_outcome, Errors};
 use super::context::Catalogue;

@@ -4,6 +4,8 @@
 use leptos::html;
 use leptos::prelude::*;
 
+use crate::ui::boxed::handler;
+
 use crate::book::{
     check_copies, check_pages, parse_count, parse_isbn, parse_tags, parse_year, validate_field,
     Field, Format, NewBook, Reading, Series, Stars, Status, ValidationError,
@@ -282,7 +284,7 @@ fn labelled_input(
                 inputmode=mode
                 required=required
                 prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
+                on:input=handler(move |ev| value.set(event_target_value(&ev)))
                 aria-invalid=move || error().map(|_| "true")
                 aria-describedby=error_id.clone()
             />

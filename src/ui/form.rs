@@ -4,7 +4,7 @@ use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::ui::effect::effect;
+use crate::ui::boxed::{effect, handler};
 
 use super::commands::{on_outcome, Errors};
 use super::context::{Catalogue, CatalogueQuery};
@@ -63,7 +63,7 @@ pub fn AddBookForm() -> impl IntoView {
     };
 
     view! {
-        <form class="add-book" aria-label="Add a book" novalidate on:submit=submit>
+        <form class="add-book" aria-label="Add a book" novalidate on:submit=handler(submit)>
             <h2>"Add a book"</h2>
             <div class="fields">
                 <BookFields values prefix="new" title_ref isbn=true />

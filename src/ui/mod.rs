@@ -4,6 +4,7 @@
 
 mod app;
 mod book_page;
+mod boxed;
 mod breather;
 mod bulk;
 mod check;
@@ -12,7 +13,6 @@ mod conflict;
 pub mod context;
 mod crash;
 mod edit;
-mod effect;
 mod fields;
 mod files;
 mod footer;

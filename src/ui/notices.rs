@@ -4,6 +4,8 @@
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 
+use crate::ui::boxed::handler;
+
 /// How long a confirmation (and its Undo) stays on screen.
 pub const UNDO_MILLIS: u32 = 8_000;
 
@@ -164,7 +166,7 @@ fn NoticeView(notice: Notice) -> impl IntoView {
             notices.dismiss(id);
             action.run(());
         };
-        view! { <button type="button" on:click=run>{label}</button> }
+        view! { <button type="button" on:click=handler(run)>{label}</button> }
     });
     let link = link.map(|(words, href)| view! { <a href=href>{words}</a> });
     let class = match kind {
@@ -176,7 +178,7 @@ fn NoticeView(notice: Notice) -> impl IntoView {
             <span>{text}</span>
             {link}
             {action_button}
-            <button type="button" class="quiet" aria-label="Dismiss" on:click=move |_| notices.dismiss(id)>
+            <button type="button" class="quiet" aria-label="Dismiss" on:click=handler(move |_| notices.dismiss(id))>
                 "×"
             </button>
         </p>

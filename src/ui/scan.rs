@@ -11,6 +11,7 @@ mod photo;
 use std::future::Future;
 use std::pin::Pin;
 
+use crate::ui::boxed::handler;
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Function, Object, Reflect};
 use leptos::{html, prelude::*, task::spawn_local};
@@ -121,7 +122,7 @@ pub fn ScanBarcode(on_isbn: Callback<String>, on_problem: Callback<String>) -> i
     };
     view! {
         <div class="scan">
-            <button type="button" on:click=move |_| ask(Ask::Start)>"Scan barcode"</button>
+            <button type="button" on:click=handler(move |_| ask(Ask::Start))>"Scan barcode"</button>
             <label class=move || if photo_shown.get() { "scan-photo" } else { "scan-photo visually-hidden" }>
                 "Photo of the barcode"
                 <input
@@ -130,12 +131,12 @@ pub fn ScanBarcode(on_isbn: Callback<String>, on_problem: Callback<String>) -> i
                     capture="environment"
                     node_ref=input
                     tabindex=move || if photo_shown.get() { "0" } else { "-1" }
-                    on:change=move |_| ask(Ask::Photo)
+                    on:change=handler(move |_| ask(Ask::Photo))
                 />
             </label>
             <div class="scan-camera" hidden=move || scan.get() != Scan::Camera>
                 <video node_ref=video muted=true playsinline=true aria-label="The camera's view"></video>
-                <button type="button" on:click=move |_| scanner.stop_camera()>"Cancel scan"</button>
+                <button type="button" on:click=handler(move |_| scanner.stop_camera())>"Cancel scan"</button>
             </div>
             <p class="scan-status muted" role="status">{status}</p>
         </div>

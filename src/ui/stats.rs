@@ -12,7 +12,7 @@ use std::sync::Arc;
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 
-use crate::ui::effect::effect;
+use crate::ui::boxed::effect;
 use leptos::task::spawn_local;
 
 use self::chart::{BarChart, OpenTables};

@@ -8,7 +8,7 @@ pub use engine::SyncEngine;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-use crate::ui::effect::effect;
+use crate::ui::boxed::effect;
 
 use crate::sync::replicate::Settings;
 use crate::ui::context::Catalogue;

@@ -5,6 +5,8 @@
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 
+use crate::ui::boxed::handler;
+
 use super::context::{Catalogue, CatalogueQuery};
 use crate::book::{Format, Status};
 use crate::query::{fold, Filter};
@@ -67,7 +69,7 @@ pub fn Toolbar() -> impl IntoView {
         view! {
             <div class="field">
                 <label for=id>{label}</label>
-                <select id=id on:change=on_change>
+                <select id=id on:change=handler(on_change)>
                     <option value="">{all}</option>
                     {options}
                 </select>
@@ -99,7 +101,7 @@ pub fn Toolbar() -> impl IntoView {
                     placeholder="Title, author, genre, tag, series, location or borrower"
                     autocomplete="off"
                     prop:value=move || query.search_text.get()
-                    on:input=on_search
+                    on:input=handler(on_search)
                 />
             </div>
             {select("genre-filter", "Filter by genre", "All genres", genres,
@@ -119,7 +121,7 @@ pub fn Toolbar() -> impl IntoView {
                     id="loan-filter"
                     type="checkbox"
                     prop:checked=move || query.filter.with(|f| f.on_loan)
-                    on:change=on_loan
+                    on:change=handler(on_loan)
                 />
                 <label for="loan-filter">"On loan"</label>
             </div>

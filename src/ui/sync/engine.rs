@@ -11,7 +11,7 @@ use futures::StreamExt;
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 
-use crate::ui::effect::effect;
+use crate::ui::boxed::effect;
 use leptos::task::spawn_local;
 
 use crate::sync::error::SyncError;

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::boxed::handler;
+
 use crate::columns::Column;
 use crate::ui::context::CatalogueQuery;
 use crate::ui::lazy::{show_section, Loading, Part};
@@ -25,7 +27,7 @@ pub fn ColumnChooser(choices: ColumnsPart) -> impl IntoView {
                 type="button"
                 aria-expanded=move || if open.get() { "true" } else { "false" }
                 aria-controls="column-choices"
-                on:click=move |_| open.update(|open| *open = !*open)
+                on:click=handler(move |_| open.update(|open| *open = !*open))
             >
                 "Columns"
             </button>

@@ -10,7 +10,7 @@ mod state;
 
 use leptos::prelude::*;
 
-use crate::ui::effect::effect;
+use crate::ui::boxed::{effect, handler};
 
 use super::context::{Catalogue, CatalogueQuery};
 use super::lazy::{show_section, Parts};
@@ -151,7 +151,7 @@ pub fn BookTable(
             Shown::Empty => view! {
                 <div class="empty">
                     <p>"No books yet. Add one above, or start with a few classics."</p>
-                    <button type="button" on:click=move |_| { samples.dispatch_local(()); }>
+                    <button type="button" on:click=handler(move |_| { samples.dispatch_local(()); })>
                         "Add sample books"
                     </button>
                 </div>
@@ -169,7 +169,7 @@ pub fn BookTable(
                     aria-label="Books, scrollable"
                     // Borders are inside the height (border-box): the client area is header + rows.
                     style:height=measure(|view| view.viewport_px + ROW_PX + 3.0)
-                    on:scroll=move |_| table.scrolled()
+                    on:scroll=handler(move |_| table.scrolled())
                 >
                     <div class="spacer" style:height=measure(|view| view.scroll_height() + ROW_PX)>
                         <table aria-rowcount=row_count>

@@ -4,7 +4,7 @@
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 
-use crate::ui::effect::effect;
+use crate::ui::boxed::effect;
 use leptos::task::spawn_local;
 
 use super::state::TableState;

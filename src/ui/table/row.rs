@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::boxed::handler;
+
 use crate::book::{Book, BookId};
 use crate::browser::today;
 use crate::columns::Column;
@@ -57,10 +59,10 @@ pub fn BookRow(
         <tr aria-rowindex=index data-id=id class:just-added=move || just_added.get() == Some(id)>
             {cells}
             <td class="actions">
-                <button type="button" aria-label=format!("Edit {title}") on:click=move |_| on_edit.run(for_edit.clone())>
+                <button type="button" aria-label=format!("Edit {title}") on:click=handler(move |_| on_edit.run(for_edit.clone()))>
                     "Edit"
                 </button>
-                <button type="button" class="danger" aria-label=format!("Delete {title}") on:click=move |_| on_delete.run(id)>
+                <button type="button" class="danger" aria-label=format!("Delete {title}") on:click=handler(move |_| on_delete.run(id))>
                     "Delete"
                 </button>
             </td>
@@ -87,7 +89,7 @@ pub fn HeaderRow(query: CatalogueQuery, columns: Vec<Column>) -> impl IntoView {
                 let toggle = move |_| query.sort.update(|sort| *sort = sort.toggled(field));
                 view! {
                     <th scope="col" aria-sort=move || aria_sort(query.sort.get(), field) class=column.key()>
-                        <button type="button" class="sort" on:click=toggle>{label}</button>
+                        <button type="button" class="sort" on:click=handler(toggle)>{label}</button>
                     </th>
                 }
                 .into_any()

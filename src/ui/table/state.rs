@@ -9,7 +9,7 @@ use gloo_events::EventListener;
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::ui::effect::effect;
+use crate::ui::boxed::effect;
 use leptos::task::spawn_local;
 
 use crate::blocks::{BlockRead, Blocks, Read, ResultSet, Rows};
