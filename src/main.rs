@@ -59,6 +59,12 @@ fn main() {
             books: |repository, ids| {
                 with_part("read the books found", split::books(repository, ids))
             },
+            place: |repository, filter, sort, book| {
+                with_part(
+                    "find the book's place",
+                    split::place(repository, filter, sort, book),
+                )
+            },
         },
         upgrade: |name| {
             Box::pin(async move {
@@ -195,6 +201,16 @@ mod split {
         ids: Vec<BookId>,
     ) -> Result<Reading<Vec<Book>>, NotLoaded> {
         Ok((Lookups::default().books)(repository, ids))
+    }
+
+    #[wasm_split(catalogue, wasm_split_path = ::leptos::wasm_split, fallible)]
+    pub fn place(
+        repository: BookRepository,
+        filter: Filter,
+        sort: Sort,
+        book: Book,
+    ) -> Result<Reading<Option<u64>>, NotLoaded> {
+        Ok((Lookups::default().place)(repository, filter, sort, book))
     }
 
     /// The upgrade of data stored by an older version.

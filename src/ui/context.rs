@@ -74,6 +74,9 @@ pub struct Lookups {
     /// [`BookRepository::get_many`]: the rows of a search's answer (only a search, so only the
     /// part, gives ids to read).
     pub books: fn(BookRepository, Vec<BookId>) -> Reading<Vec<Book>>,
+    /// The row at which a book stands among those that pass a filter, in an order (none if it
+    /// does not pass): where the table shows a book just added.
+    pub place: fn(BookRepository, Filter, Sort, Book) -> Reading<Option<u64>>,
 }
 
 impl Default for Lookups {
@@ -101,6 +104,18 @@ impl Default for Lookups {
                 })
             },
             books: |repository, ids| Box::pin(async move { repository.get_many(&ids).await }),
+            place: |repository, filter, sort, book| {
+                Box::pin(async move {
+                    if filter.is_empty() {
+                        return Ok(Some(repository.rank(sort, &book).await?));
+                    }
+                    let ids = repository.matching(&filter, sort).await?;
+                    Ok(ids
+                        .iter()
+                        .position(|&id| id == book.id)
+                        .map(|row| row as u64))
+                })
+            },
         }
     }
 }
@@ -166,6 +181,17 @@ impl Catalogue {
     /// The books with these ids, in this order (those not stored left out).
     pub async fn books(&self, ids: Vec<BookId>) -> Result<Vec<Book>, StoreError> {
         (self.lookups.books)(self.repository()?, ids).await
+    }
+
+    /// The row at which `book` stands among the books that pass `filter`, in `sort` order; none
+    /// if it does not pass.
+    pub async fn place(
+        &self,
+        filter: Filter,
+        sort: Sort,
+        book: Book,
+    ) -> Result<Option<u64>, StoreError> {
+        (self.lookups.place)(self.repository()?, filter, sort, book).await
     }
 
     /// The ids of every book that passes `filter`, in `sort` order.

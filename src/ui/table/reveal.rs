@@ -35,20 +35,15 @@ pub fn follow_added(
         let changes = untrack(|| catalogue.track());
         let sort = query.sort.get_untracked();
         let filter = query.filter.get_untracked();
-        let Ok(repository) = catalogue.repository() else {
-            return;
-        };
         spawn_local(async move {
             let title = book.title.clone();
             let filtered = !filter.is_empty();
-            let row = if !filtered {
-                repository.rank(sort, &book).await.ok()
-            } else {
-                let ids = catalogue.matching(filter, sort).await.unwrap_or_default();
-                ids.iter()
-                    .position(|&id| id == book.id)
-                    .map(|row| row as u64)
-            };
+            // Its place is the search's code (in the catalogue page's part), as the add was.
+            let row = catalogue
+                .place(filter, sort, book.clone())
+                .await
+                .ok()
+                .flatten();
             match row {
                 Some(row) => {
                     notices.info(format!("Added “{title}”."), None);
