@@ -26,7 +26,7 @@ fn main() {
         book: part!(book, fetch_book, id),
         edit: part!(edit, fetch_edit, book, on_close),
         check: part!(check, fetch_check),
-        answer: part!(answer, fetch_answer, text, add_it),
+        answer: part!(answer, fetch_answer, text),
         stats: part!(stats, fetch_stats),
         sync: part!(sync, fetch_sync),
         resume_sync: |engine, settings| Box::pin(split::keep_in_sync(engine, settings)),
@@ -124,7 +124,7 @@ mod split {
     split_view!(book: book, fetch_book, id: BookId);
     split_view!(catalogue: edit, fetch_edit, book: Book, on_close: Callback<()>);
     split_view!(check: check, fetch_check);
-    split_view!(catalogue: answer, fetch_answer, text: RwSignal<String>, add_it: Callback<NewBook>);
+    split_view!(catalogue: answer, fetch_answer, text: RwSignal<String>);
     split_view!(catalogue: no_matches, fetch_no_matches);
     split_view!(catalogue: columns, fetch_columns, open: RwSignal<bool>);
     split_view!(stats: stats, fetch_stats);

@@ -124,13 +124,12 @@ fn owned_book(book: Book) -> impl IntoView {
 /// (src/main.rs), fetched after the rows (or with the first thing typed, if that is sooner), since
 /// asking the catalogue and showing what it owns is code a page that is only read does not need.
 /// The app provides it as a context.
-pub type AnswerPart = Part<fn(RwSignal<String>, Callback<NewBook>) -> Loading>;
+pub type AnswerPart = Part<fn(RwSignal<String>) -> Loading>;
 
 /// The box and its answer, as it stands on the catalogue page and on `#/check` (where it takes
 /// the focus, ready for a scanner).
 #[component]
 pub fn CheckBox(#[prop(optional)] focus: bool) -> impl IntoView {
-    let query = expect_context::<CatalogueQuery>();
     let text = RwSignal::new(String::new());
     let input_ref = NodeRef::<html::Input>::new();
     // Enter (a barcode scanner's last key) answers at once and selects the text, so that the
@@ -149,15 +148,6 @@ pub fn CheckBox(#[prop(optional)] focus: bool) -> impl IntoView {
             }
         });
     }
-    let add_it = Callback::new(move |book: NewBook| {
-        query.prefill.set(Some(book));
-        if let Some(window) = web_sys::window() {
-            let hash = window.location().hash().unwrap_or_default();
-            if Route::parse(&hash) != Route::Catalogue {
-                let _ = window.location().set_hash(&Route::Catalogue.href());
-            }
-        }
-    });
     // The answer (its code is in the catalogue page's part) is shown from the first thing typed or
     // scanned on: never asked for sooner, so it never fetches the part before the rows.
     let asked = Memo::new(move |before: Option<&bool>| {
@@ -166,7 +156,7 @@ pub fn CheckBox(#[prop(optional)] focus: bool) -> impl IntoView {
     let part = use_context::<AnswerPart>();
     let answer = move || {
         let part = part.filter(|_| asked.get())?;
-        Some(show_section(part.fetch, move || (part.make)(text, add_it)).into_any())
+        Some(show_section(part.fetch, move || (part.make)(text)).into_any())
     };
     view! {
         <form class="check" on:submit=handler(submit)>
@@ -193,10 +183,21 @@ pub fn CheckBox(#[prop(optional)] focus: bool) -> impl IntoView {
 }
 
 /// What the catalogue answers to the text in the box, asked again whenever the text or the
-/// catalogue changes (only the newest answer is shown); "Add it" hands the book to `add_it`.
+/// catalogue changes (only the newest answer is shown); "Add it" puts the book in the add form
+/// and brings the person to it.
 #[component]
-pub fn CheckAnswer(text: RwSignal<String>, add_it: Callback<NewBook>) -> impl IntoView {
+pub fn CheckAnswer(text: RwSignal<String>) -> impl IntoView {
     let catalogue = expect_context::<Catalogue>();
+    let query = expect_context::<CatalogueQuery>();
+    let add_it = move |book: NewBook| {
+        query.prefill.set(Some(book));
+        if let Some(window) = web_sys::window() {
+            let hash = window.location().hash().unwrap_or_default();
+            if Route::parse(&hash) != Route::Catalogue {
+                let _ = window.location().set_hash(&Route::Catalogue.href());
+            }
+        }
+    };
     let answered = LocalResource::new(move || {
         let typed = text.get();
         catalogue.track();
@@ -231,7 +232,7 @@ pub fn CheckAnswer(text: RwSignal<String>, add_it: Callback<NewBook>) -> impl In
                 let add = StoredValue::new(book);
                 view! {
                     <p class="check-no"><strong>"Not in your catalogue"</strong></p>
-                    <button type="button" on:click=move |_| add_it.run(add.get_value())>"Add it"</button>
+                    <button type="button" on:click=move |_| add_it(add.get_value())>"Add it"</button>
                 }
                 .into_any()
             }

@@ -112,7 +112,7 @@ pub mod views {
     use super::super::sync::SyncPage;
     use super::super::table::columns::ColumnChoices;
     use super::super::transfer::Transfer;
-    use crate::book::{Book, BookId, NewBook};
+    use crate::book::{Book, BookId};
 
     /// The Import and export section.
     pub fn transfer() -> AnyView {
@@ -139,8 +139,8 @@ pub mod views {
         view! { <CheckPage /> }.into_any()
     }
     /// The answer to "Do I own this?".
-    pub fn answer(text: RwSignal<String>, add_it: Callback<NewBook>) -> AnyView {
-        view! { <CheckAnswer text add_it /> }.into_any()
+    pub fn answer(text: RwSignal<String>) -> AnyView {
+        view! { <CheckAnswer text /> }.into_any()
     }
     /// The list of columns, open while `open` is true.
     pub fn columns(open: RwSignal<bool>) -> AnyView {
