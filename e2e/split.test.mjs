@@ -52,6 +52,11 @@ test('the bundle holds the app module and its parts, each named by its content',
   assert.ok(fromGlue.length > 100, `${fromGlue.length} imports from the glue`);
   assert.ok(fromGlue.every((entry) => entry.name.length <= 2), 'short names');
   assert.deepEqual([...new Set(imports.map((entry) => entry.module))].sort(), ['./__wasm_split.js', 'w']);
+  // wasm-streams' classes (through Leptos's server_fn), which nothing here uses, are not in the
+  // glue or the wasm's exports (scripts/unused-exports.mjs).
+  const exports = WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(path.join(DIST, wasm))));
+  assert.ok(!exports.some((entry) => /intounderlying/i.test(entry.name)), 'no wasm-streams exports');
+  assert.ok(!/IntoUnderlying/.test(readFileSync(path.join(DIST, glue), 'utf8')), 'no wasm-streams classes');
   // The service worker caches every part for offline use.
   const worker = readFileSync(path.join(DIST, 'sw.js'), 'utf8');
   for (const name of [...parts, loaders[0]]) assert.ok(worker.includes(name), `sw.js caches ${name}`);

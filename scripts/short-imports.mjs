@@ -8,7 +8,7 @@
 // parts' loader keep their names: the loader exports them by those).
 
 /** Reads an unsigned LEB128 at `at`; returns [value, next offset]. */
-function leb(bytes, at) {
+export function leb(bytes, at) {
   let value = 0;
   let shift = 0;
   for (;;) {
@@ -19,7 +19,7 @@ function leb(bytes, at) {
   }
 }
 
-function writeLeb(value) {
+export function writeLeb(value) {
   const out = [];
   do {
     let byte = value % 128;

@@ -9,8 +9,9 @@
 //   2. wasm-bindgen (the version Trunk uses) makes the JS glue of what is left, keeping the exports
 //      the split modules link to (`--keep-lld-exports`); it replaces the glue Trunk made, and is
 //      minified as Trunk's would have been (terser; release builds only);
-//   3. wasm-opt shrinks each module as Trunk would have, and the functions the app's module imports
-//      from its glue get short names (scripts/short-imports.mjs) (release builds only);
+//   3. wasm-opt shrinks each module as Trunk would have, after the classes wasm-streams exports
+//      and nothing uses are dropped (scripts/unused-exports.mjs), and the functions the app's
+//      module imports from its glue get short names (scripts/short-imports.mjs) (release only);
 //   4. the split modules and their JS get names that change with their content, so a static host's
 //      cache never pairs a new app with an old part, and index.html's integrity hashes are redone.
 // A module without split points is left as Trunk made it. Any failure fails the build.
@@ -23,6 +24,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { renameGlue, shortenImports } from './short-imports.mjs';
+import { dropUnusedClasses, dropUnusedExports } from './unused-exports.mjs';
 
 /** The wasm features the app is built with (.cargo/config.toml and Rust's wasm32 defaults). */
 const FEATURES = ['simd', 'bulk-memory', 'nontrapping-float-to-int', 'sign-ext', 'mutable-globals',
@@ -99,6 +101,13 @@ export function splitWasm({ staging, stem, cargoWasm, release }) {
     if (!imports.test(js)) throw new Error(`${stem}.js does not import __wasm_split.js`);
     js = js.replace(imports, `$1"./${loaderName}"`);
     const wasmPath = path.join(staging, `${stem}_bg.wasm`);
+    if (release) {
+      // wasm-streams' classes, which nothing here uses, out of the glue and the wasm
+      // (scripts/unused-exports.mjs); wasm-opt then removes their code.
+      const glueWasm = path.join(glue, `${stem}_bg.wasm`);
+      writeFileSync(glueWasm, dropUnusedExports(readFileSync(glueWasm)));
+      js = dropUnusedClasses(js);
+    }
     optimise(path.join(glue, `${stem}_bg.wasm`), wasmPath);
     if (release) {
       // Short names for the functions the wasm imports from the glue (scripts/short-imports.mjs).
