@@ -972,12 +972,13 @@ function bundleTable() {
   // shown; the other pages' parts, and the barcode worker, come on first use.
   const files = readdirSync(SITE)
     .filter((f) => /\.(wasm|css)$/.test(f) || (f.endsWith('.js') && f !== 'sw.js') || f === 'index.html');
-  // The loader names, above each piece the parts share, the parts that need it.
+  // The loader names, above each piece the parts share, the parts that need it (its minifying
+  // keeps those comments: scripts/split-wasm.mjs).
   const loader = files.find((f) => /^__wasm_split-[0-9a-f]+\.js$/.test(f));
   const sharedBy = new Map();
   if (loader) {
     const text = readFileSync(path.join(SITE, loader), 'utf8');
-    for (const [, users, file] of text.matchAll(/\/\* ([a-z_, ]+) \*\/\s*const __chunk_\d+ = makeLoad\(\(\) => \{\s*const src = fetch\(new URL\("\.\/([^"]+)"/g)) {
+    for (const [, users, file] of text.matchAll(/\/\* ([a-z_, ]+) \*\/[^"]*?new URL\("\.\/([^"]+)"/g)) {
       sharedBy.set(file, users.split(', '));
     }
   }

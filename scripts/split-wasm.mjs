@@ -40,10 +40,12 @@ function run(command, args) {
   }
 }
 
-/** Minifies an ES module in place, as Trunk's `minify` does to the glue it makes (terser, from npm). */
-function minify(file) {
+/** Minifies an ES module in place, as Trunk's `minify` does to the glue it makes (terser, from npm);
+ * optionally with terser's compress options, then more of its flags. */
+function minify(file, [compressOptions, ...more] = []) {
   const terser = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.bin', 'terser');
-  run(terser, [file, '--module', '--compress', '--mangle', '--output', file]);
+  const compress = compressOptions ? ['--compress', compressOptions] : ['--compress'];
+  run(terser, [file, '--module', ...compress, ...more, '--mangle', '--output', file]);
 }
 
 /**
@@ -84,10 +86,11 @@ export function splitWasm({ staging, stem, cargoWasm, release }) {
     }
     if (!loader.includes(`from "./${stem}.js"`)) throw new Error(`__wasm_split.js does not import ./${stem}.js`);
     if (release) {
-      // Minified like the glue: the first page fetches it.
+      // Minified like the glue (the first page fetches it), each piece's declaration kept apart
+      // with its comment naming the parts that share it (bench/run.mjs reads them).
       const file = path.join(work, '__wasm_split.min.js');
       writeFileSync(file, loader);
-      minify(file);
+      minify(file, ['join_vars=false,sequences=false', '--comments', '/^ [a-z_, ]+ $/']);
       loader = readFileSync(file, 'utf8');
     }
     const loaderName = `__wasm_split-${digest(loader, 'sha256', 'hex').slice(0, 16)}.js`;
