@@ -61,7 +61,7 @@ pub fn StorageFooter() -> impl IntoView {
     });
 
     view! {
-        <footer class="storage" aria-label="Storage">
+        <footer class="storage">
             {move || status.get().flatten().map(|status| {
                 let ask = (!status.persistent).then(|| view! {
                     <button type="button" class="quiet" on:click=move |_| { keep(); }>"Keep my books on this device"</button>
