@@ -77,41 +77,47 @@ function skipDescription(bytes, at) {
  */
 export function shortenImports(wasm, from, to) {
   const bytes = Buffer.from(wasm);
+  const { body, end } = section(bytes, 2, 'import');
+  const [count, first] = leb(bytes, body);
+  const renames = new Map();
+  const entries = [writeLeb(count)];
+  let next = first;
+  for (let i = 0; i < count; i++) {
+    const [moduleLength, moduleStart] = leb(bytes, next);
+    const module = bytes.toString('utf8', moduleStart, moduleStart + moduleLength);
+    const [nameLength, nameStart] = leb(bytes, moduleStart + moduleLength);
+    const name = bytes.toString('utf8', nameStart, nameStart + nameLength);
+    const descriptionStart = nameStart + nameLength;
+    next = skipDescription(bytes, descriptionStart);
+    const description = bytes.subarray(descriptionStart, next);
+    if (module === from) {
+      if (!renames.has(name)) renames.set(name, shortName(renames.size));
+      entries.push(encodeName(to), encodeName(renames.get(name)), description);
+    } else {
+      entries.push(encodeName(module), encodeName(name), description);
+    }
+  }
+  if (next !== end) throw new Error('the wasm import section does not end where it says');
+  return { wasm: replaceSection(bytes, 2, entries), renames };
+}
+
+/** Where the section `id` of a wasm module is: its first byte, its body, its end. */
+export function section(bytes, id, what) {
   let at = 8;
   while (at < bytes.length) {
-    const id = bytes[at];
     const [size, body] = leb(bytes, at + 1);
-    const end = body + size;
-    if (id !== 2) {
-      at = end;
-      continue;
-    }
-    const [count, first] = leb(bytes, body);
-    const renames = new Map();
-    const entries = [writeLeb(count)];
-    let next = first;
-    for (let i = 0; i < count; i++) {
-      const [moduleLength, moduleStart] = leb(bytes, next);
-      const module = bytes.toString('utf8', moduleStart, moduleStart + moduleLength);
-      const [nameLength, nameStart] = leb(bytes, moduleStart + moduleLength);
-      const name = bytes.toString('utf8', nameStart, nameStart + nameLength);
-      const descriptionStart = nameStart + nameLength;
-      next = skipDescription(bytes, descriptionStart);
-      const description = bytes.subarray(descriptionStart, next);
-      if (module === from) {
-        if (!renames.has(name)) renames.set(name, shortName(renames.size));
-        entries.push(encodeName(to), encodeName(renames.get(name)), description);
-      } else {
-        entries.push(encodeName(module), encodeName(name), description);
-      }
-    }
-    if (next !== end) throw new Error('the wasm import section does not end where it says');
-    const section = Buffer.concat(entries);
-    const out = Buffer.concat([bytes.subarray(0, at), Buffer.from([2]), writeLeb(section.length),
-      section, bytes.subarray(end)]);
-    return { wasm: out, renames };
+    if (bytes[at] === id) return { at, body, end: body + size };
+    at = body + size;
   }
-  throw new Error('the wasm has no import section');
+  throw new Error(`the wasm has no ${what} section`);
+}
+
+/** The module with the section `id`'s body made of `parts`. */
+export function replaceSection(bytes, id, parts) {
+  const { at, end } = section(bytes, id, `${id}`);
+  const body = Buffer.concat(parts);
+  return Buffer.concat([bytes.subarray(0, at), Buffer.from([id]), writeLeb(body.length), body,
+    bytes.subarray(end)]);
 }
 
 /**

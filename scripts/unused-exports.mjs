@@ -5,7 +5,7 @@
 // JavaScript for streams the browser would pull: this app makes none (it has no server), yet
 // their methods and the futures behind them were in the first page's wasm and glue (~2 KB gzip).
 
-import { leb, writeLeb } from './short-imports.mjs';
+import { leb, replaceSection, section, writeLeb } from './short-imports.mjs';
 
 /** The wasm-streams classes: what their exports' names start with, lowercased. */
 export const UNUSED_CLASSES = ['IntoUnderlyingByteSource', 'IntoUnderlyingSink', 'IntoUnderlyingSource'];
@@ -21,35 +21,23 @@ const exportOf = (name) => {
 /** The wasm without the classes' exports; throws unless it had them all. */
 export function dropUnusedExports(wasm) {
   const bytes = Buffer.from(wasm);
-  let at = 8;
-  while (at < bytes.length) {
-    const id = bytes[at];
-    const [size, body] = leb(bytes, at + 1);
-    const end = body + size;
-    if (id !== 7) {
-      at = end;
-      continue;
-    }
-    const [count, first] = leb(bytes, body);
-    const kept = [];
-    const dropped = [];
-    let next = first;
-    for (let i = 0; i < count; i++) {
-      const [length, start] = leb(bytes, next);
-      const name = bytes.toString('utf8', start, start + length);
-      const [, after] = leb(bytes, start + length + 1);
-      if (exportOf(name)) dropped.push(name);
-      else kept.push(bytes.subarray(next, after));
-      next = after;
-    }
-    for (const cls of UNUSED_CLASSES) {
-      if (!dropped.includes(`__wbg_${cls.toLowerCase()}_free`)) throw new Error(`the wasm does not export ${cls}`);
-    }
-    const section = Buffer.concat([writeLeb(kept.length), ...kept]);
-    return Buffer.concat([bytes.subarray(0, at), Buffer.from([7]), writeLeb(section.length), section,
-      bytes.subarray(end)]);
+  const { body } = section(bytes, 7, 'export');
+  const [count, first] = leb(bytes, body);
+  const kept = [];
+  const dropped = [];
+  let next = first;
+  for (let i = 0; i < count; i++) {
+    const [length, start] = leb(bytes, next);
+    const name = bytes.toString('utf8', start, start + length);
+    const [, after] = leb(bytes, start + length + 1);
+    if (exportOf(name)) dropped.push(name);
+    else kept.push(bytes.subarray(next, after));
+    next = after;
   }
-  throw new Error('the wasm has no export section');
+  for (const cls of UNUSED_CLASSES) {
+    if (!dropped.includes(`__wbg_${cls.toLowerCase()}_free`)) throw new Error(`the wasm does not export ${cls}`);
+  }
+  return replaceSection(bytes, 7, [writeLeb(kept.length), ...kept]);
 }
 
 /**
