@@ -4,8 +4,6 @@ use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
-
-use crate::ui::boxed::{effect, handler};
 use leptos::task::spawn_local;
 
 use super::book_page::UnknownPage;
@@ -21,6 +19,7 @@ use super::toolbar::Toolbar;
 use crate::route::Route;
 use crate::store::schema::DATABASE_NAME;
 use crate::store::{BookRepository, Lost, OpenOptions, StoreError};
+use crate::ui::boxed::{effect, handler};
 
 /// How many times opening the store is tried before the app says it cannot store books here.
 const OPEN_ATTEMPTS: u32 = 3;

@@ -5,8 +5,6 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-use crate::ui::boxed::effect;
-
 use super::commands::{on_outcome, Errors};
 use super::conflict::Conflict;
 use super::context::Catalogue;
@@ -20,6 +18,7 @@ use crate::browser::today;
 use crate::query::{fold, Direction, Filter, Sort, SortField};
 use crate::route::Route;
 use crate::store::StoreError;
+use crate::ui::boxed::effect;
 
 /// The page of the book with this id.
 #[component]

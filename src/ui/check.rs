@@ -6,8 +6,6 @@ use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::ui::boxed::{effect, handler};
-
 use super::context::{Catalogue, CatalogueQuery};
 use super::lazy::{show_section, Loading, Part};
 use super::scan::ScanBarcode;
@@ -16,6 +14,7 @@ use crate::browser::today;
 use crate::check::{isbn10_of, Question};
 use crate::query::count_label;
 use crate::route::Route;
+use crate::ui::boxed::{effect, handler};
 
 /// How many books an answer lists.
 const SHOWN: usize = 5;

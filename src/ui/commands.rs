@@ -11,8 +11,6 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-
-use crate::ui::boxed::effect;
 use leptos::task::spawn_local;
 
 use super::breather::{free_in_slices, Breather};
@@ -24,6 +22,7 @@ use crate::query::count_label;
 use crate::sample::{sample_books, sample_catalogue};
 use crate::store::{BookRepository, StoreError};
 use crate::transfer::ImportPlan;
+use crate::ui::boxed::effect;
 
 /// What a command ends with.
 pub type Outcome<T> = Result<T, StoreError>;

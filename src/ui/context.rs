@@ -7,8 +7,6 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use crate::ui::boxed::effect;
-
 use super::commands::{Command, Writes};
 use super::notices::Notices;
 use crate::book::{Book, BookId, NewBook};
@@ -16,6 +14,7 @@ use crate::columns::Column;
 use crate::query::{Filter, Sort, SortField};
 use crate::store::{BookRepository, StoreError};
 use crate::tabs::{TabMessage, Tabs};
+use crate::ui::boxed::effect;
 
 /// The catalogue as components see it: the repository to read from, the commands that change
 /// it (`commands.rs`), and a counter that says "the books changed".
@@ -56,8 +55,8 @@ pub enum NameList {
 }
 
 /// What reads the search index: a search, the rank index that makes jumps short, the ids that
-/// pass a filter, the lists of genres, tags and series, and the rows of a search's answer (books
-/// by id). Reading the first rows needs none of
+/// pass a filter, the lists of genres, tags and series, the rows of a search's answer (books by
+/// id) and a new book's place. Reading the first rows needs none of
 /// it (a jump before the rank index walks a cursor), so the app's are in the catalogue page's part,
 /// fetched after its rows (src/main.rs); a search before the part is here fetches it.
 /// [`Lookups::default`] calls the repository itself (tests and tools).

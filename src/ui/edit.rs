@@ -4,14 +4,13 @@ use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::ui::boxed::effect;
-
 use super::commands::{on_outcome, Errors};
 use super::context::Catalogue;
 use super::fields::{BookDetails, BookFields, FieldValues};
 use super::notices::Notices;
 use crate::book::{Book, BookPatch, ValidationError};
 use crate::store::StoreError;
+use crate::ui::boxed::effect;
 
 /// The patch that turns `book` into what was typed: only the fields that differ; or what is
 /// wrong with what was typed.

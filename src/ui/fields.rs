@@ -4,12 +4,11 @@
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::ui::boxed::handler;
-
 use crate::book::{
     check_copies, check_pages, parse_count, parse_isbn, parse_tags, parse_year, validate_field,
     Field, Format, NewBook, Reading, Series, Stars, Status, ValidationError,
 };
+use crate::ui::boxed::handler;
 
 /// The values being typed into the fields and what is wrong with them; `default()`, every field
 /// empty (the add form's).

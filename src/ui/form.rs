@@ -4,13 +4,12 @@ use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::ui::boxed::{effect, handler};
-
 use super::commands::{on_outcome, Errors};
 use super::context::{Catalogue, CatalogueQuery};
 use super::fields::{BookFields, FieldValues};
 use crate::book::NewBook;
 use crate::store::StoreError;
+use crate::ui::boxed::{effect, handler};
 
 /// "Add a book".
 #[component]

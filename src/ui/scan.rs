@@ -11,7 +11,6 @@ mod photo;
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::ui::boxed::handler;
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Function, Object, Reflect};
 use leptos::{html, prelude::*, task::spawn_local};
@@ -21,6 +20,7 @@ use web_sys::{File, HtmlVideoElement, MediaStream, MediaStreamTrack};
 
 use super::lazy::{NotLoaded, NOT_LOADED};
 use crate::barcode::isbn_from_barcode;
+use crate::ui::boxed::handler;
 
 /// How often the camera's picture is handed to the detector.
 const DETECT_EVERY_MILLIS: u32 = 150;

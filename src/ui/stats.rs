@@ -11,8 +11,6 @@ use std::sync::Arc;
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
-
-use crate::ui::boxed::effect;
 use leptos::task::spawn_local;
 
 use self::chart::{BarChart, OpenTables};
@@ -22,6 +20,7 @@ use super::context::Catalogue;
 use crate::browser::today;
 use crate::stats::charts::{charts, Chart};
 use crate::stats::{Report, Stats};
+use crate::ui::boxed::effect;
 
 /// Where counting stands: how many books so far, of how many.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

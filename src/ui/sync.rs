@@ -8,9 +8,8 @@ pub use engine::SyncEngine;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-use crate::ui::boxed::effect;
-
 use crate::sync::replicate::Settings;
+use crate::ui::boxed::effect;
 use crate::ui::context::Catalogue;
 use engine::{Phase, SyncStatus};
 

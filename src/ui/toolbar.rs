@@ -5,12 +5,11 @@
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 
-use crate::ui::boxed::handler;
-
 use super::context::{Catalogue, CatalogueQuery};
 use crate::book::{Format, Status};
 use crate::query::{fold, Filter};
 use crate::store::StoreError;
+use crate::ui::boxed::handler;
 
 /// The genre list waits this long, so that it never delays the first rows.
 const GENRES_AFTER_MILLIS: u32 = 300;

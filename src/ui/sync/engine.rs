@@ -10,12 +10,11 @@ use futures::channel::mpsc;
 use futures::StreamExt;
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
-
-use crate::ui::boxed::effect;
 use leptos::task::spawn_local;
 
 use crate::sync::error::SyncError;
 use crate::sync::replicate::{Progress, Replicator, Settings};
+use crate::ui::boxed::effect;
 use crate::ui::context::Catalogue;
 use crate::ui::lazy::{Resume, NOT_LOADED};
 

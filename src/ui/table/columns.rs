@@ -4,9 +4,8 @@
 
 use leptos::prelude::*;
 
-use crate::ui::boxed::handler;
-
 use crate::columns::Column;
+use crate::ui::boxed::handler;
 use crate::ui::context::CatalogueQuery;
 use crate::ui::lazy::{show_section, Loading, Part};
 

@@ -10,14 +10,13 @@ mod state;
 
 use leptos::prelude::*;
 
-use crate::ui::boxed::{effect, handler};
-
 use super::context::{Catalogue, CatalogueQuery};
 use super::lazy::{show_section, Parts};
 use super::notices::Notices;
 use crate::blocks::Rows;
 use crate::book::Book;
 use crate::columns::Column;
+use crate::ui::boxed::{effect, handler};
 use crate::viewport::Viewport;
 use columns::ColumnChooser;
 use reveal::follow_added;

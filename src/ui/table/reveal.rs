@@ -3,13 +3,12 @@
 
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
-
-use crate::ui::boxed::effect;
 use leptos::task::spawn_local;
 
 use super::state::TableState;
 use crate::book::BookId;
 use crate::route::Route;
+use crate::ui::boxed::effect;
 use crate::ui::context::{Catalogue, CatalogueQuery};
 use crate::ui::notices::Notices;
 

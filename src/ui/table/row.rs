@@ -3,13 +3,12 @@
 
 use leptos::prelude::*;
 
-use crate::ui::boxed::handler;
-
 use crate::book::{Book, BookId};
 use crate::browser::today;
 use crate::columns::Column;
 use crate::query::{Direction, Sort, SortField};
 use crate::route::Route;
+use crate::ui::boxed::handler;
 use crate::ui::context::CatalogueQuery;
 
 /// A row at `position` (0 is the first book): the book, or "Loading…" until it is read.

@@ -8,8 +8,6 @@ use std::sync::Arc;
 use gloo_events::EventListener;
 use leptos::html;
 use leptos::prelude::*;
-
-use crate::ui::boxed::effect;
 use leptos::task::spawn_local;
 
 use crate::blocks::{BlockRead, Blocks, Read, ResultSet, Rows};
@@ -17,6 +15,7 @@ use crate::book::Book;
 use crate::query::{Filter, Sort};
 use crate::search::{Searches, Ticket};
 use crate::store::StoreError;
+use crate::ui::boxed::effect;
 use crate::ui::context::{Catalogue, CatalogueQuery};
 use crate::ui::notices::Notices;
 use crate::viewport::Viewport;
