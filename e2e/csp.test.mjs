@@ -166,6 +166,18 @@ test('the hook writes the policy into the minified page, and fails the build whe
   assert.notEqual(noLoader.status, 0, 'a page without its inline loader fails the build');
   assert.match(noLoader.stderr, /no inline loader script for .*_bg\.wasm/);
 
+  // The loader fetches the wasm after the first frame; one written differently fails the build.
+  assert.match(built, /requestAnimationFrame\(\(\) => setTimeout\(go\)\)[^<]*\nconst wasm = await init\(/);
+  const wasmName = /\.\/(bookshelf-[0-9a-f]+_bg\.wasm)/.exec(built)[1];
+  const asTrunkWrote = runHook((html) => html
+    .replace(/await new Promise\(\(go\) => [^\n]*\n/, '')
+    .replace('</head>', `<link as=fetch crossorigin href=./${wasmName} rel=preload type=application/wasm></head>`));
+  assert.equal(asTrunkWrote.status, 0, asTrunkWrote.stderr);
+  assert.equal(asTrunkWrote.html, built, 'Trunk\'s preload removed, its loader made to wait');
+  const otherLoader = runHook((html) => html.replace(/const wasm = await init\(/, 'const wasm = await start('));
+  assert.notEqual(otherLoader.status, 0, 'a loader the hook does not know fails the build');
+  assert.match(otherLoader.stderr, /expected one inline loader of .*_bg\.wasm/);
+
   // Nowhere to put the policy before what it governs: the build fails, and says why.
   const nowhere = runHook((html) => html.replace(/<meta charset=utf-8>/i, ''));
   assert.notEqual(nowhere.status, 0, 'a page with no place for the policy fails the build');

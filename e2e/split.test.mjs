@@ -81,6 +81,25 @@ async function openCatalogue() {
   return { context, page, errors, urls };
 }
 
+test('the header paints before the app\'s wasm is fetched, and nothing preloads it', { timeout: 120_000 }, async () => {
+  const html = readFileSync(path.join(DIST, 'index.html'), 'utf8');
+  assert.doesNotMatch(html, /<link\s[^>]*_bg\.wasm/, 'no <link> fetches the wasm before the page paints');
+  const { context, page, errors } = await openCatalogue();
+  try {
+    const { paint, wasm } = await page.evaluate(() => ({
+      paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+      wasm: performance.getEntriesByType('resource')
+        .find((entry) => /\/bookshelf-[0-9a-f]+_bg\.wasm$/.test(new URL(entry.name).pathname))?.startTime,
+    }));
+    assert.ok(paint !== undefined && wasm !== undefined, `the page painted (${paint}) and fetched its wasm (${wasm})`);
+    // The loader waits for the first frame, or 100 ms where frames do not come (a background tab).
+    assert.ok(wasm >= Math.min(paint, 100), `the wasm was fetched at ${wasm} ms, the header painted at ${paint} ms`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a page\'s code comes when it is first shown; one that cannot come says so, and comes later', { timeout: 120_000 }, async () => {
   const { context, page, errors, urls } = await openCatalogue();
   try {

@@ -119,9 +119,37 @@ function scripts(html) {
   return found;
 }
 
-// --- Content-Security-Policy --------------------------------------------------------------------
 const htmlPath = path.join(staging, 'index.html');
 if (!existsSync(htmlPath)) fail(`${htmlPath} is missing: nothing to put the Content-Security-Policy in`);
+
+// --- The app's wasm, fetched once the page has painted ------------------------------------------
+// Trunk preloads the wasm from <head> and starts it as soon as the glue is in. The page's header
+// is static HTML: it should paint at once, not after a download of the app's code has taken the
+// connection (on a phone, the wasm is most of a second) and not after its compilation held the
+// main thread. So the preload goes, and the loader waits for the first frame (at most 100 ms, a
+// background tab has no frames) before it fetches the wasm. Both are checked: a Trunk that writes
+// its loader differently fails the build here rather than quietly starting early again.
+{
+  let html = readFileSync(htmlPath, 'utf8');
+  const stem = appStem(staging);
+  const preload = new RegExp(`<link\\s[^>]*\\b${stem}_bg\\.wasm\\b[^>]*>`, 'g');
+  const preloads = html.match(preload) ?? [];
+  if (preloads.length > 1 || preloads.some((link) => !/\brel=["']?preload\b/.test(link))) {
+    fail(`index.html: expected at most one preload of ${stem}_bg.wasm, found ${preloads.join(' ')}`);
+  }
+  html = html.replace(preload, '');
+  const start = 'const wasm = await init(';
+  const painted = 'await new Promise((go) => { requestAnimationFrame(() => setTimeout(go)); setTimeout(go, 100); });\n';
+  const loaders = scripts(html).filter((script) => !script.external && script.body.includes(`${stem}_bg.wasm`));
+  if (loaders.length === 0) fail(`index.html has no inline loader script for ${stem}_bg.wasm: nothing starts the app`);
+  if (loaders.length > 1 || loaders[0].body.split(start).length !== 2) {
+    fail(`index.html: expected one inline loader of ${stem}_bg.wasm with one "${start}"`);
+  }
+  if (!loaders[0].body.includes(painted)) html = html.replace(start, painted + start);
+  writeFileSync(htmlPath, html);
+}
+
+// --- Content-Security-Policy --------------------------------------------------------------------
 {
   let html = readFileSync(htmlPath, 'utf8');
   // A policy already there (a rebuild of a staged page) is replaced, never doubled.

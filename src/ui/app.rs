@@ -10,6 +10,7 @@ use super::book_page::UnknownPage;
 use super::check::CheckBox;
 use super::context::{Catalogue, CatalogueQuery};
 use super::form::AddBookForm;
+use super::later::next_turn;
 use super::lazy::{show_page, show_section, Parts};
 use super::notices::{NoticeList, Notices};
 use super::router::use_route;
@@ -171,15 +172,23 @@ fn Ready(repository: BookRepository, cleared: RwSignal<u32>, parts: Parts) -> im
                     .into_any()
                 })
             };
+            // In slices, top to bottom, a task each (`later.rs`).
+            let table = move || view! { <BookTable answered parts /> }.into_any();
+            let catalogue = move || {
+                view! {
+                    <section class="catalogue" aria-labelledby="catalogue-heading">
+                        <h2 id="catalogue-heading">"Catalogue"</h2>
+                        <Toolbar />
+                        {next_turn(table)}
+                    </section>
+                    {below}
+                }
+                .into_any()
+            };
+            let form = move || view! { <AddBookForm /> {next_turn(catalogue)} }.into_any();
             view! {
                 <CheckBox />
-                <AddBookForm />
-                <section class="catalogue" aria-labelledby="catalogue-heading">
-                    <h2 id="catalogue-heading">"Catalogue"</h2>
-                    <Toolbar />
-                    <BookTable answered parts />
-                </section>
-                {below}
+                {next_turn(form)}
             }
             .into_any()
         }

@@ -17,6 +17,7 @@ mod fields;
 mod files;
 mod footer;
 mod form;
+mod later;
 pub mod lazy;
 pub mod notices;
 mod router;
