@@ -75,7 +75,12 @@ fn main() {
             })
         },
     };
-    leptos::mount::mount_to_body(move || view! { <App parts /> });
+    // In a task of its own, not the one that compiled and started the wasm (src/ui/later.rs).
+    // (Leptos's own `spawn_local` runs nothing before it is mounted.)
+    wasm_bindgen_futures::spawn_local(async move {
+        bookshelf::browser::yield_to_page().await;
+        leptos::mount::mount_to_body(move || view! { <App parts /> });
+    });
 }
 
 /// The parts of the app the build (scripts/split-wasm.mjs) moves out of its wasm, each with the

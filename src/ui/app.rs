@@ -63,12 +63,16 @@ pub fn App(
     // "Check a book".
     provide_context(parts.scan);
     provide_context(parts.answer);
-    crate::offline::register(move || {
-        notices.offer(
-            "A new version of Bookshelf is ready.",
-            "Reload",
-            Callback::new(|()| crate::offline::apply_update()),
-        );
+    // A turn later: the page's first view comes first (`later.rs`).
+    spawn_local(async move {
+        crate::browser::yield_to_page().await;
+        crate::offline::register(move || {
+            notices.offer(
+                "A new version of Bookshelf is ready.",
+                "Reload",
+                Callback::new(|()| crate::offline::apply_update()),
+            );
+        });
     });
     let phase = RwSignal::new_local(Phase::Opening);
     // Counts the times the browser cleared the store under the page (it was opened again, empty).
@@ -162,16 +166,15 @@ fn Ready(repository: BookRepository, cleared: RwSignal<u32>, parts: Parts) -> im
             // before it, it would be pushed down (a layout shift), and the parts' code is
             // fetched after the rows, not beside them.
             let answered = RwSignal::new(false);
-            let below = move || {
-                answered.get().then(|| {
-                    view! {
-                        {show_section(parts.transfer.fetch, parts.transfer.make)}
-                        {show_section(parts.bulk.fetch, parts.bulk.make)}
-                        {show_section(parts.footer.fetch, parts.footer.make)}
-                    }
-                    .into_any()
-                })
+            let sections = move || {
+                view! {
+                    {show_section(parts.transfer.fetch, parts.transfer.make)}
+                    {show_section(parts.bulk.fetch, parts.bulk.make)}
+                    {show_section(parts.footer.fetch, parts.footer.make)}
+                }
+                .into_any()
             };
+            let below = move || answered.get().then(|| next_turn(sections));
             // In slices, top to bottom, a task each (`later.rs`).
             let table = move || view! { <BookTable answered parts /> }.into_any();
             let catalogue = move || {
@@ -186,11 +189,8 @@ fn Ready(repository: BookRepository, cleared: RwSignal<u32>, parts: Parts) -> im
                 .into_any()
             };
             let form = move || view! { <AddBookForm /> {next_turn(catalogue)} }.into_any();
-            view! {
-                <CheckBox />
-                {next_turn(form)}
-            }
-            .into_any()
+            let check = move || view! { <CheckBox /> {next_turn(form)} }.into_any();
+            next_turn(check)
         }
         Route::Book(id) => show_page(parts.book.fetch, move || (parts.book.make)(id)).into_any(),
         Route::Check => show_page(parts.check.fetch, parts.check.make).into_any(),

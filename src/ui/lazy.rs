@@ -215,6 +215,8 @@ fn show(
     let slow = RwSignal::new(false);
     spawn_local(async move {
         let fetched_ok = fetch().await.is_ok();
+        // Parts fetched together (the catalogue page's three sections) are shown a task each.
+        crate::browser::yield_to_page().await;
         fetched.try_set(Some(fetched_ok));
     });
     if say_loading {

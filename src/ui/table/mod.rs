@@ -108,6 +108,10 @@ pub fn BookTable(
             Some(set) if matches!(set.rows, Rows::Matches(_)) && table.rows(&set) == 0 => {
                 Shown::NoMatches
             }
+            // Until the first rows are in, no table of empty rows to build and take down again;
+            // a first block that is empty is an empty catalogue (before any count is in).
+            Some(set) if matches!(set.rows, Rows::All) && !table.rows_in() => Shown::Loading,
+            Some(set) if set.estimate.is_none() && table.rows(&set) == 0 => Shown::Empty,
             Some(_) => Shown::Table,
             None => Shown::Loading,
         },

@@ -276,9 +276,16 @@ impl TableState {
                 Err(error) => {
                     self.blocks.try_update_value(|blocks| blocks.failed(&read));
                     self.notices.error(error);
+                    // The table shows, its rows unread, rather than waiting for them forever.
+                    self.first_rows_are_in();
                 }
             }
         });
+    }
+
+    /// True once the first read of rows answered (or a search found none).
+    pub fn rows_in(&self) -> bool {
+        self.first_rows_in.get()
     }
 
     fn first_rows_are_in(&self) {
