@@ -214,9 +214,18 @@ fn show(
     let fetched = RwSignal::new_local(None::<bool>);
     let slow = RwSignal::new(false);
     spawn_local(async move {
-        let fetched_ok = fetch().await.is_ok();
-        // Parts fetched together (the catalogue page's three sections) are shown a task each.
-        crate::browser::yield_to_page().await;
+        let mut fetching = fetch();
+        let fetched_ok = match (&mut fetching).now_or_never() {
+            // The code is here: the view comes at once.
+            Some(fetched) => fetched.is_ok(),
+            // Parts that arrive together (the catalogue page's three sections) are shown a task
+            // each, not all in the task that brought their code.
+            None => {
+                let fetched_ok = fetching.await.is_ok();
+                crate::browser::yield_to_page().await;
+                fetched_ok
+            }
+        };
         fetched.try_set(Some(fetched_ok));
     });
     if say_loading {
